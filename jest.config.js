@@ -1,0 +1,37 @@
+// One jest run covers every side: the plugin (jsdom), and the Functions, engine, CLI and simulator (node).
+// Browser end-to-end tests have their own config (jest.e2e.config.js) and run with `npm run test:e2e`.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      transform: { react: { runtime: 'classic' } },
+      target: 'es2020',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+const shared = {
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  moduleNameMapper: { '^@plugin-stuck-tasks/contract$': '<rootDir>/contract/src/index.ts' },
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'plugin',
+      testEnvironment: 'jsdom',
+      roots: ['<rootDir>/src'],
+      setupFilesAfterEnv: ['<rootDir>/src/test/setupTests.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'server',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/serverless/src', '<rootDir>/serverless/test', '<rootDir>/sandbox/src', '<rootDir>/sandbox/test'],
+      testPathIgnorePatterns: ['/node_modules/', '/e2e/'],
+    },
+  ],
+};

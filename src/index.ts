@@ -1,0 +1,5 @@
+import * as FlexPlugin from '@twilio/flex-plugin';
+
+import StuckTasksPlugin from './StuckTasksPlugin';
+
+FlexPlugin.loadPlugin(StuckTasksPlugin);
