@@ -30,7 +30,12 @@ module.exports = {
       ...shared,
       displayName: 'server',
       testEnvironment: 'node',
-      roots: ['<rootDir>/serverless/src', '<rootDir>/serverless/test', '<rootDir>/sandbox/src', '<rootDir>/sandbox/test'],
+      roots: [
+        '<rootDir>/serverless/src',
+        '<rootDir>/serverless/test',
+        '<rootDir>/sandbox/src',
+        '<rootDir>/sandbox/test',
+      ],
       testPathIgnorePatterns: ['/node_modules/', '/e2e/'],
     },
   ],

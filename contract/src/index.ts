@@ -15,14 +15,7 @@ export const OPEN_ASSIGNMENT_STATUSES: readonly OpenAssignmentStatus[] = ['pendi
 
 /** Call statuses (REST API 2010). */
 export type CallStatus =
-  | 'queued'
-  | 'ringing'
-  | 'in-progress'
-  | 'canceled'
-  | 'completed'
-  | 'failed'
-  | 'busy'
-  | 'no-answer';
+  'queued' | 'ringing' | 'in-progress' | 'canceled' | 'completed' | 'failed' | 'busy' | 'no-answer';
 
 /** A call in one of these states is over; `canceled` included (the sample script forgot it). */
 export const TERMINAL_CALL_STATUSES: readonly CallStatus[] = ['completed', 'failed', 'busy', 'no-answer', 'canceled'];
