@@ -1,0 +1,238 @@
+import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
+import type { CallStatus, CloseAction, CloseResult } from '@plugin-stuck-tasks/contract';
+import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
+import type { CloseStatus, RequestBudget, TwilioTask } from '../gateway/types';
+import type { EngineDeps } from './deps';
+import { nowOf } from './deps';
+import { classifyTask, precheckTask } from './rules';
+import type { Classification, RuleContext } from './rules';
+
+/** 50 tasks, retries included, inside a Function's 10 s with room for token validation and the answer. */
+export const DEFAULT_CLOSE_DEADLINE_MS = 7_500;
+
+export interface CloseRequestInput {
+  taskSids: string[];
+  /** Also close tasks that need review (never one whose call is live or ended inside the grace period). */
+  force: boolean;
+  /** Who asked, from the validated token: written to the task's reason and the log. */
+  identity: string;
+}
+
+const CLOSED_STATUS: Record<CloseAction, CloseStatus> = { cancel: 'canceled', complete: 'completed' };
+
+const PROBLEM_TEXT = {
+  no_call_sid: 'its attributes carry no call_sid',
+  call_not_found: 'the call it names does not exist',
+  bad_attributes: 'its attributes are not a JSON object',
+} as const;
+
+/**
+ * Closes the given tasks, each re-checked just before: fetched (with its ETag), its call fetched
+ * again, judged by the rules, then updated with `If-Match`. One result per requested SID, in order.
+ */
+export async function closeTasks(
+  deps: EngineDeps,
+  request: CloseRequestInput,
+  options: { deadlineMs?: number } = {},
+): Promise<CloseResult[]> {
+  const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_CLOSE_DEADLINE_MS);
+  const reason = `${deps.settings.closeReason} Closed by ${request.identity}.`;
+  const distinct = [...new Set(request.taskSids)];
+  const results = new Map<string, CloseResult>();
+  await Promise.all(
+    distinct.map(async (taskSid) => {
+      results.set(taskSid, await closeOne(deps, taskSid, request, reason, { deadline }));
+    }),
+  );
+  return request.taskSids.map((taskSid) => results.get(taskSid) as CloseResult);
+}
+
+interface Attempt {
+  /** Set once an update request may have reached Twilio: the task and verdict it was sent for. */
+  sentFor: { task: TwilioTask; classification: Classification } | null;
+}
+
+async function closeOne(
+  deps: EngineDeps,
+  taskSid: string,
+  request: CloseRequestInput,
+  reason: string,
+  budget: RequestBudget,
+): Promise<CloseResult> {
+  const result = (outcome: CloseResult['outcome'], message: string): CloseResult => ({ taskSid, outcome, message });
+  if (!TASK_SID_PATTERN.test(taskSid)) return result('not_found', 'Not a Task SID (WT followed by 32 hex digits).');
+  const attempt: Attempt = { sentFor: null };
+  try {
+    return await verifyAndClose(deps, taskSid, request, reason, budget, attempt);
+  } catch (error) {
+    if (error instanceof UpstreamError || error instanceof DeadlineExceededError) {
+      const cause = error instanceof UpstreamError ? error.message : 'Ran out of time';
+      return result(
+        'failed',
+        attempt.sentFor
+          ? `${cause}. Twilio did not confirm the update: the task may or may not be closed; scan again.`
+          : `${cause}. The task was not changed; try again.`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function verifyAndClose(
+  deps: EngineDeps,
+  taskSid: string,
+  request: CloseRequestInput,
+  reason: string,
+  budget: RequestBudget,
+  attempt: Attempt,
+): Promise<CloseResult> {
+  const result = (outcome: CloseResult['outcome'], message: string): CloseResult => ({ taskSid, outcome, message });
+  // A 412 (the task changed since it was read) earns exactly one more look.
+  for (let round = 1; round <= 2; round += 1) {
+    const fetched = await deps.gateway.fetchTask(taskSid, budget);
+    if (fetched === null) return result('not_found', 'Task not found (closed tasks disappear after about 5 minutes).');
+    // Our earlier update was applied although its answer was lost (the retry then met a new ETag).
+    const closedByUs = alreadyClosedWith(fetched.task, reason);
+    if (closedByUs && attempt.sentFor) {
+      return closedResult(deps, taskSid, request, attempt.sentFor.task, attempt.sentFor.classification, closedByUs);
+    }
+
+    const context = ruleContext(deps);
+    const classification = await judge(deps, fetched.task, context, budget);
+    const decision = decide(classification, request.force, fetched.task, context);
+    if ('refusal' in decision) return result('not_stuck', decision.refusal);
+    if (fetched.etag === null) {
+      return result('failed', 'Twilio sent no ETag for the task, so it cannot be updated safely; it was not changed.');
+    }
+
+    attempt.sentFor = { task: fetched.task, classification };
+    const status = CLOSED_STATUS[decision.action];
+    const update = await deps.gateway.updateTask(
+      taskSid,
+      { assignmentStatus: status, reason, ifMatch: fetched.etag },
+      budget,
+    );
+    switch (update.kind) {
+      case 'updated':
+        return closedResult(deps, taskSid, request, fetched.task, classification, status);
+      case 'not_found':
+        return result('not_found', 'Task disappeared before it could be closed.');
+      case 'precondition_failed':
+        if (round === 1) continue;
+        return result('failed', 'The task kept changing while being closed, so it was left as it is; scan again.');
+      case 'rejected': {
+        // A retried update may have been applied on an earlier attempt whose answer was lost.
+        const now = await deps.gateway.fetchTask(taskSid, budget);
+        const appliedEarlier = now === null ? null : alreadyClosedWith(now.task, reason);
+        if (appliedEarlier) return closedResult(deps, taskSid, request, fetched.task, classification, appliedEarlier);
+        const state = now === null ? 'gone' : now.task.assignment_status;
+        return result(
+          'not_stuck',
+          `Not closed: the task's state moved on (now ${state}) and Twilio refused the update${
+            update.twilioCode ? ` (code ${update.twilioCode})` : ''
+          }.`,
+        );
+      }
+    }
+  }
+  throw new Error('unreachable: the close loop always returns');
+}
+
+function ruleContext(deps: EngineDeps): RuleContext {
+  return {
+    nowMs: nowOf(deps),
+    graceSeconds: deps.settings.graceSeconds,
+    excludedTaskQueues: deps.settings.excludedTaskQueues,
+  };
+}
+
+/** The verdict right now: the call is always fetched again, never taken from a scan or a live list. */
+async function judge(
+  deps: EngineDeps,
+  task: TwilioTask,
+  context: RuleContext,
+  budget: RequestBudget,
+): Promise<Classification> {
+  const precheck = precheckTask(task, context);
+  if (precheck.verdict !== 'needs_call') return precheck;
+  const call = await deps.gateway.fetchCall(precheck.callSid, budget);
+  return classifyTask(task, call === null ? { kind: 'not_found' } : { kind: 'fetched', call }, context);
+}
+
+function decide(
+  classification: Classification,
+  force: boolean,
+  task: TwilioTask,
+  context: RuleContext,
+): { action: CloseAction } | { refusal: string } {
+  switch (classification.verdict) {
+    case 'stuck':
+      return { action: classification.action };
+    case 'needs_review':
+      if (force) return { action: classification.action };
+      return {
+        refusal: `Not closed: needs review (${PROBLEM_TEXT[classification.problem]}). Close it with force if you are sure.`,
+      };
+    case 'active':
+      if (classification.reason === 'call_live') {
+        return { refusal: `Not closed: its call ${classification.callSid} is still ${classification.callStatus}.` };
+      }
+      return {
+        refusal: `Not closed: its call ended ${secondsSince(classification.callEndedAt, context)}inside the ${
+          context.graceSeconds
+        } s grace period, and orchestration may still move the task.`,
+      };
+    case 'closed':
+      return { refusal: `Not closed: the task is already ${classification.assignmentStatus}.` };
+    case 'skipped':
+      return classification.reason === 'not_voice'
+        ? { refusal: `Not closed: it is a ${task.task_channel_unique_name ?? 'non-voice'} task, not a voice task.` }
+        : {
+            refusal: `Not closed: its queue ${
+              task.task_queue_friendly_name ?? task.task_queue_sid ?? ''
+            } is excluded from stuck-task handling.`,
+          };
+  }
+}
+
+function secondsSince(isoEnd: string | null, context: RuleContext): string {
+  if (isoEnd === null) return '';
+  const seconds = Math.max(0, Math.round((context.nowMs - Date.parse(isoEnd)) / 1000));
+  return `${seconds} s ago, `;
+}
+
+/** The status the task was closed with, when it was closed with exactly this reason (by this request). */
+function alreadyClosedWith(task: TwilioTask, reason: string): CloseStatus | null {
+  if ((task.assignment_status === 'canceled' || task.assignment_status === 'completed') && task.reason === reason) {
+    return task.assignment_status;
+  }
+  return null;
+}
+
+function closedResult(
+  deps: EngineDeps,
+  taskSid: string,
+  request: CloseRequestInput,
+  before: TwilioTask,
+  classification: Classification,
+  status: CloseStatus,
+): CloseResult {
+  const callStatus: CallStatus | null =
+    classification.verdict === 'stuck' || classification.verdict === 'active' ? classification.callStatus : null;
+  const forced = classification.verdict === 'needs_review';
+  deps.log?.({
+    event: 'task_closed',
+    identity: request.identity,
+    taskSid,
+    fromStatus: before.assignment_status,
+    action: status === 'canceled' ? 'cancel' : 'complete',
+    callStatus,
+    forced,
+  });
+  const verb = status === 'canceled' ? 'Canceled' : 'Completed';
+  const detail =
+    classification.verdict === 'needs_review'
+      ? `was ${before.assignment_status}; forced although ${PROBLEM_TEXT[classification.problem]}`
+      : `was ${before.assignment_status}; call ${callStatus ?? 'unknown'}`;
+  return { taskSid, outcome: status, message: `${verb} (${detail}).` };
+}

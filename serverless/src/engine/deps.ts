@@ -1,0 +1,43 @@
+import { createTwilioGateway } from '../gateway/twilioGateway';
+import type { GatewayOptions } from '../gateway/twilioGateway';
+import type { TwilioGateway } from '../gateway/types';
+import type { Settings } from '../settings';
+import { LiveCallCache } from './liveCalls';
+
+export type EngineLog = (entry: Record<string, unknown>) => void;
+
+export interface EngineDeps {
+  gateway: TwilioGateway;
+  settings: Settings;
+  /** The clock verdicts are judged by (ages, grace period); Date.now by default. */
+  now?: () => number;
+  /** Structured audit lines, one per closed task. */
+  log?: EngineLog;
+  /** Live-call snapshot shared by the scans made with these deps; none = each scan lists its own. */
+  liveCallCache?: LiveCallCache;
+}
+
+export interface EngineDepsOptions {
+  /** Most Twilio requests in flight at once (default 20). */
+  concurrency?: number;
+  log?: EngineLog;
+  /** Retry and timeout tuning; tests and benchmarks only. */
+  gateway?: Omit<GatewayOptions, 'concurrency'>;
+}
+
+/**
+ * Engine dependencies on a real twilio-node client. With `settings.apiBaseUrl` every request goes to
+ * that base URL (the simulator); without it, to the real Twilio hosts.
+ */
+export function createEngineDeps(settings: Settings, options: EngineDepsOptions = {}): EngineDeps {
+  return {
+    gateway: createTwilioGateway(settings, { ...options.gateway, concurrency: options.concurrency }),
+    settings,
+    log: options.log,
+    liveCallCache: new LiveCallCache(),
+  };
+}
+
+export function nowOf(deps: EngineDeps): number {
+  return deps.now ? deps.now() : Date.now();
+}

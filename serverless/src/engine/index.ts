@@ -1,0 +1,13 @@
+/**
+ * The stuck-task engine: everything the Functions and the CLI do with Twilio goes through here.
+ */
+export { createEngineDeps } from './deps';
+export type { EngineDeps, EngineDepsOptions, EngineLog } from './deps';
+export { scanPage, DEFAULT_SCAN_DEADLINE_MS, DEFAULT_SCAN_PAGE_SIZE } from './scan';
+export type { CallPlan, ScanOptions } from './scan';
+export { inspectTask, DEFAULT_INSPECT_DEADLINE_MS } from './inspect';
+export { closeTasks, DEFAULT_CLOSE_DEADLINE_MS } from './close';
+export type { CloseRequestInput } from './close';
+export { InvalidPageTokenError } from './errors';
+export { UpstreamError } from '../gateway/errors';
+export type { GatewayStats, TwilioGateway } from '../gateway/types';

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { TERMINAL_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
+import type { CallStatus } from '@plugin-stuck-tasks/contract';
+import type { TwilioCall, TwilioReservation, TwilioTask } from './types';
+
+// Twilio's answers are checked at the edge so the engine never works on a half-understood object.
+// Only the fields the product reads are required; optional ones default to null.
+
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
+const optionalNumber = z
+  .number()
+  .nullish()
+  .transform((value) => value ?? null);
+
+const LIVE_CALL_STATUSES = ['queued', 'ringing', 'in-progress'] as const;
+const callStatusSchema = z.enum([...LIVE_CALL_STATUSES, ...(TERMINAL_CALL_STATUSES as CallStatus[])] as [
+  CallStatus,
+  ...CallStatus[],
+]);
+
+export const taskSchema: z.ZodType<TwilioTask, z.ZodTypeDef, unknown> = z.object({
+  sid: z.string().regex(/^WT[0-9a-fA-F]{32}$/),
+  assignment_status: z.enum(['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled']),
+  attributes: optionalString,
+  task_channel_unique_name: optionalString,
+  task_queue_sid: optionalString,
+  task_queue_friendly_name: optionalString,
+  workflow_friendly_name: optionalString,
+  date_created: optionalString,
+  date_updated: optionalString,
+  age: optionalNumber,
+  priority: optionalNumber,
+  reason: optionalString,
+});
+
+export const callSchema: z.ZodType<TwilioCall, z.ZodTypeDef, unknown> = z.object({
+  sid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
+  status: callStatusSchema,
+  direction: optionalString,
+  from: optionalString,
+  to: optionalString,
+  start_time: optionalString,
+  end_time: optionalString,
+  date_updated: optionalString,
+  duration: optionalString,
+});
+
+export const reservationSchema: z.ZodType<TwilioReservation, z.ZodTypeDef, unknown> = z.object({
+  sid: z.string(),
+  worker_sid: z.string(),
+  worker_name: optionalString,
+  reservation_status: z.string(),
+});
+
+export const taskListSchema = z.object({
+  tasks: z.array(taskSchema),
+  meta: z.object({ next_page_url: optionalString }),
+});
+
+export const reservationListSchema = z.object({
+  reservations: z.array(reservationSchema),
+  meta: z.object({ next_page_url: optionalString }),
+});
+
+export const callListSchema = z.object({
+  calls: z.array(callSchema),
+  next_page_uri: optionalString,
+});
+
+export const twilioErrorSchema = z.object({
+  code: z.number().nullish(),
+  message: z.string().nullish(),
+});

@@ -1,0 +1,403 @@
+import pLimit from 'p-limit';
+import pRetry from 'p-retry';
+import twilio from 'twilio';
+import type { z } from 'zod';
+import type { CallStatus } from '@plugin-stuck-tasks/contract';
+import type { Settings } from '../settings';
+import { DeadlineExceededError, UpstreamError } from './errors';
+import { createHttpClient } from './requestClient';
+import {
+  callListSchema,
+  callSchema,
+  reservationListSchema,
+  taskListSchema,
+  taskSchema,
+  twilioErrorSchema,
+} from './schemas';
+import type {
+  CallPage,
+  GatewayStats,
+  ListCursor,
+  RequestBudget,
+  RequestKind,
+  TaskPage,
+  TwilioGateway,
+  TwilioReservation,
+  UpdateTaskResult,
+} from './types';
+
+export const TASKROUTER_HOST = 'https://taskrouter.twilio.com';
+export const API_HOST = 'https://api.twilio.com';
+
+const OPEN_ASSIGNMENT_STATUSES = ['pending', 'reserved', 'assigned'];
+const TASK_SID = /^WT[0-9a-fA-F]{32}$/;
+const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
+/** Reservations of one task are few; more pages than this would be a runaway list. */
+const MAX_RESERVATION_PAGES = 5;
+
+export interface GatewayOptions {
+  /** Most Twilio requests in flight at once, shared by everything this gateway does. */
+  concurrency?: number;
+  /** Longest time one request may take, retries included. */
+  maxRetryTimeMs?: number;
+  /** Longest wait for one HTTP answer. */
+  requestTimeoutMs?: number;
+  /** Retries after the first attempt (429, 5xx, network errors only). */
+  retries?: number;
+  /** First backoff; doubles per retry, up to `maxBackoffMs`, each multiplied by a random 1-2 (jitter). */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export const DEFAULT_GATEWAY_OPTIONS: Required<GatewayOptions> = {
+  // Twilio's default account limit is 100 concurrent requests, shared with Flex itself: stay well under.
+  concurrency: 20,
+  maxRetryTimeMs: 5_000,
+  requestTimeoutMs: 5_000,
+  retries: 8,
+  minBackoffMs: 100,
+  maxBackoffMs: 2_000,
+};
+
+interface TwilioResponse {
+  statusCode: number;
+  body: unknown;
+  headers: Record<string, unknown>;
+}
+
+interface RequestSpec {
+  kind: RequestKind;
+  method: 'get' | 'post';
+  uri: string;
+  params?: Record<string, string | number | string[]>;
+  data?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+/** An answer or failure worth another attempt: 429, 5xx, or no answer at all. */
+class RetryableFailure extends Error {
+  constructor(
+    readonly description: string,
+    readonly status: number | null,
+    readonly twilioCode: number | null,
+  ) {
+    super(description);
+    this.name = 'RetryableFailure';
+  }
+}
+
+type SendRequest = (opts: {
+  method: 'get' | 'post';
+  uri: string;
+  params?: object;
+  data?: object;
+  headers?: Record<string, string>;
+  timeout: number;
+}) => Promise<TwilioResponse>;
+
+/** The real gateway: twilio-node's low-level `request()`, paged, limited and retried here. */
+export function createTwilioGateway(settings: Settings, options: GatewayOptions = {}): TwilioGateway {
+  const config = withDefaults(options);
+  const httpClient = createHttpClient(settings.apiBaseUrl, {
+    maxSockets: config.concurrency,
+    timeoutMs: config.requestTimeoutMs,
+  });
+  const client = settings.apiKey
+    ? twilio(settings.apiKey.sid, settings.apiKey.secret, { accountSid: settings.accountSid, httpClient })
+    : twilio(settings.accountSid, settings.authToken, { httpClient });
+  const send: SendRequest = (opts) => client.request(opts) as Promise<TwilioResponse>;
+  return buildGateway(settings, config, send);
+}
+
+/** Exposed for tests that need to drive the gateway with a scripted transport. */
+export function buildGateway(
+  settings: Pick<Settings, 'accountSid' | 'workspaceSid'>,
+  config: Required<GatewayOptions>,
+  send: SendRequest,
+): TwilioGateway {
+  const limit = pLimit(config.concurrency);
+  const stats = emptyStats();
+  let inFlight = 0;
+
+  const tasksUrl = `${TASKROUTER_HOST}/v1/Workspaces/${settings.workspaceSid}/Tasks`;
+  const callsUrl = `${API_HOST}/2010-04-01/Accounts/${settings.accountSid}/Calls`;
+
+  function checkBudget(budget: RequestBudget, deadline: number): void {
+    if (budget.signal?.aborted) throw new pRetry.AbortError(new DeadlineExceededError('The operation was abandoned'));
+    if (Date.now() >= deadline) throw new pRetry.AbortError(new DeadlineExceededError());
+  }
+
+  async function attempt(spec: RequestSpec, budget: RequestBudget, deadline: number): Promise<TwilioResponse> {
+    checkBudget(budget, deadline);
+    const response = await limit(async () => {
+      // Time may have passed waiting for a slot.
+      checkBudget(budget, deadline);
+      stats.requests[spec.kind] += 1;
+      stats.totalRequests += 1;
+      inFlight += 1;
+      stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
+      try {
+        return await send({
+          method: spec.method,
+          uri: spec.uri,
+          params: spec.params,
+          data: spec.data,
+          headers: spec.headers ? { ...spec.headers } : undefined,
+          timeout: Math.max(1, Math.min(config.requestTimeoutMs, deadline - Date.now())),
+        });
+      } catch (error) {
+        stats.networkErrors += 1;
+        throw new RetryableFailure(`no answer from Twilio (${describeNetworkError(error)})`, null, null);
+      } finally {
+        inFlight -= 1;
+      }
+    });
+    if (response.statusCode === 429 || response.statusCode >= 500) {
+      if (response.statusCode === 429) stats.throttled += 1;
+      else stats.serverErrors += 1;
+      const error = twilioError(response.body);
+      throw new RetryableFailure(
+        `Twilio answered ${response.statusCode}${error.message ? ` (${error.message})` : ''}`,
+        response.statusCode,
+        error.code,
+      );
+    }
+    return response;
+  }
+
+  async function request(spec: RequestSpec, budget: RequestBudget = {}): Promise<TwilioResponse> {
+    const deadline = Math.min(budget.deadline ?? Infinity, Date.now() + config.maxRetryTimeMs);
+    try {
+      return await pRetry(() => attempt(spec, budget, deadline), {
+        retries: config.retries,
+        factor: 2,
+        minTimeout: config.minBackoffMs,
+        maxTimeout: config.maxBackoffMs,
+        randomize: true,
+        onFailedAttempt: (failure) => {
+          if (failure.retriesLeft <= 0) return;
+          // The shortest possible next backoff: give up now rather than sleep past the budget.
+          const shortestBackoff = Math.min(
+            config.maxBackoffMs,
+            config.minBackoffMs * 2 ** Math.max(0, failure.attemptNumber - 1),
+          );
+          if (budget.signal?.aborted || Date.now() + shortestBackoff >= deadline) throw failure;
+          stats.retries += 1;
+        },
+      });
+    } catch (error) {
+      if (error instanceof RetryableFailure) {
+        throw new UpstreamError(`${describeKind(spec.kind)} failed: ${error.description}, even after retries`, {
+          status: error.status,
+          twilioCode: error.twilioCode,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Statuses every caller must handle; anything else 4xx is a refusal no retry fixes. */
+  function refuse(spec: RequestSpec, response: TwilioResponse): never {
+    const error = twilioError(response.body);
+    const hint =
+      response.statusCode === 401
+        ? ' (check the account SID and auth token)'
+        : response.statusCode === 404 && spec.kind === 'listTasks'
+          ? ' (check the TaskRouter workspace SID)'
+          : '';
+    throw new UpstreamError(
+      `${describeKind(spec.kind)} was refused: Twilio answered ${response.statusCode}${
+        error.message ? ` (${error.message})` : ''
+      }${hint}`,
+      { status: response.statusCode, twilioCode: error.code },
+    );
+  }
+
+  function parse<T>(spec: RequestSpec, schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown): T {
+    const result = schema.safeParse(body);
+    if (!result.success) {
+      throw new UpstreamError(`${describeKind(spec.kind)}: Twilio's answer has an unexpected shape`);
+    }
+    return result.data;
+  }
+
+  return {
+    async listOpenTasks(cursor, pageSize, budget) {
+      const spec: RequestSpec = {
+        kind: 'listTasks',
+        method: 'get',
+        uri: tasksUrl,
+        params: { AssignmentStatus: OPEN_ASSIGNMENT_STATUSES, PageSize: pageSize, ...cursorParams(cursor) },
+      };
+      const response = await request(spec, budget);
+      if (response.statusCode !== 200) refuse(spec, response);
+      const body = parse(spec, taskListSchema, response.body);
+      return { tasks: body.tasks, next: cursorFrom(body.meta.next_page_url) } satisfies TaskPage;
+    },
+
+    async fetchTask(taskSid, budget) {
+      assertSid(TASK_SID, taskSid);
+      const spec: RequestSpec = { kind: 'fetchTask', method: 'get', uri: `${tasksUrl}/${taskSid}` };
+      const response = await request(spec, budget);
+      if (response.statusCode === 404) return null;
+      if (response.statusCode !== 200) refuse(spec, response);
+      return { task: parse(spec, taskSchema, response.body), etag: headerValue(response.headers, 'etag') };
+    },
+
+    async updateTask(taskSid, update, budget): Promise<UpdateTaskResult> {
+      assertSid(TASK_SID, taskSid);
+      const spec: RequestSpec = {
+        kind: 'updateTask',
+        method: 'post',
+        uri: `${tasksUrl}/${taskSid}`,
+        data: { AssignmentStatus: update.assignmentStatus, Reason: update.reason },
+        headers: update.ifMatch === null ? undefined : { 'If-Match': update.ifMatch },
+      };
+      const response = await request(spec, budget);
+      if (response.statusCode === 200) return { kind: 'updated', task: parse(spec, taskSchema, response.body) };
+      if (response.statusCode === 412) return { kind: 'precondition_failed' };
+      if (response.statusCode === 404) return { kind: 'not_found' };
+      if (response.statusCode === 400) {
+        const error = twilioError(response.body);
+        return { kind: 'rejected', twilioCode: error.code, message: error.message ?? 'Bad request' };
+      }
+      refuse(spec, response);
+    },
+
+    async listReservations(taskSid, budget) {
+      assertSid(TASK_SID, taskSid);
+      const reservations: TwilioReservation[] = [];
+      let cursor: ListCursor | null = null;
+      for (let page = 0; page < MAX_RESERVATION_PAGES; page += 1) {
+        const spec: RequestSpec = {
+          kind: 'listReservations',
+          method: 'get',
+          uri: `${tasksUrl}/${taskSid}/Reservations`,
+          params: { PageSize: 100, ...cursorParams(cursor) },
+        };
+        const response = await request(spec, budget);
+        if (response.statusCode === 404) return reservations;
+        if (response.statusCode !== 200) refuse(spec, response);
+        const body = parse(spec, reservationListSchema, response.body);
+        reservations.push(...body.reservations);
+        cursor = cursorFrom(body.meta.next_page_url);
+        if (!cursor) break;
+      }
+      return reservations;
+    },
+
+    async fetchCall(callSid, budget) {
+      assertSid(CALL_SID, callSid);
+      const spec: RequestSpec = { kind: 'fetchCall', method: 'get', uri: `${callsUrl}/${callSid}.json` };
+      const response = await request(spec, budget);
+      if (response.statusCode === 404) return null;
+      if (response.statusCode !== 200) refuse(spec, response);
+      return parse(spec, callSchema, response.body);
+    },
+
+    async listCalls(status: CallStatus, cursor, pageSize, budget) {
+      const spec: RequestSpec = {
+        kind: 'listCalls',
+        method: 'get',
+        uri: `${callsUrl}.json`,
+        params: { Status: status, PageSize: pageSize, ...cursorParams(cursor) },
+      };
+      const response = await request(spec, budget);
+      if (response.statusCode !== 200) refuse(spec, response);
+      const body = parse(spec, callListSchema, response.body);
+      return { calls: body.calls, next: cursorFrom(body.next_page_uri) } satisfies CallPage;
+    },
+
+    stats() {
+      return { ...stats, requests: { ...stats.requests } };
+    },
+  };
+}
+
+/** Unset (undefined) options keep their defaults. */
+export function withDefaults(options: GatewayOptions): Required<GatewayOptions> {
+  const config = { ...DEFAULT_GATEWAY_OPTIONS };
+  for (const [key, value] of Object.entries(options) as [keyof GatewayOptions, number | undefined][]) {
+    if (value !== undefined) config[key] = value;
+  }
+  if (!Number.isInteger(config.concurrency) || config.concurrency < 1) {
+    throw new Error(`Concurrency must be a whole number of at least 1, not ${config.concurrency}`);
+  }
+  return config;
+}
+
+function emptyStats(): GatewayStats {
+  return {
+    requests: { listTasks: 0, fetchTask: 0, updateTask: 0, listReservations: 0, fetchCall: 0, listCalls: 0 },
+    totalRequests: 0,
+    throttled: 0,
+    serverErrors: 0,
+    networkErrors: 0,
+    retries: 0,
+    peakInFlight: 0,
+  };
+}
+
+/** SIDs reach URLs only after this check: a crafted value must never change the path. */
+function assertSid(pattern: RegExp, sid: string): void {
+  if (!pattern.test(sid)) throw new Error(`Refusing to request a malformed SID: ${JSON.stringify(sid)}`);
+}
+
+function cursorParams(cursor: ListCursor | null): Record<string, string | number> {
+  if (!cursor) return {};
+  return cursor.pageToken ? { Page: cursor.page, PageToken: cursor.pageToken } : { Page: cursor.page };
+}
+
+/**
+ * Keeps only `Page` and `PageToken` of Twilio's next-page URL: the URL itself is never followed, so
+ * neither a surprising host in an answer nor a crafted page token can send credentials elsewhere.
+ */
+export function cursorFrom(nextPageUrl: string | null): ListCursor | null {
+  if (!nextPageUrl) return null;
+  const url = new URL(nextPageUrl, TASKROUTER_HOST);
+  const page = Number(url.searchParams.get('Page') ?? NaN);
+  const pageToken = url.searchParams.get('PageToken') ?? '';
+  if (!Number.isInteger(page) || page < 0) {
+    throw new UpstreamError(`Twilio's next page link has no usable Page number: ${nextPageUrl}`);
+  }
+  return { page, pageToken };
+}
+
+function twilioError(body: unknown): { code: number | null; message: string | null } {
+  const parsed = twilioErrorSchema.safeParse(body);
+  if (!parsed.success) return { code: null, message: null };
+  return { code: parsed.data.code ?? null, message: parsed.data.message ?? null };
+}
+
+function headerValue(headers: Record<string, unknown> | undefined, name: string): string | null {
+  if (!headers) return null;
+  const getter = (headers as { get?: (key: string) => unknown }).get;
+  const value = typeof getter === 'function' ? getter.call(headers, name) : headers[name];
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function describeNetworkError(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') return code;
+    if (typeof message === 'string') return message;
+  }
+  return String(error);
+}
+
+function describeKind(kind: RequestKind): string {
+  switch (kind) {
+    case 'listTasks':
+      return 'Listing tasks';
+    case 'fetchTask':
+      return 'Fetching a task';
+    case 'updateTask':
+      return 'Updating a task';
+    case 'listReservations':
+      return "Listing a task's reservations";
+    case 'fetchCall':
+      return 'Fetching a call';
+    case 'listCalls':
+      return 'Listing calls';
+  }
+}

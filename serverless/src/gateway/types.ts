@@ -1,0 +1,116 @@
+import type { AssignmentStatus, CallStatus } from '@plugin-stuck-tasks/contract';
+
+/** A TaskRouter Task as Twilio returns it (the fields this product reads). */
+export interface TwilioTask {
+  sid: string;
+  assignment_status: AssignmentStatus;
+  /** JSON text; Twilio may leave it null in list responses (then fetch the task). */
+  attributes: string | null;
+  task_channel_unique_name: string | null;
+  task_queue_sid: string | null;
+  task_queue_friendly_name: string | null;
+  workflow_friendly_name: string | null;
+  date_created: string | null;
+  date_updated: string | null;
+  age: number | null;
+  priority: number | null;
+  reason: string | null;
+}
+
+/** An API 2010 Call (the fields this product reads). Times are RFC 2822. */
+export interface TwilioCall {
+  sid: string;
+  status: CallStatus;
+  direction: string | null;
+  from: string | null;
+  to: string | null;
+  start_time: string | null;
+  end_time: string | null;
+  date_updated: string | null;
+  duration: string | null;
+}
+
+export interface TwilioReservation {
+  sid: string;
+  worker_sid: string;
+  worker_name: string | null;
+  reservation_status: string;
+}
+
+/** Where a Twilio list continues: the `Page` and `PageToken` of its next page URL. */
+export interface ListCursor {
+  page: number;
+  pageToken: string;
+}
+
+export interface TaskPage {
+  tasks: TwilioTask[];
+  next: ListCursor | null;
+}
+
+export interface CallPage {
+  calls: TwilioCall[];
+  next: ListCursor | null;
+}
+
+export interface FetchedTask {
+  task: TwilioTask;
+  /** The version to send back in `If-Match`; null if Twilio sent no ETag. */
+  etag: string | null;
+}
+
+export type CloseStatus = 'canceled' | 'completed';
+
+export type UpdateTaskResult =
+  | { kind: 'updated'; task: TwilioTask }
+  /** 412: the task changed since the ETag was read. */
+  | { kind: 'precondition_failed' }
+  | { kind: 'not_found' }
+  /** 400 (e.g. 20001: the task's state no longer allows this update). */
+  | { kind: 'rejected'; twilioCode: number | null; message: string };
+
+/**
+ * How long a request may take, retries included. `deadline` is an absolute `Date.now()` time; an
+ * aborted `signal` stops further attempts (a scan that returned abandons its remaining work).
+ */
+export interface RequestBudget {
+  deadline?: number;
+  signal?: AbortSignal;
+}
+
+export type RequestKind = 'listTasks' | 'fetchTask' | 'updateTask' | 'listReservations' | 'fetchCall' | 'listCalls';
+
+export interface GatewayStats {
+  /** HTTP attempts by kind, retries included. */
+  requests: Record<RequestKind, number>;
+  totalRequests: number;
+  /** Answers 429 (Twilio's concurrency limit). */
+  throttled: number;
+  /** Answers 5xx. */
+  serverErrors: number;
+  /** Attempts that got no HTTP answer (connection error, timeout). */
+  networkErrors: number;
+  /** Attempts repeated after a failure. */
+  retries: number;
+  /** Most requests in flight at once. */
+  peakInFlight: number;
+}
+
+/** The one way this product talks to Twilio. */
+export interface TwilioGateway {
+  /** One page of the workspace's open (pending, reserved, assigned) tasks. */
+  listOpenTasks(cursor: ListCursor | null, pageSize: number, budget?: RequestBudget): Promise<TaskPage>;
+  /** null = 404. */
+  fetchTask(taskSid: string, budget?: RequestBudget): Promise<FetchedTask | null>;
+  updateTask(
+    taskSid: string,
+    update: { assignmentStatus: CloseStatus; reason: string; ifMatch: string | null },
+    budget?: RequestBudget,
+  ): Promise<UpdateTaskResult>;
+  listReservations(taskSid: string, budget?: RequestBudget): Promise<TwilioReservation[]>;
+  /** null = 404. */
+  fetchCall(callSid: string, budget?: RequestBudget): Promise<TwilioCall | null>;
+  /** One page of the account's calls in one status. */
+  listCalls(status: CallStatus, cursor: ListCursor | null, pageSize: number, budget?: RequestBudget): Promise<CallPage>;
+  stats(): GatewayStats;
+}

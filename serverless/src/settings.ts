@@ -1,0 +1,127 @@
+/**
+ * Service settings, read once from the environment (the Functions' `.env`, the CLI's environment).
+ * Every problem is reported at once so an operator fixes the file in one go.
+ */
+
+export interface Settings {
+  accountSid: string;
+  authToken: string;
+  workspaceSid: string;
+  /** Flex roles allowed to use the API. */
+  allowedRoles: string[];
+  /** A call that ended more recently than this is still settling: its task is not stuck yet. */
+  graceSeconds: number;
+  /** Written to the Task's `reason`, followed by `Closed by <identity>.` */
+  closeReason: string;
+  /** TaskQueue SIDs or names whose tasks follow customised orchestration and are never judged. */
+  excludedTaskQueues: string[];
+  /** Sandbox and tests only: every Twilio request goes to this base URL. null = the real Twilio hosts. */
+  apiBaseUrl: string | null;
+  /**
+   * Optional API key pair (CLI): when set, requests authenticate with the key instead of the auth
+   * token; `accountSid` still names the account whose resources are used.
+   */
+  apiKey?: { sid: string; secret: string } | null;
+}
+
+export const DEFAULT_ALLOWED_ROLES: readonly string[] = ['admin'];
+export const DEFAULT_GRACE_SECONDS = 60;
+export const DEFAULT_CLOSE_REASON = 'Orchestration issue: closed stuck voice Task.';
+
+/** Longest grace period accepted: a day. Longer would hide real stuck tasks for too long. */
+const MAX_GRACE_SECONDS = 86_400;
+
+const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
+const WORKSPACE_SID_PATTERN = /^WS[0-9a-fA-F]{32}$/;
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings: ${problems.join('; ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Empty and whitespace-only values count as unset: `.env` files often carry `KEY=` lines. */
+function valueOf(env: Record<string, string | undefined>, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function parseBaseUrl(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.search || url.hash || url.username || url.password) return null;
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+export function loadSettings(env: Record<string, string | undefined>): Settings {
+  const problems: string[] = [];
+
+  const accountSid = valueOf(env, 'ACCOUNT_SID');
+  if (!accountSid) problems.push('ACCOUNT_SID is missing');
+  else if (!ACCOUNT_SID_PATTERN.test(accountSid)) problems.push('ACCOUNT_SID must be AC followed by 32 hex digits');
+
+  const authToken = valueOf(env, 'AUTH_TOKEN');
+  if (!authToken) problems.push('AUTH_TOKEN is missing');
+  else if (/\s/.test(authToken)) problems.push('AUTH_TOKEN must not contain spaces');
+
+  const workspaceSid = valueOf(env, 'TASKROUTER_WORKSPACE_SID');
+  if (!workspaceSid) problems.push('TASKROUTER_WORKSPACE_SID is missing');
+  else if (!WORKSPACE_SID_PATTERN.test(workspaceSid)) {
+    problems.push('TASKROUTER_WORKSPACE_SID must be WS followed by 32 hex digits');
+  }
+
+  let allowedRoles = [...DEFAULT_ALLOWED_ROLES];
+  const rolesValue = valueOf(env, 'ALLOWED_ROLES');
+  if (rolesValue !== undefined) {
+    allowedRoles = commaList(rolesValue);
+    if (allowedRoles.length === 0) problems.push('ALLOWED_ROLES must name at least one role');
+  }
+
+  let graceSeconds = DEFAULT_GRACE_SECONDS;
+  const graceValue = valueOf(env, 'STUCK_GRACE_SECONDS');
+  if (graceValue !== undefined) {
+    graceSeconds = Number(graceValue);
+    if (!/^\d+$/.test(graceValue) || graceSeconds > MAX_GRACE_SECONDS) {
+      problems.push(`STUCK_GRACE_SECONDS must be a whole number of seconds from 0 to ${MAX_GRACE_SECONDS}`);
+    }
+  }
+
+  const closeReason = valueOf(env, 'CLOSE_REASON') ?? DEFAULT_CLOSE_REASON;
+
+  const excludedValue = valueOf(env, 'EXCLUDED_TASK_QUEUES');
+  const excludedTaskQueues = excludedValue === undefined ? [] : commaList(excludedValue);
+
+  let apiBaseUrl: string | null = null;
+  const baseUrlValue = valueOf(env, 'TWILIO_API_BASE_URL');
+  if (baseUrlValue !== undefined) {
+    apiBaseUrl = parseBaseUrl(baseUrlValue);
+    if (apiBaseUrl === null) {
+      problems.push('TWILIO_API_BASE_URL must be an http(s) URL without query, fragment or credentials');
+    }
+  }
+
+  if (problems.length > 0) throw new SettingsError(problems);
+  return {
+    accountSid: accountSid as string,
+    authToken: authToken as string,
+    workspaceSid: workspaceSid as string,
+    allowedRoles,
+    graceSeconds,
+    closeReason,
+    excludedTaskQueues,
+    apiBaseUrl,
+  };
+}
