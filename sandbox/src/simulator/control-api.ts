@@ -1,0 +1,294 @@
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { AddCallInput, AddTaskInput, OracleVerdict, RuntimeOptions, SimulatorCore } from './core';
+import { ControlError } from './core';
+import type { SandboxUserName } from './defaults';
+import { SANDBOX_USERS } from './defaults';
+import { BodyTooLargeError, isLoopback, readBody, sendJson } from './http';
+import type { AssignmentStatus, CallStatus, TaskKind } from './model';
+import type { ScenarioOptions } from './scenario';
+
+export const CONTROL_PREFIX = '/_sim';
+
+type Handler = (input: { match: string[]; url: URL; body: Record<string, unknown> }) => unknown | Promise<unknown>;
+
+/**
+ * The control plane over HTTP: JSON in and out, no auth, loopback only. Every route mirrors an
+ * in-process method of the Simulator (see README.md in this folder).
+ */
+export async function handleControlRequest(
+  core: SimulatorCore,
+  baseUrl: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (!isLoopback(req.socket.remoteAddress)) {
+    sendJson(res, 403, { error: { status: 403, message: 'The simulator control API only answers loopback clients' } });
+    return;
+  }
+  if (req.method === 'OPTIONS') {
+    sendJson(res, 204, {});
+    return;
+  }
+  const url = new URL(req.url ?? '/', baseUrl);
+  const path = url.pathname.slice(CONTROL_PREFIX.length) || '/';
+  const routes = controlRoutes(core);
+  try {
+    let pathMatched = false;
+    for (const route of routes) {
+      const match = route.pattern.exec(path);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== req.method) continue;
+      const body = req.method === 'GET' || req.method === 'DELETE' ? {} : await readJson(req);
+      const result = await route.handler({ match: match.slice(1), url, body });
+      sendJson(res, 200, result);
+      return;
+    }
+    if (pathMatched) throw new ControlError(405, `${req.method} is not allowed on ${url.pathname}`);
+    throw new ControlError(404, `No control endpoint ${req.method} ${url.pathname}; see GET ${CONTROL_PREFIX}/`);
+  } catch (error) {
+    if (error instanceof ControlError) {
+      sendJson(res, error.status, { error: { status: error.status, message: error.message } });
+    } else if (error instanceof BodyTooLargeError || error instanceof SyntaxError) {
+      sendJson(res, 400, { error: { status: 400, message: error.message } });
+    } else {
+      throw error;
+    }
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = await readBody(req);
+  if (raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new SyntaxError('Control request body must be JSON');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new SyntaxError('Control request body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+function optionalString(body: Record<string, unknown>, key: string): string | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new ControlError(400, `${key} must be a string`);
+  return value;
+}
+
+function optionalNumber(body: Record<string, unknown>, key: string): number | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ControlError(400, `${key} must be a number`);
+  return value;
+}
+
+function listParam(url: URL, key: string): string[] {
+  return url.searchParams
+    .getAll(key)
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
+}
+
+function controlRoutes(core: SimulatorCore): { method: string; pattern: RegExp; handler: Handler }[] {
+  const sidPart = '([A-Za-z0-9]+)';
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/?$/,
+      handler: () => ({
+        endpoints: [
+          'GET /_sim/state',
+          'GET /_sim/tasks?status=&verdict=&kind=',
+          'POST /_sim/tasks',
+          'GET /_sim/tasks/{WT}',
+          'POST /_sim/tasks/{WT}/reserve|accept|wrap|close|delete',
+          'DELETE /_sim/tasks/{WT}',
+          'GET /_sim/calls?status=',
+          'POST /_sim/calls',
+          'GET /_sim/calls/{CA}',
+          'POST /_sim/calls/{CA}/end|revive',
+          'GET /_sim/updates?since=',
+          'GET /_sim/stats',
+          'POST /_sim/stats/reset',
+          'GET /_sim/config',
+          'POST /_sim/configure',
+          'POST /_sim/reset',
+          'POST /_sim/tokens',
+          'GET /_sim/users',
+          'POST /_sim/users/{admin|supervisor|agent}/token',
+        ],
+      }),
+    },
+    { method: 'GET', pattern: /^\/state\/?$/, handler: () => core.summary() },
+    {
+      method: 'GET',
+      pattern: /^\/tasks\/?$/,
+      handler: ({ url }) => ({
+        tasks: core.listTasks({
+          status: listParam(url, 'status') as AssignmentStatus[],
+          verdict: (url.searchParams.get('verdict') ?? undefined) as OracleVerdict | undefined,
+          kind: (url.searchParams.get('kind') ?? undefined) as TaskKind | undefined,
+        }),
+      }),
+    },
+    { method: 'POST', pattern: /^\/tasks\/?$/, handler: ({ body }) => core.addTask(body as AddTaskInput) },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/tasks/${sidPart}/?$`),
+      handler: ({ match }) => {
+        const task = core.getTask(match[0]);
+        if (!task) throw new ControlError(404, `No task ${match[0]}`);
+        return task;
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/tasks/${sidPart}/reserve$`),
+      handler: ({ match, body }) => core.reserveTask(match[0], optionalString(body, 'workerSid')),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/tasks/${sidPart}/accept$`),
+      handler: ({ match, body }) => core.acceptTask(match[0], optionalString(body, 'workerSid')),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/tasks/${sidPart}/wrap$`),
+      handler: ({ match }) => core.wrapTask(match[0]),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/tasks/${sidPart}/close$`),
+      handler: ({ match, body }) =>
+        core.closeTask(
+          match[0],
+          optionalString(body, 'status') as 'completed' | 'canceled' | undefined,
+          optionalString(body, 'reason'),
+        ),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/tasks/${sidPart}/delete$`),
+      handler: ({ match }) => ({ deleted: core.deleteTask(match[0]) }),
+    },
+    {
+      method: 'DELETE',
+      pattern: new RegExp(`^/tasks/${sidPart}/?$`),
+      handler: ({ match }) => ({ deleted: core.deleteTask(match[0]) }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/calls\/?$/,
+      handler: ({ url }) => ({ calls: core.listCalls({ status: listParam(url, 'status') as CallStatus[] }) }),
+    },
+    { method: 'POST', pattern: /^\/calls\/?$/, handler: ({ body }) => core.addCall(body as unknown as AddCallInput) },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/calls/${sidPart}/?$`),
+      handler: ({ match }) => {
+        const call = core.getCall(match[0]);
+        if (!call) throw new ControlError(404, `No call ${match[0]}`);
+        return call;
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/calls/${sidPart}/end$`),
+      handler: ({ match, body }) => {
+        const ago = optionalNumber(body, 'endedSecondsAgo');
+        return core.endCall(
+          match[0],
+          (optionalString(body, 'status') ?? 'completed') as CallStatus,
+          ago === undefined ? undefined : core.now() - ago * 1000,
+        );
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/calls/${sidPart}/revive$`),
+      handler: ({ match, body }) =>
+        core.reviveCall(match[0], (optionalString(body, 'status') ?? 'in-progress') as CallStatus),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/updates\/?$/,
+      handler: ({ url }) => ({ updates: core.updateLog(Number(url.searchParams.get('since') ?? 0) || 0) }),
+    },
+    { method: 'GET', pattern: /^\/stats\/?$/, handler: () => core.stats },
+    {
+      method: 'POST',
+      pattern: /^\/stats\/reset$/,
+      handler: () => {
+        core.resetStats();
+        return core.stats;
+      },
+    },
+    { method: 'GET', pattern: /^\/config\/?$/, handler: () => core.config },
+    {
+      method: 'POST',
+      pattern: /^\/configure\/?$/,
+      handler: ({ body }) => core.configure(body as Partial<RuntimeOptions>),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/reset\/?$/,
+      handler: ({ body }) => {
+        const seed = body.seed;
+        if (seed !== undefined && typeof seed !== 'string' && typeof seed !== 'number') {
+          throw new ControlError(400, 'seed must be a string or a number');
+        }
+        const scenario = body.scenario;
+        if (scenario !== undefined && (typeof scenario !== 'object' || scenario === null)) {
+          throw new ControlError(400, 'scenario must be an object');
+        }
+        try {
+          return core.reset(seed, scenario as ScenarioOptions | undefined);
+        } catch (error) {
+          if (error instanceof ControlError) throw error;
+          throw new ControlError(400, (error as Error).message);
+        }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/tokens\/?$/,
+      handler: ({ body }) => {
+        const identity = optionalString(body, 'identity');
+        const roles = body.roles;
+        if (!identity) throw new ControlError(400, 'identity is required');
+        if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+          throw new ControlError(400, 'roles must be an array of strings');
+        }
+        return {
+          token: core.issueToken({
+            identity,
+            roles: roles as string[],
+            workerSid: optionalString(body, 'workerSid'),
+            realmUserId: optionalString(body, 'realmUserId'),
+            ttlSeconds: optionalNumber(body, 'ttlSeconds'),
+          }),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/users\/?$/,
+      handler: () => ({
+        users: Object.entries(SANDBOX_USERS).map(([name, user]) => ({ name, ...user })),
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/users\/([a-z]+)\/token$/,
+      handler: ({ match, body }) => {
+        const name = match[0] as SandboxUserName;
+        const token = core.issueSandboxToken(name, optionalNumber(body, 'ttlSeconds'));
+        return { token, user: { name, ...SANDBOX_USERS[name] } };
+      },
+    },
+  ];
+}

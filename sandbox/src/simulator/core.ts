@@ -1,0 +1,679 @@
+import type { CloseAction, ReviewProblem } from '@plugin-stuck-tasks/contract';
+import { DEFAULT_CLOSED_TASK_TTL_MS, DEFAULT_GRACE_SECONDS, SANDBOX_USERS } from './defaults';
+import type { SandboxUserName } from './defaults';
+import type {
+  AssignmentStatus,
+  CallStatus,
+  SimCall,
+  SimTask,
+  SimTaskQueue,
+  SimWorker,
+  TaskKind,
+  UpdateLogEntry,
+} from './model';
+import { ASSIGNMENT_STATUSES, CALL_STATUSES, ENDED_CALL_STATUSES, LIVE_CALL_STATUSES } from './model';
+import type { Random } from './random';
+import { createRandom } from './random';
+import { isoDate } from './render';
+import type { ScenarioOptions, SeedSummary } from './scenario';
+import { seedScenario, sid } from './scenario';
+import { SimStore, isClosed } from './store';
+import type { TokenUser, TokenValidationResult } from './tokens';
+import { issueFlexToken, validateFlexToken } from './tokens';
+
+/** Knobs that can change while the simulator runs (`configure`). */
+export interface RuntimeOptions {
+  /** Added to every Twilio response (half before handling, half after). */
+  latencyMs: number;
+  /** Uniform ± jitter around latencyMs. */
+  latencyJitterMs: number;
+  /** Requests in flight above this get 429 code 20429; null = unlimited. */
+  concurrencyLimit: number | null;
+  /** Share of Twilio requests answered with a random 500/503 before they touch any state. */
+  errorRate: number;
+  /** Share of successful task updates whose response is replaced by a 500 after the update was applied. */
+  lostUpdateRate: number;
+  /** true: every list shows `attributes: null`; a number: that share of tasks does (fixed per task). */
+  nullAttributesInLists: boolean | number;
+  /** Closed tasks answer 404 this long after they closed. */
+  closedTaskTtlMs: number;
+  /** Grace period the simulator's own verdict oracle uses (control views only). */
+  graceSeconds: number;
+}
+
+export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
+  latencyMs: 0,
+  latencyJitterMs: 0,
+  concurrencyLimit: null,
+  errorRate: 0,
+  lostUpdateRate: 0,
+  nullAttributesInLists: false,
+  closedTaskTtlMs: DEFAULT_CLOSED_TASK_TTL_MS,
+  graceSeconds: DEFAULT_GRACE_SECONDS,
+};
+
+export type RequestKind =
+  | 'tasks.list'
+  | 'tasks.fetch'
+  | 'tasks.update'
+  | 'reservations.list'
+  | 'calls.fetch'
+  | 'calls.list'
+  | 'tokens.validate'
+  | 'unknown';
+
+export const REQUEST_KINDS: readonly RequestKind[] = [
+  'tasks.list',
+  'tasks.fetch',
+  'tasks.update',
+  'reservations.list',
+  'calls.fetch',
+  'calls.list',
+  'tokens.validate',
+  'unknown',
+];
+
+export interface SimulatorStats {
+  /** Every Twilio request received, by kind (429s and 5xx included). */
+  requests: Record<RequestKind, number>;
+  totalRequests: number;
+  /** Answered 429 (code 20429) because of the concurrency limit. */
+  throttled: number;
+  throttledByKind: Record<RequestKind, number>;
+  /** Random 5xx injected by errorRate and lostUpdateRate. */
+  serverErrors: number;
+  responsesByStatus: Record<string, number>;
+  inFlight: number;
+  /** Most requests admitted (not throttled) at the same time. */
+  peakConcurrency: number;
+  updates: { applied: number; preconditionFailed: number; invalidTransition: number; lostResponses: number };
+}
+
+export type OracleVerdict = 'stuck' | 'needs_review' | 'active' | 'not_voice' | 'wrapping' | 'closed';
+
+export interface ReservationView {
+  sid: string;
+  workerSid: string;
+  workerName: string;
+  status: string;
+}
+
+/** The control plane's view of a task, with the simulator's own judgement of it. */
+export interface TaskView {
+  sid: string;
+  assignmentStatus: AssignmentStatus;
+  channel: string;
+  taskQueueSid: string;
+  taskQueueName: string;
+  attributes: string;
+  callSid: string | null;
+  callStatus: CallStatus | null;
+  callEndedAt: string | null;
+  dateCreated: string;
+  dateUpdated: string;
+  closedAt: string | null;
+  etag: string;
+  reason: string | null;
+  priority: number;
+  /** What the scenario generator made it. */
+  kind: TaskKind;
+  /** What it is now, judged by the simulator with `graceSeconds` (independent of the engine). */
+  verdict: OracleVerdict;
+  problem: ReviewProblem | null;
+  action: CloseAction | null;
+  reservations: ReservationView[];
+}
+
+export interface CallView {
+  sid: string;
+  status: CallStatus;
+  direction: string;
+  from: string;
+  to: string;
+  dateCreated: string;
+  startTime: string | null;
+  endTime: string | null;
+}
+
+export interface StateSummary {
+  accountSid: string;
+  workspaceSid: string;
+  seed: string;
+  tasks: number;
+  tasksByStatus: Record<AssignmentStatus, number>;
+  callsByStatus: Record<CallStatus, number>;
+  verdicts: Record<OracleVerdict, number>;
+  taskQueues: SimTaskQueue[];
+  workers: SimWorker[];
+  updates: number;
+  config: RuntimeOptions;
+}
+
+export interface AddTaskInput {
+  assignmentStatus?: AssignmentStatus;
+  channel?: string;
+  /** Raw attribute string; by default voice attributes pointing at `callSid`. */
+  attributes?: string;
+  callSid?: string | null;
+  taskQueueName?: string;
+  ageSeconds?: number;
+  priority?: number;
+  workerSid?: string;
+}
+
+export interface AddCallInput {
+  status: CallStatus;
+  from?: string;
+  to?: string;
+  ageSeconds?: number;
+  /** For ended calls: seconds since the call ended (default 300). */
+  endedSecondsAgo?: number;
+}
+
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** State, knobs and statistics shared by the Twilio API, the control API and the in-process API. */
+export class SimulatorCore {
+  store: SimStore;
+  config: RuntimeOptions;
+  seed: string;
+  scenario: ScenarioOptions;
+  seedSummary: SeedSummary;
+  faultRng: Random;
+  stats: SimulatorStats = emptyStats();
+  /** API key pairs accepted for Basic auth besides the account SID and auth token. */
+  apiKeys: { sid: string; secret: string }[] = [];
+  private opRng: Random;
+
+  constructor(
+    readonly accountSid: string,
+    readonly authToken: string,
+    readonly workspaceSid: string,
+    readonly now: () => number,
+    seed: number | string,
+    scenario: ScenarioOptions,
+    config: Partial<RuntimeOptions>,
+  ) {
+    this.config = validateRuntimeOptions({ ...DEFAULT_RUNTIME_OPTIONS, ...config });
+    this.seed = String(seed);
+    this.scenario = scenario;
+    this.faultRng = createRandom(`${this.seed}:faults`);
+    this.opRng = createRandom(`${this.seed}:control`);
+    const { store, summary } = this.build(this.seed, scenario);
+    this.store = store;
+    this.seedSummary = summary;
+  }
+
+  reset(seed: number | string | undefined, scenario: ScenarioOptions | undefined): SeedSummary {
+    this.seed = seed === undefined ? this.seed : String(seed);
+    this.scenario = scenario ?? this.scenario;
+    const { store, summary } = this.build(this.seed, this.scenario);
+    this.store = store;
+    this.seedSummary = summary;
+    this.faultRng = createRandom(`${this.seed}:faults`);
+    this.opRng = createRandom(`${this.seed}:control`);
+    this.resetStats();
+    return summary;
+  }
+
+  resetStats(): void {
+    const inFlight = this.stats.inFlight;
+    this.stats = emptyStats();
+    this.stats.inFlight = inFlight;
+  }
+
+  configure(partial: Partial<RuntimeOptions>): RuntimeOptions {
+    this.config = validateRuntimeOptions({ ...this.config, ...partial });
+    return { ...this.config };
+  }
+
+  /** Closed tasks past their TTL disappear before anything reads the state. */
+  expire(): void {
+    this.store.expireClosedTasks(this.now(), this.config.closedTaskTtlMs);
+  }
+
+  hidesAttributesInLists(task: SimTask): boolean {
+    const setting = this.config.nullAttributesInLists;
+    if (typeof setting === 'boolean') return setting;
+    return parseInt(task.sid.slice(-8), 16) / 0x100000000 < setting;
+  }
+
+  issueToken(user: TokenUser): string {
+    return issueFlexToken(this.authToken, this.accountSid, user, this.now());
+  }
+
+  issueSandboxToken(name: SandboxUserName, ttlSeconds?: number): string {
+    const user = SANDBOX_USERS[name];
+    if (!user) throw new ControlError(404, `Unknown sandbox user ${String(name)}; use admin, supervisor or agent`);
+    return this.issueToken({
+      identity: user.identity,
+      realmUserId: user.realmUserId,
+      roles: user.roles,
+      workerSid: user.workerSid,
+      ttlSeconds,
+    });
+  }
+
+  validateToken(token: unknown): TokenValidationResult {
+    return validateFlexToken(this.authToken, this.accountSid, token, this.now());
+  }
+
+  // ---- views -------------------------------------------------------------------------------
+
+  taskView(task: SimTask): TaskView {
+    const call = task.callSid ? this.store.calls.get(task.callSid) : undefined;
+    const judged = this.judge(task, call);
+    return {
+      sid: task.sid,
+      assignmentStatus: task.assignmentStatus,
+      channel: task.channel,
+      taskQueueSid: task.taskQueueSid,
+      taskQueueName: task.taskQueueName,
+      attributes: task.attributes,
+      callSid: task.callSid,
+      callStatus: call?.status ?? null,
+      callEndedAt: call?.endTime ? new Date(call.endTime).toISOString() : null,
+      dateCreated: isoDate(task.dateCreated),
+      dateUpdated: isoDate(task.dateUpdated),
+      closedAt: task.closedAt === null ? null : new Date(task.closedAt).toISOString(),
+      etag: this.store.etag(task),
+      reason: task.reason,
+      priority: task.priority,
+      kind: task.kind,
+      ...judged,
+      reservations: task.reservations.map((r) => ({
+        sid: r.sid,
+        workerSid: r.workerSid,
+        workerName: r.workerName,
+        status: r.status,
+      })),
+    };
+  }
+
+  callView(call: SimCall): CallView {
+    return {
+      sid: call.sid,
+      status: call.status,
+      direction: call.direction,
+      from: call.from,
+      to: call.to,
+      dateCreated: new Date(call.dateCreated).toISOString(),
+      startTime: call.startTime === null ? null : new Date(call.startTime).toISOString(),
+      endTime: call.endTime === null ? null : new Date(call.endTime).toISOString(),
+    };
+  }
+
+  /** The simulator's oracle; written independently of the engine so tests can compare the two. */
+  judge(
+    task: SimTask,
+    call: SimCall | undefined,
+  ): { verdict: OracleVerdict; problem: ReviewProblem | null; action: CloseAction | null } {
+    const none = { problem: null, action: null };
+    if (isClosed(task.assignmentStatus)) return { verdict: 'closed', ...none };
+    if (task.assignmentStatus === 'wrapping') return { verdict: 'wrapping', ...none };
+    if (task.channel !== 'voice') return { verdict: 'not_voice', ...none };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(task.attributes);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return { verdict: 'needs_review', problem: 'bad_attributes', action: null };
+    }
+    if (!task.callSid) return { verdict: 'needs_review', problem: 'no_call_sid', action: null };
+    if (!call) return { verdict: 'needs_review', problem: 'call_not_found', action: null };
+    if (LIVE_CALL_STATUSES.includes(call.status)) return { verdict: 'active', ...none };
+    if (call.endTime !== null && this.now() - call.endTime < this.config.graceSeconds * 1000) {
+      return { verdict: 'active', ...none };
+    }
+    return {
+      verdict: 'stuck',
+      problem: null,
+      action: task.assignmentStatus === 'assigned' ? 'complete' : 'cancel',
+    };
+  }
+
+  summary(): StateSummary {
+    this.expire();
+    const tasksByStatus = Object.fromEntries(
+      ASSIGNMENT_STATUSES.map((status) => [status, this.store.taskIndex.count(status)]),
+    ) as Record<AssignmentStatus, number>;
+    const callsByStatus = Object.fromEntries(
+      CALL_STATUSES.map((status) => [status, this.store.callIndex.count(status)]),
+    ) as Record<CallStatus, number>;
+    const verdicts: Record<OracleVerdict, number> = {
+      stuck: 0,
+      needs_review: 0,
+      active: 0,
+      not_voice: 0,
+      wrapping: 0,
+      closed: 0,
+    };
+    for (const task of this.store.tasks.values()) {
+      const call = task.callSid ? this.store.calls.get(task.callSid) : undefined;
+      verdicts[this.judge(task, call).verdict] += 1;
+    }
+    return {
+      accountSid: this.accountSid,
+      workspaceSid: this.workspaceSid,
+      seed: this.seed,
+      tasks: this.store.taskCount,
+      tasksByStatus,
+      callsByStatus,
+      verdicts,
+      taskQueues: this.store.queues.map((q) => ({ ...q })),
+      workers: this.store.workers.map((w) => ({ ...w })),
+      updates: this.store.updateLog.length,
+      config: { ...this.config },
+    };
+  }
+
+  listTasks(
+    filter: { status?: readonly AssignmentStatus[]; verdict?: OracleVerdict; kind?: TaskKind } = {},
+  ): TaskView[] {
+    this.expire();
+    const statuses = filter.status && filter.status.length > 0 ? filter.status : ASSIGNMENT_STATUSES;
+    const views: TaskView[] = [];
+    for (const ordinal of this.store.taskIndex.ascending(statuses)) {
+      const task = this.store.taskAt(ordinal);
+      if (!task || (filter.kind && task.kind !== filter.kind)) continue;
+      const view = this.taskView(task);
+      if (filter.verdict && view.verdict !== filter.verdict) continue;
+      views.push(view);
+    }
+    return views;
+  }
+
+  getTask(taskSid: string): TaskView | null {
+    this.expire();
+    const task = this.store.tasks.get(taskSid);
+    return task ? this.taskView(task) : null;
+  }
+
+  listCalls(filter: { status?: readonly CallStatus[] } = {}): CallView[] {
+    const statuses = filter.status && filter.status.length > 0 ? filter.status : CALL_STATUSES;
+    const views: CallView[] = [];
+    for (const ordinal of this.store.callIndex.ascending(statuses)) {
+      const call = this.store.callAt(ordinal);
+      if (call) views.push(this.callView(call));
+    }
+    return views;
+  }
+
+  getCall(callSid: string): CallView | null {
+    const call = this.store.calls.get(callSid);
+    return call ? this.callView(call) : null;
+  }
+
+  updateLog(sinceSeq = 0): UpdateLogEntry[] {
+    return this.store.updateLog.filter((entry) => entry.seq > sinceSeq).map((entry) => ({ ...entry }));
+  }
+
+  // ---- mutations (control plane: orchestration and callers acting behind the product's back) ----
+
+  endCall(callSid: string, status: CallStatus = 'completed', endedAt?: number): CallView {
+    if (!ENDED_CALL_STATUSES.includes(status)) {
+      throw new ControlError(400, `endCall: ${status} is not an ended call status (${ENDED_CALL_STATUSES.join(', ')})`);
+    }
+    const call = this.requireCall(callSid);
+    this.store.setCallStatus(call, status, this.now(), endedAt);
+    return this.callView(call);
+  }
+
+  reviveCall(callSid: string, status: CallStatus = 'in-progress'): CallView {
+    if (!LIVE_CALL_STATUSES.includes(status)) {
+      throw new ControlError(400, `reviveCall: ${status} is not a live call status (${LIVE_CALL_STATUSES.join(', ')})`);
+    }
+    const call = this.requireCall(callSid);
+    this.store.setCallStatus(call, status, this.now());
+    return this.callView(call);
+  }
+
+  reserveTask(taskSid: string, workerSid?: string): TaskView {
+    const task = this.requireTask(taskSid);
+    if (task.assignmentStatus !== 'pending') {
+      throw new ControlError(409, `reserveTask: task ${taskSid} is ${task.assignmentStatus}, not pending`);
+    }
+    this.addReservation(task, workerSid, 'pending');
+    this.store.changeTaskStatus(task, this.controlChange('reserved'));
+    return this.taskView(task);
+  }
+
+  /** A worker accepts: pending or reserved becomes assigned. */
+  acceptTask(taskSid: string, workerSid?: string): TaskView {
+    const task = this.requireTask(taskSid);
+    if (task.assignmentStatus !== 'pending' && task.assignmentStatus !== 'reserved') {
+      throw new ControlError(409, `acceptTask: task ${taskSid} is ${task.assignmentStatus}, not pending or reserved`);
+    }
+    const pending = task.reservations.find((r) => r.status === 'pending');
+    if (!pending || (workerSid && pending.workerSid !== workerSid)) {
+      if (pending) {
+        pending.status = 'rescinded';
+        pending.dateUpdated = this.now();
+      }
+      this.addReservation(task, workerSid, 'pending');
+    }
+    this.store.changeTaskStatus(task, this.controlChange('assigned'));
+    return this.taskView(task);
+  }
+
+  wrapTask(taskSid: string): TaskView {
+    const task = this.requireTask(taskSid);
+    if (task.assignmentStatus !== 'assigned') {
+      throw new ControlError(409, `wrapTask: task ${taskSid} is ${task.assignmentStatus}, not assigned`);
+    }
+    this.store.changeTaskStatus(task, this.controlChange('wrapping'));
+    return this.taskView(task);
+  }
+
+  /**
+   * Orchestration closes a task: by default cancel when pending/reserved, complete when
+   * assigned/wrapping. A control close ignores the API's transition rules on purpose.
+   */
+  closeTask(taskSid: string, status?: 'completed' | 'canceled', reason?: string): TaskView {
+    const task = this.requireTask(taskSid);
+    if (isClosed(task.assignmentStatus)) {
+      throw new ControlError(409, `closeTask: task ${taskSid} is already ${task.assignmentStatus}`);
+    }
+    const target =
+      status ??
+      (task.assignmentStatus === 'pending' || task.assignmentStatus === 'reserved' ? 'canceled' : 'completed');
+    if (target !== 'completed' && target !== 'canceled') {
+      throw new ControlError(400, `closeTask: status must be completed or canceled`);
+    }
+    this.store.changeTaskStatus(task, {
+      ...this.controlChange(target),
+      reason: reason ?? 'Closed by orchestration (simulator control)',
+    });
+    return this.taskView(task);
+  }
+
+  deleteTask(taskSid: string): boolean {
+    this.expire();
+    return this.store.deleteTask(taskSid);
+  }
+
+  /** Adds one task (and, for voice, its call unless `callSid` names one or is null). */
+  addTask(input: AddTaskInput): TaskView {
+    const now = this.now();
+    const channel = input.channel ?? 'voice';
+    if (!this.store.channels.has(channel)) throw new ControlError(400, `addTask: unknown channel ${channel}`);
+    const status = input.assignmentStatus ?? 'pending';
+    if (!ASSIGNMENT_STATUSES.includes(status)) throw new ControlError(400, `addTask: unknown status ${status}`);
+    const queue = input.taskQueueName
+      ? this.store.queues.find((q) => q.name === input.taskQueueName)
+      : this.store.queues[0];
+    if (!queue) throw new ControlError(400, `addTask: unknown task queue ${input.taskQueueName}`);
+    const ageMs = Math.max(0, input.ageSeconds ?? 120) * 1000;
+    let callSid = input.callSid;
+    if (callSid === undefined && channel === 'voice' && input.attributes === undefined) {
+      callSid = this.addCall({ status: 'in-progress', ageSeconds: (input.ageSeconds ?? 120) + 5 }).sid;
+    }
+    const attributes =
+      input.attributes ??
+      JSON.stringify({
+        type: 'inbound',
+        direction: 'inbound',
+        from: '+15550000000',
+        to: '+18005550100',
+        ...(callSid ? { call_sid: callSid } : {}),
+      });
+    // A task added now is newer than every other one, so its ordinal keeps date order.
+    const task = this.store.addTask({
+      sid: sid(this.opRng, 'WT'),
+      assignmentStatus: status,
+      attributes,
+      channel,
+      taskQueue: queue,
+      priority: input.priority ?? 0,
+      dateCreated: Math.max(now - ageMs, this.latestTaskDate() + 1),
+      reservations: [],
+      kind: 'custom',
+    });
+    const reservationStatus = { reserved: 'pending', assigned: 'accepted', wrapping: 'wrapping' } as const;
+    if (status in reservationStatus) {
+      this.addReservation(task, input.workerSid, reservationStatus[status as keyof typeof reservationStatus]);
+    }
+    return this.taskView(task);
+  }
+
+  addCall(input: AddCallInput): CallView {
+    if (!CALL_STATUSES.includes(input.status)) throw new ControlError(400, `addCall: unknown status ${input.status}`);
+    const now = this.now();
+    const created = now - Math.max(0, input.ageSeconds ?? 60) * 1000;
+    const live = LIVE_CALL_STATUSES.includes(input.status);
+    const endTime = live ? null : Math.max(created, now - Math.max(0, input.endedSecondsAgo ?? 300) * 1000);
+    const call = this.store.addCall({
+      sid: sid(this.opRng, 'CA'),
+      status: input.status,
+      from: input.from ?? '+15550000000',
+      to: input.to ?? '+18005550100',
+      dateCreated: Math.max(created, this.latestCallDate() + 1),
+      startTime: input.status === 'in-progress' || input.status === 'completed' ? created : null,
+      endTime,
+    });
+    return this.callView(call);
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private build(seed: string, scenario: ScenarioOptions): { store: SimStore; summary: SeedSummary } {
+    const rng = createRandom(seed);
+    const store = new SimStore(this.accountSid, this.workspaceSid, {
+      sid: sid(rng, 'WW'),
+      name: 'Assign to Anyone',
+    });
+    const summary = seedScenario(store, rng, scenario, this.now());
+    return { store, summary };
+  }
+
+  private controlChange(to: AssignmentStatus): Parameters<SimStore['changeTaskStatus']>[1] {
+    return { to, reason: null, source: 'control', ifMatch: null, now: this.now() };
+  }
+
+  private addReservation(
+    task: SimTask,
+    workerSid: string | undefined,
+    status: 'pending' | 'accepted' | 'wrapping',
+  ): void {
+    const worker = workerSid
+      ? this.store.workers.find((w) => w.sid === workerSid)
+      : this.opRng.pick(this.store.workers);
+    if (!worker) throw new ControlError(400, `Unknown worker ${workerSid}`);
+    const now = this.now();
+    task.reservations.push({
+      sid: sid(this.opRng, 'WR'),
+      workerSid: worker.sid,
+      workerName: worker.name,
+      status,
+      dateCreated: now,
+      dateUpdated: now,
+    });
+  }
+
+  private requireTask(taskSid: string): SimTask {
+    this.expire();
+    const task = this.store.tasks.get(taskSid);
+    if (!task) throw new ControlError(404, `No task ${taskSid}`);
+    return task;
+  }
+
+  private requireCall(callSid: string): SimCall {
+    const call = this.store.calls.get(callSid);
+    if (!call) throw new ControlError(404, `No call ${callSid}`);
+    return call;
+  }
+
+  private latestTaskDate(): number {
+    let latest = 0;
+    for (const ordinal of this.store.taskIndex.descending(ASSIGNMENT_STATUSES)) {
+      latest = this.store.taskAt(ordinal)?.dateCreated ?? 0;
+      break;
+    }
+    return latest;
+  }
+
+  private latestCallDate(): number {
+    let latest = 0;
+    for (const ordinal of this.store.callIndex.descending(CALL_STATUSES)) {
+      latest = this.store.callAt(ordinal)?.dateCreated ?? 0;
+      break;
+    }
+    return latest;
+  }
+}
+
+function emptyStats(): SimulatorStats {
+  const byKind = (): Record<RequestKind, number> =>
+    Object.fromEntries(REQUEST_KINDS.map((kind) => [kind, 0])) as Record<RequestKind, number>;
+  return {
+    requests: byKind(),
+    totalRequests: 0,
+    throttled: 0,
+    throttledByKind: byKind(),
+    serverErrors: 0,
+    responsesByStatus: {},
+    inFlight: 0,
+    peakConcurrency: 0,
+    updates: { applied: 0, preconditionFailed: 0, invalidTransition: 0, lostResponses: 0 },
+  };
+}
+
+export function validateRuntimeOptions(options: RuntimeOptions): RuntimeOptions {
+  const problems: string[] = [];
+  const nonNegative = (name: keyof RuntimeOptions): void => {
+    const value = options[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      problems.push(`${name} must be a number ≥ 0`);
+  };
+  const rate = (name: keyof RuntimeOptions): void => {
+    const value = options[name];
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) problems.push(`${name} must be between 0 and 1`);
+  };
+  nonNegative('latencyMs');
+  nonNegative('latencyJitterMs');
+  nonNegative('closedTaskTtlMs');
+  nonNegative('graceSeconds');
+  rate('errorRate');
+  rate('lostUpdateRate');
+  if (
+    options.concurrencyLimit !== null &&
+    !(Number.isInteger(options.concurrencyLimit) && options.concurrencyLimit > 0)
+  ) {
+    problems.push('concurrencyLimit must be a positive integer or null');
+  }
+  const share = options.nullAttributesInLists;
+  if (typeof share !== 'boolean' && !(typeof share === 'number' && share >= 0 && share <= 1)) {
+    problems.push('nullAttributesInLists must be a boolean or a share between 0 and 1');
+  }
+  if (problems.length > 0) throw new ControlError(400, `Invalid simulator options: ${problems.join('; ')}`);
+  return options;
+}

@@ -1,0 +1,202 @@
+import http from 'http';
+import type { AddressInfo, Socket } from 'net';
+import { CONTROL_PREFIX, handleControlRequest } from './control-api';
+import type {
+  AddCallInput,
+  AddTaskInput,
+  CallView,
+  OracleVerdict,
+  RuntimeOptions,
+  SimulatorStats,
+  StateSummary,
+  TaskView,
+} from './core';
+import { SimulatorCore } from './core';
+import type { SandboxUserName } from './defaults';
+import {
+  SANDBOX_ACCOUNT_SID,
+  SANDBOX_API_KEY_SECRET,
+  SANDBOX_API_KEY_SID,
+  SANDBOX_AUTH_TOKEN,
+  SANDBOX_WORKSPACE_SID,
+} from './defaults';
+import { sendJson } from './http';
+import type { AssignmentStatus, CallStatus, TaskKind, UpdateLogEntry } from './model';
+import type { ScenarioOptions, SeedSummary } from './scenario';
+import type { TokenUser, TokenValidationResult } from './tokens';
+import { handleTwilioRequest } from './twilio-api';
+
+export * from './defaults';
+export type { ScenarioOptions, SeedSummary } from './scenario';
+export { DEFAULT_TASK_QUEUES } from './scenario';
+export type { TokenUser, TokenValidationResult } from './tokens';
+export { TOKEN_EXPIRED_CODE, TOKEN_INVALID_CODE } from './tokens';
+export type {
+  AddCallInput,
+  AddTaskInput,
+  CallView,
+  OracleVerdict,
+  RequestKind,
+  ReservationView,
+  RuntimeOptions,
+  SimulatorStats,
+  StateSummary,
+  TaskView,
+} from './core';
+export { ControlError, DEFAULT_RUNTIME_OPTIONS, REQUEST_KINDS } from './core';
+export type { UpdateLogEntry, TaskKind } from './model';
+export { CONTROL_PREFIX } from './control-api';
+export { isoDate, rfc2822Date } from './render';
+
+export interface SimulatorOptions extends Partial<RuntimeOptions> {
+  /** 0 (default) = a random free port; the host is always 127.0.0.1. */
+  port?: number;
+  accountSid?: string;
+  authToken?: string;
+  workspaceSid?: string;
+  /** API key pairs accepted for Basic auth; default the sandbox key. */
+  apiKeys?: { sid: string; secret: string }[];
+  /** Same seed and scenario, same workspace. Default 1. */
+  seed?: number | string;
+  scenario?: ScenarioOptions;
+  /** Time source (ms since epoch) for dates, ages, TTLs and token expiry. Default Date.now. */
+  clock?: () => number;
+}
+
+export interface Simulator {
+  /** Base URL serving every Twilio path, e.g. `http://127.0.0.1:4010` (the TWILIO_API_BASE_URL). */
+  readonly url: string;
+  readonly port: number;
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly workspaceSid: string;
+  readonly apiKeySid: string;
+  readonly apiKeySecret: string;
+  /** What the last seeding produced. */
+  readonly seedSummary: SeedSummary;
+
+  issueToken(user: TokenUser): string;
+  issueSandboxToken(name: SandboxUserName, ttlSeconds?: number): string;
+  validateToken(token: string): TokenValidationResult;
+
+  summary(): StateSummary;
+  listTasks(filter?: { status?: readonly AssignmentStatus[]; verdict?: OracleVerdict; kind?: TaskKind }): TaskView[];
+  getTask(taskSid: string): TaskView | null;
+  listCalls(filter?: { status?: readonly CallStatus[] }): CallView[];
+  getCall(callSid: string): CallView | null;
+
+  endCall(callSid: string, status?: CallStatus, endedAt?: number): CallView;
+  reviveCall(callSid: string, status?: CallStatus): CallView;
+  reserveTask(taskSid: string, workerSid?: string): TaskView;
+  acceptTask(taskSid: string, workerSid?: string): TaskView;
+  wrapTask(taskSid: string): TaskView;
+  closeTask(taskSid: string, status?: 'completed' | 'canceled', reason?: string): TaskView;
+  deleteTask(taskSid: string): boolean;
+  addTask(input: AddTaskInput): TaskView;
+  addCall(input: AddCallInput): CallView;
+
+  /** Every status change, API and control, oldest first; `sinceSeq` returns only later ones. */
+  updateLog(sinceSeq?: number): UpdateLogEntry[];
+  stats(): SimulatorStats;
+  resetStats(): void;
+  config(): RuntimeOptions;
+  configure(options: Partial<RuntimeOptions>): RuntimeOptions;
+  /** Re-seeds the workspace (same seed/scenario when omitted), clears the update log and stats. */
+  reset(seed?: number | string, scenario?: ScenarioOptions): SeedSummary;
+  stop(): Promise<void>;
+}
+
+/** Starts the Twilio simulator on 127.0.0.1. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const {
+    port = 0,
+    accountSid = SANDBOX_ACCOUNT_SID,
+    authToken = SANDBOX_AUTH_TOKEN,
+    workspaceSid = SANDBOX_WORKSPACE_SID,
+    apiKeys = [{ sid: SANDBOX_API_KEY_SID, secret: SANDBOX_API_KEY_SECRET }],
+    seed = 1,
+    scenario = {},
+    clock = Date.now,
+    ...runtime
+  } = options;
+  if (!/^AC[0-9a-f]{32}$/i.test(accountSid))
+    throw new Error(`accountSid must be AC + 32 hex digits, got ${accountSid}`);
+  if (!/^WS[0-9a-f]{32}$/i.test(workspaceSid)) {
+    throw new Error(`workspaceSid must be WS + 32 hex digits, got ${workspaceSid}`);
+  }
+  if (!authToken) throw new Error('authToken must not be empty');
+  const core = new SimulatorCore(accountSid, authToken, workspaceSid, clock, seed, scenario, runtime);
+  core.apiKeys = apiKeys;
+
+  let baseUrl = '';
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    const isControl = (req.url ?? '').startsWith(CONTROL_PREFIX);
+    const handler = isControl ? handleControlRequest : handleTwilioRequest;
+    handler(core, baseUrl, req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        sendJson(res, 500, { code: 20500, message: `Simulator failure: ${(error as Error).message}`, status: 500 });
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${address.port}`;
+
+  let stopped: Promise<void> | null = null;
+  return {
+    url: baseUrl,
+    port: address.port,
+    accountSid,
+    authToken,
+    workspaceSid,
+    apiKeySid: apiKeys[0]?.sid ?? SANDBOX_API_KEY_SID,
+    apiKeySecret: apiKeys[0]?.secret ?? SANDBOX_API_KEY_SECRET,
+    get seedSummary() {
+      return core.seedSummary;
+    },
+    issueToken: (user) => core.issueToken(user),
+    issueSandboxToken: (name, ttlSeconds) => core.issueSandboxToken(name, ttlSeconds),
+    validateToken: (token) => core.validateToken(token),
+    summary: () => core.summary(),
+    listTasks: (filter) => core.listTasks(filter),
+    getTask: (taskSid) => core.getTask(taskSid),
+    listCalls: (filter) => core.listCalls(filter),
+    getCall: (callSid) => core.getCall(callSid),
+    endCall: (callSid, status, endedAt) => core.endCall(callSid, status, endedAt),
+    reviveCall: (callSid, status) => core.reviveCall(callSid, status),
+    reserveTask: (taskSid, workerSid) => core.reserveTask(taskSid, workerSid),
+    acceptTask: (taskSid, workerSid) => core.acceptTask(taskSid, workerSid),
+    wrapTask: (taskSid) => core.wrapTask(taskSid),
+    closeTask: (taskSid, status, reason) => core.closeTask(taskSid, status, reason),
+    deleteTask: (taskSid) => core.deleteTask(taskSid),
+    addTask: (input) => core.addTask(input),
+    addCall: (input) => core.addCall(input),
+    updateLog: (sinceSeq) => core.updateLog(sinceSeq),
+    stats: () => structuredClone(core.stats),
+    resetStats: () => core.resetStats(),
+    config: () => ({ ...core.config }),
+    configure: (partial) => core.configure(partial),
+    reset: (newSeed, newScenario) => core.reset(newSeed, newScenario),
+    stop: () => {
+      stopped ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        for (const socket of sockets) socket.destroy();
+      });
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import type { AssignmentStatus, CallStatus } from '@plugin-stuck-tasks/contract';
+
+export type { AssignmentStatus, CallStatus };
+
+export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = [
+  'pending',
+  'reserved',
+  'assigned',
+  'wrapping',
+  'completed',
+  'canceled',
+];
+
+export const CALL_STATUSES: readonly CallStatus[] = [
+  'queued',
+  'ringing',
+  'in-progress',
+  'canceled',
+  'completed',
+  'failed',
+  'busy',
+  'no-answer',
+];
+
+export const LIVE_CALL_STATUSES: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
+export const ENDED_CALL_STATUSES: readonly CallStatus[] = ['completed', 'failed', 'busy', 'no-answer', 'canceled'];
+
+export type ReservationStatus =
+  'pending' | 'accepted' | 'rejected' | 'timeout' | 'canceled' | 'rescinded' | 'wrapping' | 'completed';
+
+/**
+ * What the scenario generator meant a task to be. The simulator's own oracle (`verdict` in the
+ * control view) is computed from the live state instead, because calls end and tasks move after
+ * seeding.
+ */
+export type TaskKind =
+  | 'stuck'
+  | 'live'
+  | 'recently_ended'
+  | 'no_call_sid'
+  | 'call_not_found'
+  | 'bad_attributes'
+  | 'other_channel'
+  | 'wrapping'
+  | 'closed'
+  | 'custom';
+
+export interface SimReservation {
+  sid: string;
+  workerSid: string;
+  workerName: string;
+  status: ReservationStatus;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+export interface SimTask {
+  /** Position in creation order; lists page by it. */
+  ordinal: number;
+  sid: string;
+  assignmentStatus: AssignmentStatus;
+  /** Raw attribute string as Twilio stores it (may be unparseable on purpose). */
+  attributes: string;
+  /** `call_sid` from the attributes, null when they are unparseable or carry none. */
+  callSid: string | null;
+  priority: number;
+  reason: string | null;
+  taskQueueSid: string;
+  taskQueueName: string;
+  channel: string;
+  taskChannelSid: string;
+  workflowSid: string;
+  workflowName: string;
+  timeout: number;
+  dateCreated: number;
+  dateUpdated: number;
+  taskQueueEnteredDate: number;
+  virtualStartTime: number;
+  /** Bumped on every change; the ETag. */
+  revision: number;
+  closedAt: number | null;
+  reservations: SimReservation[];
+  /** Whether lists show this task with `attributes: null` when the share knob is fractional. */
+  hideAttributesInLists: boolean;
+  kind: TaskKind;
+}
+
+export interface SimCall {
+  ordinal: number;
+  sid: string;
+  status: CallStatus;
+  direction: 'inbound' | 'outbound-api' | 'outbound-dial';
+  from: string;
+  to: string;
+  dateCreated: number;
+  dateUpdated: number;
+  startTime: number | null;
+  endTime: number | null;
+  queueTimeMs: number;
+}
+
+export interface SimTaskQueue {
+  sid: string;
+  name: string;
+}
+
+export interface SimWorker {
+  sid: string;
+  name: string;
+}
+
+export interface SimTaskChannel {
+  sid: string;
+  uniqueName: string;
+}
+
+export interface SimWorkflow {
+  sid: string;
+  name: string;
+}
+
+/** One change of a task's assignment status, as the race suites audit them. */
+export interface UpdateLogEntry {
+  seq: number;
+  /** ISO 8601 with milliseconds. */
+  time: string;
+  source: 'api' | 'control';
+  taskSid: string;
+  from: AssignmentStatus;
+  to: AssignmentStatus;
+  callSid: string | null;
+  /** Status of the task's call at the moment of the update; null when there is no call or it is unknown. */
+  callStatus: CallStatus | null;
+  reason: string | null;
+  /** The If-Match header the API request carried, null when it had none (always null for control changes). */
+  ifMatch: string | null;
+  etagBefore: string;
+  etagAfter: string;
+}

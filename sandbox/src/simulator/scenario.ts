@@ -1,0 +1,401 @@
+import { DEFAULT_GRACE_SECONDS, SANDBOX_USERS } from './defaults';
+import type {
+  AssignmentStatus,
+  CallStatus,
+  ReservationStatus,
+  SimReservation,
+  SimTaskQueue,
+  SimWorker,
+  TaskKind,
+} from './model';
+import { ENDED_CALL_STATUSES, LIVE_CALL_STATUSES } from './model';
+import type { Random } from './random';
+import type { NewCall, NewTask } from './store';
+import type { SimStore } from './store';
+
+export type SeedChannel = 'voice' | 'chat' | 'sms';
+export type OpenStatus = 'pending' | 'reserved' | 'assigned';
+
+/**
+ * What a seeded workspace contains. Shares are of `openTasks`; the special cases (stuck, recently
+ * ended, no call_sid, unknown call, bad attributes) are voice tasks, and the rest of the open tasks
+ * are split by `channelMix`, their voice calls live.
+ */
+export interface ScenarioOptions {
+  /** Open (pending, reserved, assigned) tasks. Default 300. */
+  openTasks?: number;
+  /** Voice tasks whose call ended longer than the grace period ago. Default 0.25. */
+  stuckShare?: number;
+  /** Voice tasks whose call ended inside the grace period. Default 0.04. */
+  recentlyEndedShare?: number;
+  /** Voice tasks whose attributes carry no `call_sid`. Default 0.02. */
+  missingCallSidShare?: number;
+  /** Voice tasks whose `call_sid` is unknown to the account (404). Default 0.02. */
+  unknownCallShare?: number;
+  /** Voice tasks whose attributes are not JSON. Default 0.02. */
+  badAttributesShare?: number;
+  /** Channel mix of the remaining open tasks. Default voice 0.6, chat 0.25, sms 0.15. */
+  channelMix?: Partial<Record<SeedChannel, number>>;
+  /** Status mix of open tasks outside the stuck set (which cycles through all three). Default 0.35/0.25/0.4. */
+  statusMix?: Partial<Record<OpenStatus, number>>;
+  /** Voice tasks in `wrapping` (call completed). Default 2 % of openTasks. */
+  wrappingTasks?: number;
+  /** Recently completed or canceled tasks, still listed until their TTL runs out. Default 2 % of openTasks. */
+  closedTasks?: number;
+  /** Calls of the account that belong to no task. Default 10 % of openTasks. */
+  unrelatedCalls?: number;
+  /** Task queue names. Default five queues. */
+  taskQueues?: string[];
+  /** Worker pool size (besides the three sandbox users). Default 12. */
+  workers?: number;
+  /** Where "recently ended" ends and "stuck" starts, in seconds. Default 60. */
+  graceSeconds?: number;
+  /** Oldest open task, in seconds. Default 4 hours. */
+  maxTaskAgeSeconds?: number;
+}
+
+export const DEFAULT_TASK_QUEUES = ['Support', 'Sales', 'Billing', 'Priority Voice', 'Overflow'];
+
+const WORKER_NAMES = [
+  'Jordan Lee',
+  'Priya Nair',
+  'Marta Kowalski',
+  'Tomás Rivera',
+  'Aiko Tanaka',
+  'Chidi Okafor',
+  'Sofia Rossi',
+  'Liam O’Brien',
+  'Fatima Zahra',
+  'Noah Schmidt',
+  'Mei Chen',
+  'Oliver Dubois',
+  'Amara Singh',
+  'Lucas Silva',
+  'Eva Novak',
+  'Kwame Mensah',
+];
+
+export interface SeedSummary {
+  openTasks: number;
+  byKind: Record<TaskKind, number>;
+}
+
+/** Fills an empty store with a reproducible workspace: same seed and options, same SIDs and content. */
+export function seedScenario(store: SimStore, rng: Random, options: ScenarioOptions, now: number): SeedSummary {
+  const open = nonNegativeInt(options.openTasks ?? 300, 'openTasks');
+  const grace = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
+  const maxAge = Math.max(options.maxTaskAgeSeconds ?? 4 * 3600, grace * 3 + 600);
+  const counts = {
+    stuck: share(open, options.stuckShare ?? 0.25, 'stuckShare'),
+    recently_ended: share(open, options.recentlyEndedShare ?? 0.04, 'recentlyEndedShare'),
+    no_call_sid: share(open, options.missingCallSidShare ?? 0.02, 'missingCallSidShare'),
+    call_not_found: share(open, options.unknownCallShare ?? 0.02, 'unknownCallShare'),
+    bad_attributes: share(open, options.badAttributesShare ?? 0.02, 'badAttributesShare'),
+  };
+  const special = Object.values(counts).reduce((a, b) => a + b, 0);
+  if (special > open) {
+    throw new Error(`Scenario shares add up to more than the ${open} open tasks (${special} special tasks)`);
+  }
+  const channelCounts = split(open - special, {
+    voice: options.channelMix?.voice ?? 0.6,
+    chat: options.channelMix?.chat ?? 0.25,
+    sms: options.channelMix?.sms ?? 0.15,
+  });
+  const statusWeights: Record<OpenStatus, number> = {
+    pending: options.statusMix?.pending ?? 0.35,
+    reserved: options.statusMix?.reserved ?? 0.25,
+    assigned: options.statusMix?.assigned ?? 0.4,
+  };
+  const wrapping = nonNegativeInt(options.wrappingTasks ?? Math.round(open * 0.02), 'wrappingTasks');
+  const closed = nonNegativeInt(options.closedTasks ?? Math.round(open * 0.02), 'closedTasks');
+  const unrelated = nonNegativeInt(options.unrelatedCalls ?? Math.round(open * 0.1), 'unrelatedCalls');
+
+  seedCatalogue(store, rng, options);
+
+  const specs: TaskSpec[] = [];
+  const add = (n: number, make: (i: number) => Omit<TaskSpec, 'age'> & { minAge?: number }): void => {
+    for (let i = 0; i < n; i += 1) {
+      const spec = make(i);
+      const minAge = spec.minAge ?? 20;
+      specs.push({ ...spec, age: rng.int(minAge, Math.max(minAge, maxAge)) });
+    }
+  };
+  const openStatusCycle: OpenStatus[] = ['pending', 'reserved', 'assigned'];
+  // Stuck tasks cycle through every (status × ended call status) pair so that small scenarios cover them all.
+  add(counts.stuck, (i) => ({
+    kind: 'stuck',
+    channel: 'voice',
+    status: openStatusCycle[i % 3],
+    call: { status: ENDED_CALL_STATUSES[Math.floor(i / 3) % ENDED_CALL_STATUSES.length], endedAgo: 'stale' },
+    minAge: grace + 120,
+  }));
+  add(counts.recently_ended, (i) => ({
+    kind: 'recently_ended',
+    channel: 'voice',
+    status: openStatusCycle[i % 3],
+    call: { status: ENDED_CALL_STATUSES[i % ENDED_CALL_STATUSES.length], endedAgo: 'recent' },
+    minAge: grace + 30,
+  }));
+  add(counts.no_call_sid, (i) => ({ kind: 'no_call_sid', channel: 'voice', status: openStatusCycle[i % 3] }));
+  add(counts.call_not_found, (i) => ({ kind: 'call_not_found', channel: 'voice', status: openStatusCycle[i % 3] }));
+  add(counts.bad_attributes, (i) => ({ kind: 'bad_attributes', channel: 'voice', status: openStatusCycle[i % 3] }));
+  add(channelCounts.voice, (i) => ({
+    kind: 'live',
+    channel: 'voice',
+    status: i < 3 ? openStatusCycle[i] : rng.weighted(statusWeights),
+    call: { status: LIVE_CALL_STATUSES[i % LIVE_CALL_STATUSES.length], endedAgo: 'live' },
+  }));
+  add(channelCounts.chat, () => ({ kind: 'other_channel', channel: 'chat', status: rng.weighted(statusWeights) }));
+  add(channelCounts.sms, () => ({ kind: 'other_channel', channel: 'sms', status: rng.weighted(statusWeights) }));
+  add(wrapping, () => ({
+    kind: 'wrapping',
+    channel: 'voice',
+    status: 'wrapping',
+    call: { status: 'completed', endedAgo: 'stale' },
+    minAge: grace + 120,
+  }));
+  add(closed, (i) => ({
+    kind: 'closed',
+    channel: 'voice',
+    status: i % 2 === 0 ? 'completed' : 'canceled',
+    call: { status: i % 2 === 0 ? 'completed' : 'canceled', endedAgo: 'stale' },
+    minAge: grace + 120,
+  }));
+
+  // Creation order is date order, so that lists sorted by DateCreated page by ordinal.
+  specs.sort((a, b) => b.age - a.age);
+  const calls: NewCall[] = [];
+  const tasks: NewTask[] = [];
+  for (const spec of specs) {
+    const created = now - spec.age * 1000;
+    const from = phoneNumber(rng);
+    const to = '+18005550100';
+    let callSid: string | null = null;
+    if (spec.call) {
+      callSid = sid(rng, 'CA');
+      calls.push(makeCall(rng, callSid, spec.call.status, spec.call.endedAgo, created, now, grace, from, to));
+    } else if (spec.kind === 'call_not_found' || spec.kind === 'bad_attributes') {
+      callSid = sid(rng, 'CA');
+    }
+    const taskSid = sid(rng, 'WT');
+    const isClosedTask = spec.status === 'completed' || spec.status === 'canceled';
+    const closedAt = isClosedTask ? now - rng.int(0, 60) * 1000 : null;
+    tasks.push({
+      sid: taskSid,
+      assignmentStatus: spec.status,
+      attributes: attributesFor(rng, spec, store.accountSid, callSid, from, to),
+      channel: spec.channel,
+      taskQueue: pickQueue(rng, store.queues, spec.channel),
+      priority: rng.chance(0.1) ? 10 : 0,
+      dateCreated: created,
+      dateUpdated: closedAt ?? created + Math.min(spec.age * 1000 - 1000, rng.int(1, 30) * 1000),
+      reason: isClosedTask ? 'Task closed by orchestration' : null,
+      closedAt,
+      reservations: reservationsFor(rng, store.workers, spec.status, created),
+      kind: spec.kind,
+    });
+  }
+  calls.sort((a, b) => a.dateCreated - b.dateCreated);
+  for (let i = 0; i < unrelated; i += 1) {
+    const status = rng.pick([...ENDED_CALL_STATUSES, ...LIVE_CALL_STATUSES, 'completed', 'completed'] as CallStatus[]);
+    const created = now - rng.int(30, maxAge) * 1000;
+    calls.push(makeCall(rng, sid(rng, 'CA'), status, 'stale', created, now, grace, phoneNumber(rng), phoneNumber(rng)));
+  }
+  calls.sort((a, b) => a.dateCreated - b.dateCreated);
+  for (const call of calls) store.addCall(call);
+  for (const task of tasks) store.addTask(task);
+
+  const byKind = {} as Record<TaskKind, number>;
+  for (const spec of specs) byKind[spec.kind] = (byKind[spec.kind] ?? 0) + 1;
+  return { openTasks: open, byKind };
+}
+
+interface TaskSpec {
+  kind: TaskKind;
+  channel: SeedChannel;
+  status: AssignmentStatus;
+  call?: { status: CallStatus; endedAgo: 'stale' | 'recent' | 'live' };
+  age: number;
+}
+
+/** Queues, channels and workers; they exist even in an empty workspace. */
+function seedCatalogue(store: SimStore, rng: Random, options: ScenarioOptions): void {
+  const queueNames = options.taskQueues && options.taskQueues.length > 0 ? options.taskQueues : DEFAULT_TASK_QUEUES;
+  store.queues = queueNames.map((name) => ({ sid: sid(rng, 'WQ'), name }));
+  for (const uniqueName of ['default', 'voice', 'chat', 'sms', 'video', 'email']) {
+    store.channels.set(uniqueName, { sid: sid(rng, 'TC'), uniqueName });
+  }
+  const pool = nonNegativeInt(options.workers ?? 12, 'workers');
+  const workers: SimWorker[] = Object.values(SANDBOX_USERS).map((user) => ({
+    sid: user.workerSid,
+    name: user.fullName,
+  }));
+  for (let i = 0; i < pool; i += 1) {
+    const base = WORKER_NAMES[i % WORKER_NAMES.length];
+    workers.push({ sid: sid(rng, 'WK'), name: i < WORKER_NAMES.length ? base : `${base} ${Math.floor(i / 16) + 1}` });
+  }
+  store.workers = workers;
+}
+
+function makeCall(
+  rng: Random,
+  callSid: string,
+  status: CallStatus,
+  endedAgo: 'stale' | 'recent' | 'live',
+  created: number,
+  now: number,
+  grace: number,
+  from: string,
+  to: string,
+): NewCall {
+  const dateCreated = created - rng.int(1, 15) * 1000;
+  if (endedAgo === 'live' || LIVE_CALL_STATUSES.includes(status)) {
+    return {
+      sid: callSid,
+      status,
+      from,
+      to,
+      dateCreated,
+      startTime: status === 'in-progress' ? dateCreated : null,
+      endTime: null,
+    };
+  }
+  const latestEnd =
+    endedAgo === 'recent' ? now - rng.int(1, Math.max(1, grace - 10)) * 1000 : now - (grace + rng.int(30, 90)) * 1000;
+  const endTime =
+    endedAgo === 'recent'
+      ? latestEnd
+      : Math.max(dateCreated + 5000, Math.min(latestEnd, dateCreated + rng.int(20, 900) * 1000));
+  const answered = status === 'completed';
+  return {
+    sid: callSid,
+    status,
+    from,
+    to,
+    dateCreated,
+    startTime: answered ? dateCreated : null,
+    endTime,
+    queueTimeMs: rng.int(0, 2000),
+  };
+}
+
+function attributesFor(
+  rng: Random,
+  spec: TaskSpec,
+  accountSid: string,
+  callSid: string | null,
+  from: string,
+  to: string,
+): string {
+  if (spec.channel === 'chat') {
+    return JSON.stringify({
+      channelType: 'web',
+      channelSid: sid(rng, 'CH'),
+      conversationSid: sid(rng, 'CH'),
+      from: `Visitor ${rng.int(1000, 9999)}`,
+      name: `Visitor ${rng.int(1000, 9999)}`,
+      direction: 'inbound',
+    });
+  }
+  if (spec.channel === 'sms') {
+    return JSON.stringify({
+      channelType: 'sms',
+      conversationSid: sid(rng, 'CH'),
+      from,
+      name: from,
+      direction: 'inbound',
+    });
+  }
+  const voice: Record<string, unknown> = {
+    type: 'inbound',
+    name: from,
+    from,
+    to,
+    caller: from,
+    called: to,
+    direction: 'inbound',
+    account_sid: accountSid,
+    caller_country: 'US',
+  };
+  if (spec.kind === 'bad_attributes') {
+    // Truncated JSON, as left behind by a broken integration.
+    return JSON.stringify({ ...voice, call_sid: callSid }).slice(0, 60 + rng.int(0, 20));
+  }
+  if (spec.kind !== 'no_call_sid' && callSid) voice.call_sid = callSid;
+  return JSON.stringify(voice);
+}
+
+function reservationsFor(
+  rng: Random,
+  workers: readonly SimWorker[],
+  status: AssignmentStatus,
+  created: number,
+): SimReservation[] {
+  const reservations: SimReservation[] = [];
+  const reservation = (reservationStatus: ReservationStatus, at: number): SimReservation => {
+    const worker = rng.pick(workers);
+    return {
+      sid: sid(rng, 'WR'),
+      workerSid: worker.sid,
+      workerName: worker.name,
+      status: reservationStatus,
+      dateCreated: at,
+      dateUpdated: at + 1000,
+    };
+  };
+  if (status !== 'pending' && rng.chance(0.2))
+    reservations.push(reservation(rng.pick(['rejected', 'timeout'] as const), created + 1000));
+  const current: Partial<Record<AssignmentStatus, ReservationStatus>> = {
+    reserved: 'pending',
+    assigned: 'accepted',
+    wrapping: 'wrapping',
+    completed: 'completed',
+    canceled: 'canceled',
+  };
+  const latest = current[status];
+  if (latest && !(status === 'canceled' && rng.chance(0.5))) reservations.push(reservation(latest, created + 2000));
+  return reservations;
+}
+
+function pickQueue(rng: Random, queues: readonly SimTaskQueue[], channel: SeedChannel): SimTaskQueue {
+  const voiceQueue = queues.find((queue) => /voice/i.test(queue.name));
+  if (voiceQueue && channel !== 'voice') {
+    const others = queues.filter((queue) => queue !== voiceQueue);
+    if (others.length > 0) return rng.pick(others);
+  }
+  return rng.pick(queues);
+}
+
+export function sid(rng: Random, prefix: string): string {
+  return `${prefix}${rng.hex(32)}`;
+}
+
+function phoneNumber(rng: Random): string {
+  return `+1555${String(rng.int(0, 9999999)).padStart(7, '0')}`;
+}
+
+function share(total: number, fraction: number, name: string): number {
+  if (!(fraction >= 0 && fraction <= 1)) throw new Error(`Scenario option ${name} must be between 0 and 1`);
+  return Math.round(total * fraction);
+}
+
+function nonNegativeInt(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`Scenario option ${name} must be a non-negative integer`);
+  return value;
+}
+
+/** Splits n into integer parts proportional to the weights, summing exactly to n. */
+function split<K extends string>(n: number, weights: Record<K, number>): Record<K, number> {
+  const keys = Object.keys(weights) as K[];
+  const total = keys.reduce((sum, key) => sum + Math.max(0, weights[key]), 0);
+  const result = {} as Record<K, number>;
+  let assigned = 0;
+  keys.forEach((key, i) => {
+    const part =
+      i === keys.length - 1 ? n - assigned : total > 0 ? Math.round((n * Math.max(0, weights[key])) / total) : 0;
+    const bounded = Math.max(0, Math.min(part, n - assigned));
+    result[key] = bounded;
+    assigned += bounded;
+  });
+  return result;
+}

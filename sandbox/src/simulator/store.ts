@@ -1,0 +1,285 @@
+import type {
+  AssignmentStatus,
+  CallStatus,
+  ReservationStatus,
+  SimCall,
+  SimReservation,
+  SimTask,
+  SimTaskChannel,
+  SimTaskQueue,
+  SimWorker,
+  SimWorkflow,
+  TaskKind,
+  UpdateLogEntry,
+} from './model';
+import { LIVE_CALL_STATUSES } from './model';
+import { OrderedIndex } from './ordered-index';
+
+export interface NewTask {
+  sid: string;
+  assignmentStatus: AssignmentStatus;
+  attributes: string;
+  channel: string;
+  taskQueue: SimTaskQueue;
+  priority?: number;
+  timeout?: number;
+  dateCreated: number;
+  dateUpdated?: number;
+  reason?: string | null;
+  closedAt?: number | null;
+  reservations?: SimReservation[];
+  hideAttributesInLists?: boolean;
+  kind?: TaskKind;
+}
+
+export interface NewCall {
+  sid: string;
+  status: CallStatus;
+  direction?: SimCall['direction'];
+  from: string;
+  to: string;
+  dateCreated: number;
+  startTime: number | null;
+  endTime: number | null;
+  queueTimeMs?: number;
+}
+
+export interface StatusChange {
+  to: AssignmentStatus;
+  reason: string | null;
+  source: UpdateLogEntry['source'];
+  ifMatch: string | null;
+  now: number;
+}
+
+/** The workspace and account content, indexed so that every request costs about its page size. */
+export class SimStore {
+  readonly tasks = new Map<string, SimTask>();
+  readonly calls = new Map<string, SimCall>();
+  readonly taskIndex = new OrderedIndex<AssignmentStatus>();
+  readonly callIndex = new OrderedIndex<CallStatus>();
+  readonly updateLog: UpdateLogEntry[] = [];
+  queues: SimTaskQueue[] = [];
+  workers: SimWorker[] = [];
+  channels = new Map<string, SimTaskChannel>();
+  workflow: SimWorkflow;
+  private readonly tasksByOrdinal: (SimTask | undefined)[] = [];
+  private readonly callsByOrdinal: SimCall[] = [];
+  /** Closed tasks in closing order, so expiry only looks at the front. */
+  private closedQueue: SimTask[] = [];
+  private closedQueueHead = 0;
+
+  constructor(
+    readonly accountSid: string,
+    readonly workspaceSid: string,
+    workflow: SimWorkflow,
+  ) {
+    this.workflow = workflow;
+  }
+
+  taskAt(ordinal: number): SimTask | undefined {
+    return this.tasksByOrdinal[ordinal];
+  }
+
+  callAt(ordinal: number): SimCall | undefined {
+    return this.callsByOrdinal[ordinal];
+  }
+
+  get taskCount(): number {
+    return this.tasks.size;
+  }
+
+  addTask(input: NewTask): SimTask {
+    if (this.tasks.has(input.sid)) throw new Error(`Task ${input.sid} already exists`);
+    const channel = this.channels.get(input.channel);
+    if (!channel) throw new Error(`Unknown task channel ${input.channel}`);
+    const task: SimTask = {
+      ordinal: this.tasksByOrdinal.length,
+      sid: input.sid,
+      assignmentStatus: input.assignmentStatus,
+      attributes: input.attributes,
+      callSid: callSidFromAttributes(input.attributes),
+      priority: input.priority ?? 0,
+      reason: input.reason ?? null,
+      taskQueueSid: input.taskQueue.sid,
+      taskQueueName: input.taskQueue.name,
+      channel: channel.uniqueName,
+      taskChannelSid: channel.sid,
+      workflowSid: this.workflow.sid,
+      workflowName: this.workflow.name,
+      timeout: input.timeout ?? 86400,
+      dateCreated: input.dateCreated,
+      dateUpdated: input.dateUpdated ?? input.dateCreated,
+      taskQueueEnteredDate: input.dateCreated,
+      virtualStartTime: input.dateCreated,
+      revision: 0,
+      closedAt: null,
+      reservations: input.reservations ?? [],
+      hideAttributesInLists: input.hideAttributesInLists ?? false,
+      kind: input.kind ?? 'custom',
+    };
+    this.tasksByOrdinal.push(task);
+    this.tasks.set(task.sid, task);
+    this.taskIndex.add(task.assignmentStatus, task.ordinal);
+    if (isClosed(task.assignmentStatus)) {
+      task.closedAt = input.closedAt ?? task.dateUpdated;
+      this.closedQueue.push(task);
+    }
+    return task;
+  }
+
+  addCall(input: NewCall): SimCall {
+    if (this.calls.has(input.sid)) throw new Error(`Call ${input.sid} already exists`);
+    const call: SimCall = {
+      ordinal: this.callsByOrdinal.length,
+      sid: input.sid,
+      status: input.status,
+      direction: input.direction ?? 'inbound',
+      from: input.from,
+      to: input.to,
+      dateCreated: input.dateCreated,
+      dateUpdated: input.endTime ?? input.startTime ?? input.dateCreated,
+      startTime: input.startTime,
+      endTime: input.endTime,
+      queueTimeMs: input.queueTimeMs ?? 0,
+    };
+    this.callsByOrdinal.push(call);
+    this.calls.set(call.sid, call);
+    this.callIndex.add(call.status, call.ordinal);
+    return call;
+  }
+
+  etag(task: SimTask): string {
+    return String(task.revision);
+  }
+
+  /** Moves a task to another status and records it; transition rules are the caller's business. */
+  changeTaskStatus(task: SimTask, change: StatusChange): UpdateLogEntry {
+    const from = task.assignmentStatus;
+    const etagBefore = this.etag(task);
+    const call = task.callSid ? this.calls.get(task.callSid) : undefined;
+    this.taskIndex.move(from, change.to, task.ordinal);
+    task.assignmentStatus = change.to;
+    task.dateUpdated = change.now;
+    task.revision += 1;
+    if (change.reason !== null) task.reason = change.reason;
+    updateReservations(task, change.to, change.now);
+    if (isClosed(change.to) && task.closedAt === null) {
+      task.closedAt = change.now;
+      this.closedQueue.push(task);
+    }
+    const entry: UpdateLogEntry = {
+      seq: this.updateLog.length + 1,
+      time: new Date(change.now).toISOString(),
+      source: change.source,
+      taskSid: task.sid,
+      from,
+      to: change.to,
+      callSid: task.callSid,
+      callStatus: call ? call.status : null,
+      reason: change.reason,
+      ifMatch: change.ifMatch,
+      etagBefore,
+      etagAfter: this.etag(task),
+    };
+    this.updateLog.push(entry);
+    return entry;
+  }
+
+  /** Changes that are not status moves (attributes, priority) still invalidate the ETag. */
+  touchTask(task: SimTask, now: number): void {
+    task.revision += 1;
+    task.dateUpdated = now;
+  }
+
+  setTaskAttributes(task: SimTask, attributes: string, now: number): void {
+    task.attributes = attributes;
+    task.callSid = callSidFromAttributes(attributes);
+    this.touchTask(task, now);
+  }
+
+  deleteTask(sid: string): boolean {
+    const task = this.tasks.get(sid);
+    if (!task) return false;
+    this.tasks.delete(sid);
+    this.tasksByOrdinal[task.ordinal] = undefined;
+    this.taskIndex.remove(task.assignmentStatus, task.ordinal);
+    return true;
+  }
+
+  /** Drops closed tasks whose time-to-live has run out; they answer 404 from then on. */
+  expireClosedTasks(now: number, ttlMs: number): void {
+    while (this.closedQueueHead < this.closedQueue.length) {
+      const task = this.closedQueue[this.closedQueueHead];
+      if (task.closedAt === null || task.closedAt + ttlMs > now) break;
+      this.closedQueueHead += 1;
+      if (this.tasks.get(task.sid) === task) this.deleteTask(task.sid);
+    }
+    if (this.closedQueueHead > 1024 && this.closedQueueHead * 2 > this.closedQueue.length) {
+      this.closedQueue = this.closedQueue.slice(this.closedQueueHead);
+      this.closedQueueHead = 0;
+    }
+  }
+
+  setCallStatus(call: SimCall, status: CallStatus, now: number, endedAt?: number): void {
+    const wasLive = LIVE_CALL_STATUSES.includes(call.status);
+    const isLive = LIVE_CALL_STATUSES.includes(status);
+    this.callIndex.move(call.status, status, call.ordinal);
+    call.status = status;
+    call.dateUpdated = now;
+    if (isLive) {
+      call.endTime = null;
+      call.startTime = status === 'in-progress' ? (call.startTime ?? now) : call.startTime;
+    } else if (wasLive || call.endTime === null) {
+      call.endTime = endedAt ?? now;
+      if (call.startTime === null && status === 'completed') call.startTime = call.dateCreated;
+    } else if (endedAt !== undefined) {
+      call.endTime = endedAt;
+    }
+  }
+}
+
+export function isClosed(status: AssignmentStatus): boolean {
+  return status === 'completed' || status === 'canceled';
+}
+
+export function callSidFromAttributes(attributes: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(attributes);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const callSid = (parsed as Record<string, unknown>).call_sid;
+      return typeof callSid === 'string' && callSid.length > 0 ? callSid : null;
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps the reservation list consistent with the task status, as TaskRouter does. */
+function updateReservations(task: SimTask, to: AssignmentStatus, now: number): void {
+  const current = [...task.reservations].reverse().find((r) => ['pending', 'accepted', 'wrapping'].includes(r.status));
+  if (!current) return;
+  const next = reservationStatusFor(current.status, to);
+  if (next && next !== current.status) {
+    current.status = next;
+    current.dateUpdated = now;
+  }
+}
+
+function reservationStatusFor(current: ReservationStatus, task: AssignmentStatus): ReservationStatus | null {
+  switch (task) {
+    case 'pending':
+      return current === 'pending' ? 'rescinded' : null;
+    case 'reserved':
+      return null;
+    case 'assigned':
+      return 'accepted';
+    case 'wrapping':
+      return 'wrapping';
+    case 'completed':
+      return current === 'pending' ? 'canceled' : 'completed';
+    case 'canceled':
+      return current === 'pending' ? 'canceled' : 'completed';
+  }
+}
