@@ -72,6 +72,7 @@ function parseConcurrency(value: string): number {
 
 function withCommonOptions(command: Command): Command {
   return command
+    .allowExcessArguments(false)
     .option('--env-file <file>', 'read settings from this file (default: .env in the working directory, if any)')
     .addOption(
       new Option('-c, --concurrency <requests>', `most Twilio requests in flight at once, 1-${MAX_CONCURRENCY}`)

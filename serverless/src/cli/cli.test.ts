@@ -1,0 +1,367 @@
+import { spawn } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { PassThrough } from 'stream';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { startSimulator } from '../../../sandbox/src/simulator';
+import type { Simulator } from '../../../sandbox/src/simulator';
+import { EXIT_CODES } from './errors';
+import { runCli } from './main';
+
+jest.setTimeout(60_000);
+
+type Env = Record<string, string | undefined>;
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let sim: Simulator;
+let workDir: string;
+
+function simEnv(overrides: Env = {}): Env {
+  return {
+    TWILIO_ACCOUNT_SID: sim.accountSid,
+    TWILIO_AUTH_TOKEN: sim.authToken,
+    TASKROUTER_WORKSPACE_SID: sim.workspaceSid,
+    TWILIO_API_BASE_URL: sim.url,
+    ...overrides,
+  };
+}
+
+/** Runs the CLI in-process; `answer` makes standard input a terminal that types it. */
+async function run(argv: string[], options: { env?: Env; answer?: string; cwd?: string } = {}): Promise<RunResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  stdout.on('data', (chunk: Buffer) => chunks.stdout.push(chunk));
+  stderr.on('data', (chunk: Buffer) => chunks.stderr.push(chunk));
+  if (options.answer !== undefined) {
+    stdin.isTTY = true;
+    stdin.end(`${options.answer}\n`);
+  } else {
+    stdin.end();
+  }
+  const code = await runCli(argv, { stdin, stdout, stderr, env: options.env ?? simEnv(), cwd: options.cwd ?? workDir });
+  return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() };
+}
+
+function readCsv(file: string): Record<string, string>[] {
+  return parseCsv(fs.readFileSync(file, 'utf8'), { columns: true });
+}
+
+function sorted(values: Iterable<string>): string[] {
+  return [...values].sort();
+}
+
+const oracle = (verdict: 'stuck' | 'needs_review') => sorted(sim.listTasks({ verdict }).map((task) => task.sid));
+
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 'cli', scenario: { openTasks: 120 } });
+});
+
+afterAll(async () => {
+  await sim.stop();
+});
+
+beforeEach(() => {
+  sim.reset('cli', { openTasks: 120 });
+  sim.configure({ errorRate: 0, latencyMs: 0, concurrencyLimit: null });
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stuck-tasks-cli-'));
+});
+
+afterEach(() => {
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('scan', () => {
+  it('is the default command: prints the summary and writes every suspect and needs-review task to a CSV', async () => {
+    const result = await run(['--out', 'report.csv']);
+
+    expect(result.code).toBe(EXIT_CODES.ok);
+    const rows = readCsv(path.join(workDir, 'report.csv'));
+    expect(sorted(rows.filter((row) => row.kind === 'suspect').map((row) => row.taskSid))).toEqual(oracle('stuck'));
+    expect(sorted(rows.filter((row) => row.kind === 'needs_review').map((row) => row.taskSid))).toEqual(
+      oracle('needs_review'),
+    );
+    const stuck = sim.listTasks({ verdict: 'stuck' });
+    const firstSuspect = rows.find((row) => row.taskSid === stuck[0].sid);
+    expect(firstSuspect).toMatchObject({
+      assignmentStatus: stuck[0].assignmentStatus,
+      action: stuck[0].action,
+      callSid: stuck[0].callSid,
+    });
+    expect(result.stdout).toMatch(new RegExp(`Stuck\\s+${stuck.length}\\b`));
+    expect(result.stdout).toMatch(new RegExp(`Needs review\\s+${oracle('needs_review').length}\\b`));
+    expect(result.stdout).toContain('stuck-tasks close --from report.csv');
+    expect(sim.updateLog()).toEqual([]);
+  });
+
+  it('writes JSON when asked, and to standard output with --out - (summary on standard error)', async () => {
+    const toFile = await run(['scan', '--out', 'report.json']);
+    expect(toFile.code).toBe(EXIT_CODES.ok);
+    const report = JSON.parse(fs.readFileSync(path.join(workDir, 'report.json'), 'utf8'));
+    expect(report.workspaceSid).toBe(sim.workspaceSid);
+    expect(sorted(report.suspects.map((suspect: { taskSid: string }) => suspect.taskSid))).toEqual(oracle('stuck'));
+    expect(report.counts.stuck).toBe(oracle('stuck').length);
+
+    const toStdout = await run(['scan', '--out', '-', '--format', 'json']);
+    expect(toStdout.code).toBe(EXIT_CODES.ok);
+    expect(JSON.parse(toStdout.stdout).suspects).toHaveLength(oracle('stuck').length);
+    expect(toStdout.stderr).toContain('Stuck');
+  });
+
+  it('escapes CSV cells and neutralises spreadsheet formulas in queue names', async () => {
+    const queueName = '=HYPERLINK("x"), "quoted"\nqueue';
+    sim.reset('cli', { openTasks: 20, taskQueues: ['Support', queueName] });
+    const call = sim.addCall({ status: 'completed', endedSecondsAgo: 3_600 });
+    const task = sim.addTask({
+      assignmentStatus: 'pending',
+      channel: 'voice',
+      taskQueueName: queueName,
+      callSid: call.sid,
+    });
+
+    const result = await run(['--out', 'report.csv']);
+
+    expect(result.code).toBe(EXIT_CODES.ok);
+    const row = readCsv(path.join(workDir, 'report.csv')).find((entry) => entry.taskSid === task.sid);
+    expect(row?.taskQueueName).toBe(`'${queueName}`);
+  });
+
+  it('walks every page of a workspace larger than one Twilio page', async () => {
+    sim.reset('cli-large', { openTasks: 2_300 });
+
+    const result = await run(['--out', 'report.csv', '--concurrency', '50']);
+
+    expect(result.code).toBe(EXIT_CODES.ok);
+    expect(result.stdout).toMatch(/Scanned\s+2300\b/);
+    const rows = readCsv(path.join(workDir, 'report.csv'));
+    expect(sorted(rows.filter((row) => row.kind === 'suspect').map((row) => row.taskSid))).toEqual(oracle('stuck'));
+  });
+
+  it('reads its settings from .env, with the shell winning over the file', async () => {
+    const env = simEnv();
+    fs.writeFileSync(
+      path.join(workDir, '.env'),
+      Object.entries({ ...env, TASKROUTER_WORKSPACE_SID: 'WS00000000000000000000000000000000' })
+        .map(([name, value]) => `${name}=${value}`)
+        .join('\n'),
+    );
+
+    const fromFileOnly = await run(['--out', 'a.csv'], { env: {} });
+    expect(fromFileOnly.code).toBe(EXIT_CODES.workspaceNotFound);
+
+    const shellWins = await run(['--out', 'b.csv'], { env: { TASKROUTER_WORKSPACE_SID: sim.workspaceSid } });
+    expect(shellWins.code).toBe(EXIT_CODES.ok);
+  });
+
+  it('authenticates with an API key pair', async () => {
+    const env = simEnv({
+      TWILIO_AUTH_TOKEN: undefined,
+      TWILIO_API_KEY: sim.apiKeySid,
+      TWILIO_API_SECRET: sim.apiKeySecret,
+    });
+    const result = await run(['--out', 'report.csv'], { env });
+    expect(result.code).toBe(EXIT_CODES.ok);
+    expect(readCsv(path.join(workDir, 'report.csv')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('close', () => {
+  it('with --yes closes exactly the stuck tasks, re-checked and with If-Match, and prints totals', async () => {
+    const stuck = sim.listTasks({ verdict: 'stuck' });
+    const cancels = stuck.filter((task) => task.action === 'cancel').length;
+
+    const result = await run(['close', '--yes', '--identity', 'ops-night-shift']);
+
+    expect(result.code).toBe(EXIT_CODES.ok);
+    const updates = sim.updateLog().filter((entry) => entry.source === 'api');
+    expect(sorted(updates.map((entry) => entry.taskSid))).toEqual(sorted(stuck.map((task) => task.sid)));
+    for (const update of updates) {
+      expect(update.ifMatch).toBe(update.etagBefore);
+      expect(update.reason).toBe('Orchestration issue: closed stuck voice Task. Closed by ops-night-shift.');
+      expect(update.to).toBe(update.from === 'assigned' ? 'completed' : 'canceled');
+    }
+    expect(result.stdout).toContain(
+      `Totals: ${cancels} canceled, ${stuck.length - cancels} completed, 0 not stuck, 0 not found, 0 failed`,
+    );
+    for (const task of stuck) expect(result.stdout).toContain(task.sid);
+    expect(oracle('stuck')).toEqual([]);
+  });
+
+  it('refuses without a terminal and without --yes, before any Twilio request', async () => {
+    sim.resetStats();
+
+    const result = await run(['close']);
+
+    expect(result.code).toBe(EXIT_CODES.notConfirmed);
+    expect(result.stderr).toContain('Re-run with --yes');
+    expect(sim.stats().totalRequests).toBe(0);
+    expect(sim.updateLog()).toEqual([]);
+  });
+
+  it('asks on a terminal: "n" closes nothing, "y" closes', async () => {
+    const declined = await run(['close'], { answer: 'n' });
+    expect(declined.code).toBe(EXIT_CODES.notConfirmed);
+    expect(declined.stderr).toContain(`Close ${oracle('stuck').length} tasks in workspace ${sim.workspaceSid}`);
+    expect(declined.stderr).toContain('Nothing was closed');
+    expect(sim.updateLog()).toEqual([]);
+
+    const accepted = await run(['close'], { answer: 'y' });
+    expect(accepted.code).toBe(EXIT_CODES.ok);
+    expect(oracle('stuck')).toEqual([]);
+  });
+
+  it('--from closes only the tasks listed in an edited report, and writes the outcomes', async () => {
+    await run(['--out', 'report.csv']);
+    const file = path.join(workDir, 'report.csv');
+    const lines = fs.readFileSync(file, 'utf8').split('\r\n');
+    const kept = lines.slice(0, 4);
+    fs.writeFileSync(file, kept.join('\r\n'));
+    const keptSids = sorted(readCsv(file).map((row) => row.taskSid));
+
+    const result = await run(['close', '--from', 'report.csv', '--yes', '--out', 'outcomes.json']);
+
+    expect(result.code).toBe(EXIT_CODES.ok);
+    expect(sorted(sim.updateLog().map((entry) => entry.taskSid))).toEqual(keptSids);
+    const outcomes = JSON.parse(fs.readFileSync(path.join(workDir, 'outcomes.json'), 'utf8'));
+    expect(outcomes.results).toHaveLength(3);
+    expect(outcomes.totals.failed).toBe(0);
+    expect(outcomes.totals.canceled + outcomes.totals.completed).toBe(3);
+  });
+
+  it('--from reports a task whose call came back to life as not stuck, and leaves it open', async () => {
+    await run(['--out', 'report.json']);
+    const [revived] = sim.listTasks({ verdict: 'stuck' });
+    sim.reviveCall(revived.callSid as string);
+
+    const result = await run(['close', '--from', 'report.json', '--yes']);
+
+    expect(result.code).toBe(EXIT_CODES.ok);
+    expect(result.stdout).toMatch(new RegExp(`${revived.sid}\\s+not_stuck`));
+    expect(sim.getTask(revived.sid)?.assignmentStatus).toBe(revived.assignmentStatus);
+    expect(sim.updateLog().some((entry) => entry.taskSid === revived.sid)).toBe(false);
+  });
+
+  it('rejects a --from file with bad rows, naming them, and changes nothing', async () => {
+    fs.writeFileSync(
+      path.join(workDir, 'bad.csv'),
+      'kind,taskSid\r\nsuspect,WT123\r\nsuspect,"WT00000000000000000000000000000000; DROP TABLE"\r\n',
+    );
+
+    const result = await run(['close', '--from', 'bad.csv', '--yes']);
+
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toContain('2 entries are not Task SIDs');
+    expect(result.stderr).toContain('line 2: "WT123"');
+    expect(sim.updateLog()).toEqual([]);
+  });
+
+  it('exits 1 and reports each task as failed when Twilio keeps failing during the close', async () => {
+    await run(['--out', 'report.csv']);
+    const stuckCount = oracle('stuck').length;
+    sim.configure({ errorRate: 1 });
+
+    const result = await run(['close', '--from', 'report.csv', '--yes']);
+
+    expect(result.code).toBe(EXIT_CODES.tasksFailed);
+    expect(result.stdout).toContain(`0 canceled, 0 completed, 0 not stuck, 0 not found, ${stuckCount} failed`);
+    expect(result.stderr).toContain(`${stuckCount} tasks failed to close`);
+    expect(sim.updateLog()).toEqual([]);
+  });
+});
+
+describe('errors', () => {
+  it('names every missing setting (exit 2)', async () => {
+    const result = await run(['scan'], { env: {} });
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toContain('TWILIO_ACCOUNT_SID is missing');
+    expect(result.stderr).toContain('set TWILIO_AUTH_TOKEN, or the API key pair');
+    expect(result.stderr).toContain('TASKROUTER_WORKSPACE_SID is missing');
+  });
+
+  it('says which setting is malformed', async () => {
+    const result = await run(['scan'], { env: simEnv({ STUCK_GRACE_SECONDS: 'soon', TWILIO_API_KEY: 'SKnope' }) });
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toContain('STUCK_GRACE_SECONDS must be a whole number');
+    expect(result.stderr).toContain('TWILIO_API_KEY must be SK followed by 32 hex digits');
+    expect(result.stderr).toContain('TWILIO_API_SECRET is missing');
+  });
+
+  it('reports credentials Twilio rejects (401, exit 3)', async () => {
+    const result = await run(['scan', '--out', 'r.csv'], { env: simEnv({ TWILIO_AUTH_TOKEN: 'x'.repeat(32) }) });
+    expect(result.code).toBe(EXIT_CODES.unauthorized);
+    expect(result.stderr).toContain('Twilio rejected the credentials (401)');
+    expect(fs.existsSync(path.join(workDir, 'r.csv'))).toBe(false);
+  });
+
+  it('reports a workspace the account does not have (404, exit 4)', async () => {
+    const result = await run(['scan'], { env: simEnv({ TASKROUTER_WORKSPACE_SID: `WS${'0'.repeat(32)}` }) });
+    expect(result.code).toBe(EXIT_CODES.workspaceNotFound);
+    expect(result.stderr).toContain('workspace was not found');
+  });
+
+  it('reports a Twilio that cannot be reached (exit 5)', async () => {
+    const gone = await startSimulator();
+    await gone.stop();
+    const result = await run(['scan', '--out', 'r.csv'], { env: simEnv({ TWILIO_API_BASE_URL: gone.url }) });
+    expect(result.code).toBe(EXIT_CODES.upstream);
+    expect(result.stderr).toContain('no answer from Twilio');
+  });
+
+  it('rejects bad arguments with usage help (exit 2)', async () => {
+    for (const argv of [['--concurrency', '0'], ['scan', '--format', 'xml'], ['purge'], ['close', '--frm', 'x']]) {
+      const result = await run(argv);
+      expect(result.code).toBe(EXIT_CODES.usage);
+      expect(result.stderr).toMatch(/error: /);
+    }
+    expect(sim.updateLog()).toEqual([]);
+  });
+
+  it('refuses an output file it could not write, before scanning', async () => {
+    sim.resetStats();
+    const result = await run(['scan', '--out', path.join(workDir, 'missing-dir', 'r.csv')]);
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toContain('Cannot write');
+    expect(sim.stats().totalRequests).toBe(0);
+  });
+});
+
+describe('the installed bin', () => {
+  function spawnBin(argv: string[], env: Env): Promise<RunResult> {
+    const bin = path.resolve(__dirname, '../../bin/stuck-tasks.js');
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, ...argv], {
+        cwd: workDir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end();
+    });
+  }
+
+  it('runs the TypeScript CLI without a build step: scan, then close refusing without --yes', async () => {
+    const scan = await spawnBin(['scan', '--out', 'report.csv'], simEnv());
+    expect(scan.stderr).toBe('');
+    expect(scan.code).toBe(EXIT_CODES.ok);
+    expect(readCsv(path.join(workDir, 'report.csv')).length).toBe(
+      oracle('stuck').length + oracle('needs_review').length,
+    );
+
+    const close = await spawnBin(['close', '--from', 'report.csv'], simEnv());
+    expect(close.code).toBe(EXIT_CODES.notConfirmed);
+    expect(close.stderr).toContain('standard input is not a terminal');
+    expect(sim.updateLog()).toEqual([]);
+  });
+});
