@@ -1,0 +1,120 @@
+import type { z } from 'zod';
+import type { EngineDeps } from '../engine';
+import { createEngineDeps, InvalidPageTokenError, UpstreamError } from '../engine';
+import type { FlexCaller } from '../auth/flexToken';
+import { authorise, validateFlexToken } from '../auth/flexToken';
+import type { Settings } from '../settings';
+import { loadSettings, SettingsError } from '../settings';
+import { ApiError, badRequest, internal, upstream } from './errors';
+import { parseParams } from './params';
+import { checkBody, readIncomingRequest, readToken } from './request';
+import type { RuntimeResponse } from './response';
+import { errorResponse, jsonResponse } from './response';
+
+/** What the Runtime passes a handler: the service's environment variables plus a few helpers. */
+export type RuntimeContext = Record<string, unknown>;
+export type RuntimeEvent = Record<string, unknown>;
+export type RuntimeCallback = (error: unknown, response?: RuntimeResponse) => void;
+export type RuntimeHandler = (context: RuntimeContext, event: RuntimeEvent, callback: RuntimeCallback) => void;
+
+export interface EndpointCall<Params> {
+  params: Params;
+  caller: FlexCaller;
+  settings: Settings;
+  engine: EngineDeps;
+  /**
+   * What is left of `budgetMs` counted from when the Runtime called the handler (token validation
+   * included), never less than a second: the engine's deadline for this call.
+   */
+  remainingMs(budgetMs: number): number;
+}
+
+const MIN_ENGINE_DEADLINE_MS = 1000;
+
+/** One structured line per entry, which is what Twilio's Function logs keep best. */
+export function logLine(entry: Record<string, unknown>): void {
+  console.log(JSON.stringify(entry));
+}
+
+/**
+ * Wraps an endpoint in what all of them share: the settings, the body checks, the Flex token and
+ * the role (on every call, server-side), the parameters, the engine, and one JSON answer with CORS
+ * headers. Checks run in this order, so a request gets the first of: 500 (service misconfigured),
+ * 400 (body neither form nor JSON, or too large), 401 (token), 403 (role), 400 (parameters).
+ *
+ * `callback` is called exactly once, after everything the endpoint started has settled: the
+ * Runtime freezes the function as soon as it is called, and an update still in flight would be lost.
+ */
+export function defineEndpoint<Schema extends z.ZodTypeAny>(
+  name: string,
+  paramsSchema: Schema,
+  run: (call: EndpointCall<z.output<Schema>>) => Promise<object>,
+): RuntimeHandler {
+  return (context, event, callback) => {
+    const startedAt = Date.now();
+    answer(name, paramsSchema, run, context, event ?? {}, startedAt).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(error),
+    );
+  };
+}
+
+async function answer<Schema extends z.ZodTypeAny>(
+  name: string,
+  paramsSchema: Schema,
+  run: (call: EndpointCall<z.output<Schema>>) => Promise<object>,
+  context: RuntimeContext,
+  event: RuntimeEvent,
+  startedAt: number,
+): Promise<RuntimeResponse> {
+  try {
+    const settings = loadSettings(environmentOf(context));
+    const request = readIncomingRequest(event);
+    checkBody(request);
+    const token = readToken(request.fields);
+    const caller = await validateFlexToken(token, settings);
+    authorise(caller, settings.allowedRoles);
+    const params = parseParams(paramsSchema, request.fields);
+    const engine = createEngineDeps(settings, { log: logLine });
+    const remainingMs = (budgetMs: number): number =>
+      Math.max(MIN_ENGINE_DEADLINE_MS, budgetMs - (Date.now() - startedAt));
+    return jsonResponse(200, await run({ params, caller, settings, engine, remainingMs }));
+  } catch (error) {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      logLine({
+        level: 'error',
+        endpoint: name,
+        status: apiError.status,
+        code: apiError.code,
+        message: error instanceof Error ? error.message : String(error),
+        ...(apiError.code === 'internal' && error instanceof Error && !(error instanceof SettingsError)
+          ? { stack: error.stack }
+          : {}),
+      });
+    }
+    return errorResponse(apiError);
+  }
+}
+
+/**
+ * The string-valued entries of the context are the environment variables. Accessors are skipped
+ * unread: the local runtime's SERVICE_SID/ENVIRONMENT_SID getters print a warning when read.
+ */
+function environmentOf(context: RuntimeContext): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(context ?? {}))) {
+    if (typeof descriptor.value === 'string') env[key] = descriptor.value;
+  }
+  return env;
+}
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof SettingsError) {
+    return internal('The stuck-tasks service is misconfigured: its settings are invalid (see the Function logs).');
+  }
+  if (error instanceof InvalidPageTokenError) return badRequest(error.message);
+  if (error instanceof UpstreamError) return upstream(error.message);
+  return internal('Unexpected error in the stuck-tasks service (see the Function logs).');
+}
