@@ -1,0 +1,261 @@
+import type { EngineDeps } from './deps';
+import { closeTasks } from './close';
+import { FakeGateway, NOW_MS, makeTask, newTaskSid, testSettings } from './testing';
+
+const REASON = 'Orchestration issue: closed stuck voice Task. Closed by ann@example.com.';
+
+function setup(settings = testSettings()) {
+  const gateway = new FakeGateway();
+  const log: Record<string, unknown>[] = [];
+  const deps: EngineDeps = { gateway, settings, now: () => NOW_MS, log: (entry) => log.push(entry) };
+  const close = (taskSids: string[], force = false, options?: { deadlineMs?: number }) =>
+    closeTasks(deps, { taskSids, force, identity: 'ann@example.com' }, options);
+  return { gateway, log, close };
+}
+
+const ago = (seconds: number) => new Date(NOW_MS - seconds * 1000).toUTCString();
+
+describe('closeTasks', () => {
+  it('cancels a stuck pending/reserved task and completes a stuck assigned one, with If-Match and the identity', async () => {
+    const { gateway, log, close } = setup();
+    const pending = gateway.addTaskWithCall({ assignment_status: 'pending' }, { status: 'completed' }).task;
+    const reserved = gateway.addTaskWithCall({ assignment_status: 'reserved' }, { status: 'canceled' }).task;
+    const assigned = gateway.addTaskWithCall({ assignment_status: 'assigned' }, { status: 'busy' }).task;
+
+    const results = await close([pending.sid, reserved.sid, assigned.sid]);
+
+    expect(results).toEqual([
+      { taskSid: pending.sid, outcome: 'canceled', message: 'Canceled (was pending; call completed).' },
+      { taskSid: reserved.sid, outcome: 'canceled', message: 'Canceled (was reserved; call canceled).' },
+      { taskSid: assigned.sid, outcome: 'completed', message: 'Completed (was assigned; call busy).' },
+    ]);
+    expect(gateway.updates).toEqual([
+      { taskSid: pending.sid, from: 'pending', to: 'canceled', reason: REASON, ifMatch: '"v1"' },
+      { taskSid: reserved.sid, from: 'reserved', to: 'canceled', reason: REASON, ifMatch: '"v1"' },
+      { taskSid: assigned.sid, from: 'assigned', to: 'completed', reason: REASON, ifMatch: '"v1"' },
+    ]);
+    expect(log).toEqual([
+      expect.objectContaining({
+        event: 'task_closed',
+        identity: 'ann@example.com',
+        taskSid: pending.sid,
+        fromStatus: 'pending',
+        action: 'cancel',
+        callStatus: 'completed',
+      }),
+      expect.objectContaining({
+        taskSid: reserved.sid,
+        fromStatus: 'reserved',
+        action: 'cancel',
+        callStatus: 'canceled',
+      }),
+      expect.objectContaining({
+        taskSid: assigned.sid,
+        fromStatus: 'assigned',
+        action: 'complete',
+        callStatus: 'busy',
+      }),
+    ]);
+  });
+
+  it('re-fetches the call: a call revived since the scan keeps its task open', async () => {
+    const { gateway, close } = setup();
+    const { task, call } = gateway.addTaskWithCall({}, { status: 'completed' });
+    gateway.calls.set(call.sid, { ...call, status: 'in-progress', end_time: null });
+    const [result] = await close([task.sid]);
+    expect(result).toEqual({
+      taskSid: task.sid,
+      outcome: 'not_stuck',
+      message: `Not closed: its call ${call.sid} is still in-progress.`,
+    });
+    expect(gateway.updates).toEqual([]);
+  });
+
+  it('leaves a task whose call ended inside the grace period, even with force', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addTaskWithCall({}, { status: 'completed', end_time: ago(20), date_updated: ago(20) });
+    const [result] = await close([task.sid], true);
+    expect(result.outcome).toBe('not_stuck');
+    expect(result.message).toMatch(/ended 20 s ago, inside the 60 s grace period/);
+    expect(gateway.updates).toEqual([]);
+  });
+
+  it('never closes a task whose call is live, even with force', async () => {
+    const { gateway, close } = setup();
+    const tasks = (['queued', 'ringing', 'in-progress'] as const).map(
+      (status) => gateway.addTaskWithCall({ assignment_status: 'assigned' }, { status }).task.sid,
+    );
+    const results = await close(tasks, true);
+    expect(results.map((result) => result.outcome)).toEqual(['not_stuck', 'not_stuck', 'not_stuck']);
+    expect(gateway.updates).toEqual([]);
+  });
+
+  it('closes tasks that need review only with force', async () => {
+    const { gateway, log, close } = setup();
+    const noCallSid = gateway.addTask(makeTask({ callSid: null })).sid;
+    const badAttributes = gateway.addTask(makeTask({ attributes: 'oops', assignment_status: 'assigned' })).sid;
+    const unknownCall = gateway.addTask(makeTask({ assignment_status: 'reserved' })).sid;
+
+    const refused = await close([noCallSid, badAttributes, unknownCall]);
+    expect(refused.map((result) => result.outcome)).toEqual(['not_stuck', 'not_stuck', 'not_stuck']);
+    expect(refused[0].message).toBe(
+      'Not closed: needs review (its attributes carry no call_sid). Close it with force if you are sure.',
+    );
+    expect(gateway.updates).toEqual([]);
+
+    const forced = await close([noCallSid, badAttributes, unknownCall], true);
+    expect(forced.map((result) => result.outcome)).toEqual(['canceled', 'completed', 'canceled']);
+    expect(forced[2].message).toBe('Canceled (was reserved; forced although the call it names does not exist).');
+    expect(gateway.updates).toHaveLength(3);
+    expect(log.every((entry) => entry.forced === true)).toBe(true);
+  });
+
+  it.each([
+    ['wrapping', { assignment_status: 'wrapping' as const }, /already wrapping/],
+    ['completed', { assignment_status: 'completed' as const }, /already completed/],
+    ['chat', { task_channel_unique_name: 'chat' }, /chat task, not a voice task/],
+    ['excluded', { task_queue_friendly_name: 'Callbacks' }, /queue Callbacks is excluded/],
+  ])('does not close a %s task, even with force', async (_label, change, message) => {
+    const { gateway, close } = setup(testSettings({ excludedTaskQueues: ['Callbacks'] }));
+    const { task } = gateway.addTaskWithCall(change, { status: 'completed' });
+    const [result] = await close([task.sid], true);
+    expect(result.outcome).toBe('not_stuck');
+    expect(result.message).toMatch(message);
+    expect(gateway.updates).toEqual([]);
+  });
+
+  it('reports tasks that do not exist and malformed SIDs as not_found without a request for the latter', async () => {
+    const { gateway, close } = setup();
+    const missing = newTaskSid();
+    const results = await close([missing, 'WT123']);
+    expect(results).toEqual([
+      { taskSid: missing, outcome: 'not_found', message: expect.stringMatching(/Task not found/) },
+      { taskSid: 'WT123', outcome: 'not_found', message: 'Not a Task SID (WT followed by 32 hex digits).' },
+    ]);
+    expect(gateway.counts.fetchTask).toBe(1);
+  });
+
+  it('re-verifies after a 412 and closes with the action the new state calls for', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addTaskWithCall({ assignment_status: 'reserved' }, { status: 'completed' });
+    // An agent accepts the reservation between our re-check and our update.
+    gateway.beforeUpdate = (sid) => {
+      gateway.beforeUpdate = null;
+      gateway.mutateTask(sid, { assignment_status: 'assigned' });
+    };
+    const [result] = await close([task.sid]);
+    expect(result.outcome).toBe('completed');
+    expect(gateway.updates).toEqual([expect.objectContaining({ from: 'assigned', to: 'completed', ifMatch: '"v2"' })]);
+  });
+
+  it('after a 412 does not close a task whose call came back to life', async () => {
+    const { gateway, close } = setup();
+    const { task, call } = gateway.addTaskWithCall({}, { status: 'completed' });
+    gateway.beforeUpdate = (sid) => {
+      gateway.beforeUpdate = null;
+      gateway.mutateTask(sid, { priority: 5 });
+      gateway.calls.set(call.sid, { ...call, status: 'in-progress', end_time: null });
+    };
+    const [result] = await close([task.sid]);
+    expect(result.outcome).toBe('not_stuck');
+    expect(gateway.updates).toEqual([]);
+  });
+
+  it('gives up after a second 412', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addTaskWithCall({}, { status: 'completed' });
+    gateway.beforeUpdate = (sid) => gateway.mutateTask(sid, { priority: Math.random() });
+    const [result] = await close([task.sid]);
+    expect(result).toEqual({
+      taskSid: task.sid,
+      outcome: 'failed',
+      message: 'The task kept changing while being closed, so it was left as it is; scan again.',
+    });
+    expect(gateway.counts.updateTask).toBe(2);
+    expect(gateway.updates).toEqual([]);
+  });
+
+  it('reports a task closed by someone else meanwhile as not_stuck', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addTaskWithCall({}, { status: 'completed' });
+    gateway.beforeUpdate = (sid) => {
+      gateway.beforeUpdate = null;
+      gateway.mutateTask(sid, { assignment_status: 'canceled', reason: 'Closed by bob.' });
+    };
+    const [result] = await close([task.sid]);
+    expect(result).toMatchObject({ outcome: 'not_stuck', message: 'Not closed: the task is already canceled.' });
+  });
+
+  it('reports a task that vanished just before the update as not_found', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addTaskWithCall({}, { status: 'completed' });
+    gateway.beforeUpdate = (sid) => gateway.tasks.delete(sid);
+    const [result] = await close([task.sid]);
+    expect(result).toEqual({
+      taskSid: task.sid,
+      outcome: 'not_found',
+      message: 'Task disappeared before it could be closed.',
+    });
+  });
+
+  it('turns a state conflict (400 20001) into not_stuck', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addTaskWithCall({ assignment_status: 'pending' }, { status: 'completed' });
+    gateway.updateTask = async () => ({ kind: 'rejected', twilioCode: 20001, message: 'Cannot cancel' });
+    const [result] = await close([task.sid]);
+    expect(result.outcome).toBe('not_stuck');
+    expect(result.message).toMatch(/state moved on \(now pending\).*code 20001/);
+  });
+
+  it('reports success, once, when an update was applied but its answer was lost', async () => {
+    const { gateway, log, close } = setup();
+    const { task } = gateway.addTaskWithCall({ assignment_status: 'assigned' }, { status: 'completed' });
+    gateway.loseNextUpdateAnswer = true;
+    const [result] = await close([task.sid]);
+    expect(result.outcome).toBe('completed');
+    expect(gateway.updates).toHaveLength(1);
+    expect(log).toHaveLength(1);
+  });
+
+  it('fails a task Twilio would not serve, saying whether it may have changed', async () => {
+    const { gateway, close } = setup();
+    const before = gateway.addTaskWithCall({}, { status: 'completed' }).task;
+    const during = gateway.addTaskWithCall({}, { status: 'completed' }).task;
+    gateway.failNext('fetchCall', { status: 503 });
+    gateway.failNext('updateTask', 'timeout');
+    const results = await close([before.sid, during.sid]);
+    const bySid = new Map(results.map((result) => [result.taskSid, result]));
+    const messages = [bySid.get(before.sid)!, bySid.get(during.sid)!].map((result) => result.message);
+    expect(results.map((result) => result.outcome)).toEqual(['failed', 'failed']);
+    expect(messages.some((message) => /The task was not changed; try again/.test(message))).toBe(true);
+    expect(messages.some((message) => /may or may not be closed; scan again/.test(message))).toBe(true);
+  });
+
+  it('answers once per requested SID, in request order, closing a repeated SID once', async () => {
+    const { gateway, close } = setup();
+    const a = gateway.addTaskWithCall({}, { status: 'completed' }).task.sid;
+    const b = gateway.addTaskWithCall({}, { status: 'in-progress' }).task.sid;
+    const results = await close([b, a, b]);
+    expect(results.map((result) => [result.taskSid, result.outcome])).toEqual([
+      [b, 'not_stuck'],
+      [a, 'canceled'],
+      [b, 'not_stuck'],
+    ]);
+    expect(gateway.updates).toHaveLength(1);
+  });
+
+  it('answers for every task within its deadline, even when Twilio is slow', async () => {
+    const { gateway, close } = setup();
+    const sids = Array.from({ length: 50 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
+    gateway.latencyMs = 40;
+    gateway.concurrency = 5;
+    const started = Date.now();
+    const results = await close(sids, false, { deadlineMs: 500 });
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(results).toHaveLength(50);
+    const closed = results.filter((result) => result.outcome === 'canceled').length;
+    expect(closed).toBe(gateway.updates.length);
+    expect(results.every((result) => ['canceled', 'failed'].includes(result.outcome))).toBe(true);
+    expect(results.some((result) => result.outcome === 'failed')).toBe(true);
+  });
+});

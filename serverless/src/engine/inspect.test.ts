@@ -1,0 +1,118 @@
+import { UpstreamError } from '../gateway/errors';
+import type { EngineDeps } from './deps';
+import { inspectTask } from './inspect';
+import { FakeGateway, NOW_MS, makeTask, newCallSid, testSettings } from './testing';
+
+function setup() {
+  const gateway = new FakeGateway();
+  const deps: EngineDeps = {
+    gateway,
+    settings: testSettings({ excludedTaskQueues: ['Callbacks'] }),
+    now: () => NOW_MS,
+  };
+  return { gateway, inspect: (sid: string) => inspectTask(deps, sid) };
+}
+
+describe('inspectTask', () => {
+  it('returns the task, its call, its reservations and the verdict with the action', async () => {
+    const { gateway, inspect } = setup();
+    const { task, call } = gateway.addTaskWithCall(
+      {
+        assignment_status: 'assigned',
+        date_created: '2024-05-01T11:00:00Z',
+        date_updated: '2024-05-01T11:05:00Z',
+        reason: null,
+        priority: 3,
+      },
+      {
+        status: 'completed',
+        start_time: 'Wed, 01 May 2024 11:00:00 +0000',
+        end_time: 'Wed, 01 May 2024 11:04:00 +0000',
+        duration: '240',
+      },
+    );
+    gateway.reservations.set(task.sid, [
+      { sid: 'WR1', worker_sid: 'WK1', worker_name: 'Ann', reservation_status: 'accepted' },
+    ]);
+
+    await expect(inspect(task.sid)).resolves.toEqual({
+      task: {
+        taskSid: task.sid,
+        assignmentStatus: 'assigned',
+        taskChannel: 'voice',
+        taskQueueSid: task.task_queue_sid,
+        taskQueueName: 'Support',
+        workflowName: 'Default',
+        ageSeconds: 3600,
+        dateCreated: '2024-05-01T11:00:00.000Z',
+        dateUpdated: '2024-05-01T11:05:00.000Z',
+        priority: 3,
+        reason: null,
+        attributes: { call_sid: call.sid },
+      },
+      call: {
+        callSid: call.sid,
+        status: 'completed',
+        direction: 'inbound',
+        from: '+15550001111',
+        to: '+15550002222',
+        startTime: '2024-05-01T11:00:00.000Z',
+        endTime: '2024-05-01T11:04:00.000Z',
+        durationSeconds: 240,
+      },
+      reservations: [{ workerSid: 'WK1', workerName: 'Ann', status: 'accepted' }],
+      verdict: 'stuck',
+      action: 'complete',
+    });
+  });
+
+  it.each([
+    ['a live call', {}, { status: 'in-progress' as const }, { verdict: 'active' }],
+    ['a wrapping task', { assignment_status: 'wrapping' as const }, {}, { verdict: 'closed' }],
+    ['a chat task', { task_channel_unique_name: 'chat' }, {}, { verdict: 'not_voice' }],
+    ['an excluded queue', { task_queue_friendly_name: 'Callbacks' }, {}, { verdict: 'not_voice' }],
+  ])('gives the verdict for %s', async (_label, task, call, expected) => {
+    const { gateway, inspect } = setup();
+    const added = gateway.addTaskWithCall(task, call);
+    const details = await inspect(added.task.sid);
+    expect(details).toMatchObject(expected);
+    expect(details).not.toHaveProperty('action');
+    expect(details?.call?.callSid).toBe(added.call.sid);
+  });
+
+  it('shows unparseable attributes as null and asks for review', async () => {
+    const { gateway, inspect } = setup();
+    const task = gateway.addTask(makeTask({ attributes: '{"call_sid":' }));
+    await expect(inspect(task.sid)).resolves.toMatchObject({
+      task: { attributes: null },
+      call: null,
+      verdict: 'needs_review',
+      problem: 'bad_attributes',
+      action: 'cancel',
+    });
+  });
+
+  it('shows a missing call as null and asks for review', async () => {
+    const { gateway, inspect } = setup();
+    const task = gateway.addTask(makeTask({ callSid: newCallSid() }));
+    await expect(inspect(task.sid)).resolves.toMatchObject({
+      call: null,
+      verdict: 'needs_review',
+      problem: 'call_not_found',
+    });
+  });
+
+  it('answers null for a task that does not exist, and for a malformed SID without a request', async () => {
+    const { gateway, inspect } = setup();
+    await expect(inspect(`WT${'9'.repeat(32)}`)).resolves.toBeNull();
+    await expect(inspect('WT../../x')).resolves.toBeNull();
+    expect(gateway.counts.fetchTask).toBe(1);
+  });
+
+  it('passes Twilio failures on as UpstreamError', async () => {
+    const { gateway, inspect } = setup();
+    const { task } = gateway.addTaskWithCall();
+    gateway.failNext('listReservations', { status: 503 });
+    await expect(inspect(task.sid)).rejects.toBeInstanceOf(UpstreamError);
+  });
+});

@@ -1,0 +1,281 @@
+import type { ScanCounts, ScanResponse } from '@plugin-stuck-tasks/contract';
+import { UpstreamError } from '../gateway/errors';
+import type { EngineDeps } from './deps';
+import { InvalidPageTokenError } from './errors';
+import { LiveCallCache } from './liveCalls';
+import { encodePageToken } from './pageToken';
+import type { ScanOptions } from './scan';
+import { scanPage } from './scan';
+import { FakeGateway, NOW_MS, TEST_WORKSPACE_SID, makeTask, testSettings } from './testing';
+
+function depsFor(gateway: FakeGateway, settings = testSettings()): EngineDeps {
+  return { gateway, settings, now: () => NOW_MS };
+}
+
+/** Every page of a scan, as a client calling with nextPageToken until null would see them. */
+async function walk(deps: EngineDeps, options: ScanOptions = {}) {
+  const pages: ScanResponse[] = [];
+  let token: string | null = null;
+  do {
+    const page: ScanResponse = await scanPage(deps, token, options);
+    pages.push(page);
+    token = page.nextPageToken;
+  } while (token !== null && pages.length < 1000);
+  const counts: ScanCounts = { scanned: 0, stuck: 0, needsReview: 0, active: 0, skipped: 0 };
+  for (const page of pages)
+    for (const key of Object.keys(counts) as (keyof ScanCounts)[]) counts[key] += page.counts[key];
+  return {
+    pages,
+    counts,
+    suspects: pages.flatMap((page) => page.suspects),
+    needsReview: pages.flatMap((page) => page.needsReview),
+  };
+}
+
+const ago = (seconds: number) => new Date(NOW_MS - seconds * 1000).toUTCString();
+
+/** One task of every kind the scan must tell apart. */
+function mixedWorkspace(gateway: FakeGateway) {
+  return {
+    stuckPending: gateway.addTaskWithCall({ assignment_status: 'pending' }, { status: 'completed' }).task,
+    stuckReserved: gateway.addTaskWithCall({ assignment_status: 'reserved' }, { status: 'canceled' }).task,
+    stuckAssigned: gateway.addTaskWithCall({ assignment_status: 'assigned' }, { status: 'no-answer' }).task,
+    live: gateway.addTaskWithCall({}, { status: 'in-progress' }).task,
+    ringing: gateway.addTaskWithCall({ assignment_status: 'reserved' }, { status: 'ringing' }).task,
+    settling: gateway.addTaskWithCall({}, { status: 'busy', end_time: ago(10), date_updated: ago(10) }).task,
+    noCallSid: gateway.addTask(makeTask({ callSid: null })),
+    badAttributes: gateway.addTask(makeTask({ attributes: '{not json' })),
+    unknownCall: gateway.addTask(makeTask()),
+    chat: gateway.addTaskWithCall({ task_channel_unique_name: 'chat' }, { status: 'completed' }).task,
+    excluded: gateway.addTaskWithCall({ task_queue_friendly_name: 'Callbacks' }, { status: 'completed' }).task,
+    wrapping: gateway.addTaskWithCall({ assignment_status: 'wrapping' }, { status: 'completed' }).task,
+  };
+}
+
+describe('scanPage', () => {
+  const settings = testSettings({ excludedTaskQueues: ['Callbacks'] });
+
+  it.each<ScanOptions['callPlan']>(['live-calls', 'fetch-each'])(
+    'tells every kind of task apart (%s plan)',
+    async (callPlan) => {
+      const gateway = new FakeGateway();
+      const t = mixedWorkspace(gateway);
+      const result = await walk(depsFor(gateway, settings), { callPlan });
+
+      expect(result.suspects.map((suspect) => [suspect.taskSid, suspect.action, suspect.callStatus])).toEqual([
+        [t.stuckPending.sid, 'cancel', 'completed'],
+        [t.stuckReserved.sid, 'cancel', 'canceled'],
+        [t.stuckAssigned.sid, 'complete', 'no-answer'],
+      ]);
+      expect(result.needsReview.map((item) => [item.taskSid, item.problem])).toEqual([
+        [t.noCallSid.sid, 'no_call_sid'],
+        [t.badAttributes.sid, 'bad_attributes'],
+        [t.unknownCall.sid, 'call_not_found'],
+      ]);
+      // wrapping is not open: Twilio's list leaves it out.
+      expect(result.counts).toEqual({ scanned: 11, stuck: 3, needsReview: 3, active: 3, skipped: 2 });
+    },
+  );
+
+  it('fills suspects and review items as the contract describes', async () => {
+    const gateway = new FakeGateway();
+    const { task, call } = gateway.addTaskWithCall(
+      {
+        assignment_status: 'assigned',
+        task_queue_friendly_name: 'Sales',
+        date_created: new Date(NOW_MS - 125_000).toISOString(),
+      },
+      { status: 'failed', end_time: 'Wed, 01 May 2024 11:50:00 +0000' },
+    );
+    const noCall = gateway.addTask(makeTask({ callSid: null, assignment_status: 'reserved' }));
+    const page = await scanPage(depsFor(gateway), null);
+    expect(page.suspects).toEqual([
+      {
+        taskSid: task.sid,
+        assignmentStatus: 'assigned',
+        taskChannel: 'voice',
+        taskQueueName: 'Sales',
+        ageSeconds: 125,
+        dateCreated: new Date(NOW_MS - 125_000).toISOString(),
+        callSid: call.sid,
+        callStatus: 'failed',
+        callEndedAt: '2024-05-01T11:50:00.000Z',
+        action: 'complete',
+      },
+    ]);
+    expect(page.needsReview).toEqual([
+      expect.objectContaining({
+        taskSid: noCall.sid,
+        assignmentStatus: 'reserved',
+        callSid: null,
+        problem: 'no_call_sid',
+      }),
+    ]);
+    expect(page.nextPageToken).toBeNull();
+  });
+
+  it('walks every page and reports each task once', async () => {
+    const gateway = new FakeGateway();
+    const stuck = Array.from({ length: 23 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
+    Array.from({ length: 30 }, () => gateway.addTaskWithCall({}, { status: 'in-progress' }));
+    const result = await walk(depsFor(gateway), { pageSize: 10 });
+    expect(result.pages).toHaveLength(6);
+    expect(result.suspects.map((suspect) => suspect.taskSid).sort()).toEqual([...stuck].sort());
+    expect(result.counts).toMatchObject({ scanned: 53, stuck: 23, active: 30 });
+  });
+
+  it('fetches only the calls that are not in the live-call list', async () => {
+    const gateway = new FakeGateway();
+    Array.from({ length: 40 }, () => gateway.addTaskWithCall({}, { status: 'in-progress' }));
+    Array.from({ length: 10 }, () => gateway.addTaskWithCall({}, { status: 'completed' }));
+    await walk(depsFor(gateway));
+    expect(gateway.counts.fetchCall).toBe(10);
+    expect(gateway.counts.listCalls).toBe(3);
+
+    const baseline = new FakeGateway();
+    Array.from({ length: 50 }, () => baseline.addTaskWithCall({}, { status: 'in-progress' }));
+    await walk(depsFor(baseline), { callPlan: 'fetch-each' });
+    expect(baseline.counts.fetchCall).toBe(50);
+    expect(baseline.counts.listCalls).toBe(0);
+  });
+
+  it('reuses a live-call snapshot across pages when the deps carry a cache', async () => {
+    const gateway = new FakeGateway();
+    Array.from({ length: 30 }, () => gateway.addTaskWithCall({}, { status: 'in-progress' }));
+    await walk({ ...depsFor(gateway), liveCallCache: new LiveCallCache() }, { pageSize: 10 });
+    expect(gateway.counts.listCalls).toBe(3);
+    expect(gateway.counts.fetchCall).toBe(0);
+  });
+
+  it('fetches a call that went live after the snapshot instead of trusting the snapshot', async () => {
+    const gateway = new FakeGateway();
+    gateway.addTaskWithCall({}, { status: 'in-progress' });
+    const deps = { ...depsFor(gateway), liveCallCache: new LiveCallCache() };
+    await scanPage(deps, null);
+    const late = gateway.addTaskWithCall({}, { status: 'ringing' });
+    const page = await scanPage(deps, null);
+    expect(page.suspects).toEqual([]);
+    expect(page.counts.active).toBe(2);
+    expect(gateway.counts.fetchCall).toBe(1);
+    expect(late.call.status).toBe('ringing');
+  });
+
+  it('still judges every task when the live-call list fails', async () => {
+    const gateway = new FakeGateway();
+    gateway.addTaskWithCall({}, { status: 'in-progress' });
+    const stuck = gateway.addTaskWithCall({}, { status: 'completed' }).task;
+    gateway.failNext('listCalls', { status: 503 }, { status: 503 }, { status: 503 });
+    const page = await scanPage(depsFor(gateway), null);
+    expect(page.suspects.map((suspect) => suspect.taskSid)).toEqual([stuck.sid]);
+    expect(page.counts.active).toBe(1);
+    expect(gateway.counts.fetchCall).toBe(2);
+  });
+
+  it('fetches voice tasks whose attributes the list left out, and only those', async () => {
+    const gateway = new FakeGateway();
+    gateway.nullAttributesInLists = true;
+    const t = mixedWorkspace(gateway);
+    const result = await walk(depsFor(gateway, settings));
+    expect(result.suspects.map((suspect) => suspect.taskSid)).toEqual([
+      t.stuckPending.sid,
+      t.stuckReserved.sid,
+      t.stuckAssigned.sid,
+    ]);
+    expect(result.needsReview.map((item) => item.problem)).toEqual(['no_call_sid', 'bad_attributes', 'call_not_found']);
+    // 11 open tasks listed; the chat task and the excluded queue need no fetch.
+    expect(gateway.counts.fetchTask).toBe(9);
+  });
+
+  it('skips a task that vanished between the list and its fetch', async () => {
+    const gateway = new FakeGateway();
+    gateway.nullAttributesInLists = true;
+    const task = gateway.addTaskWithCall({}, { status: 'completed' }).task;
+    const fetchTask = gateway.fetchTask.bind(gateway);
+    gateway.fetchTask = async (sid, budget) => {
+      gateway.tasks.delete(sid);
+      return fetchTask(sid, budget);
+    };
+    const page = await scanPage(depsFor(gateway), null);
+    expect(page.counts).toEqual({ scanned: 1, stuck: 0, needsReview: 0, active: 0, skipped: 1 });
+    expect(task.sid).toMatch(/^WT/);
+  });
+
+  it('stops at the deadline and resumes exactly where it stopped', async () => {
+    const gateway = new FakeGateway();
+    const stuck = Array.from({ length: 60 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
+    gateway.latencyMs = 20;
+    gateway.concurrency = 2;
+    const first = await scanPage(depsFor(gateway), null, { deadlineMs: 150, callPlan: 'fetch-each' });
+    expect(first.counts.scanned).toBeGreaterThan(0);
+    expect(first.counts.scanned).toBeLessThan(60);
+    expect(first.nextPageToken).not.toBeNull();
+
+    const resumed = await walkFrom(depsFor(gateway), first.nextPageToken, { callPlan: 'fetch-each' });
+    expect([...first.suspects, ...resumed].map((suspect) => suspect.taskSid)).toEqual(stuck);
+  });
+
+  it('resumes after the last reported task even when earlier tasks left the page', async () => {
+    const gateway = new FakeGateway();
+    const tasks = Array.from({ length: 6 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
+    const token = encodePageToken({ cursor: null, offset: 3, afterSid: tasks[2] }, TEST_WORKSPACE_SID);
+    gateway.mutateTask(tasks[0], { assignment_status: 'canceled' });
+    const page = await scanPage(depsFor(gateway), token);
+    expect(page.suspects.map((suspect) => suspect.taskSid)).toEqual(tasks.slice(3));
+  });
+
+  it('returns what it judged before Twilio failed, and resumes at the failed task', async () => {
+    const gateway = new FakeGateway();
+    const tasks = Array.from({ length: 5 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
+    let fetches = 0;
+    const fetchCall = gateway.fetchCall.bind(gateway);
+    gateway.fetchCall = async (sid, budget) => {
+      fetches += 1;
+      if (fetches === 3) throw new UpstreamError('Twilio answered 503, even after retries', { status: 503 });
+      return fetchCall(sid, budget);
+    };
+    const first = await scanPage(depsFor(gateway), null, { callPlan: 'fetch-each' });
+    expect(first.suspects.map((suspect) => suspect.taskSid)).toEqual(tasks.slice(0, 2));
+    const second = await scanPage(depsFor(gateway), first.nextPageToken, { callPlan: 'fetch-each' });
+    expect(second.suspects.map((suspect) => suspect.taskSid)).toEqual(tasks.slice(2));
+    expect(second.nextPageToken).toBeNull();
+  });
+
+  it('throws UpstreamError when not even the first task could be judged', async () => {
+    const gateway = new FakeGateway();
+    gateway.addTaskWithCall({}, { status: 'completed' });
+    gateway.failNext('fetchCall', { status: 500 });
+    await expect(scanPage(depsFor(gateway), null, { callPlan: 'fetch-each' })).rejects.toBeInstanceOf(UpstreamError);
+  });
+
+  it('throws UpstreamError when the task list fails', async () => {
+    const gateway = new FakeGateway();
+    gateway.failNext('listTasks', { status: 429 });
+    await expect(scanPage(depsFor(gateway), null)).rejects.toThrow(/429/);
+  });
+
+  it('rejects a malformed page token before any request', async () => {
+    const gateway = new FakeGateway();
+    await expect(scanPage(depsFor(gateway), 'not-a-token')).rejects.toBeInstanceOf(InvalidPageTokenError);
+    expect(gateway.stats().totalRequests).toBe(0);
+  });
+
+  it('turns Twilio refusing a stale page token into InvalidPageTokenError', async () => {
+    const gateway = new FakeGateway();
+    gateway.failNext('listTasks', { status: 400, twilioCode: 20001 });
+    const token = encodePageToken(
+      { cursor: { page: 4, pageToken: 'PTold' }, offset: 0, afterSid: null },
+      TEST_WORKSPACE_SID,
+    );
+    await expect(scanPage(depsFor(gateway), token)).rejects.toBeInstanceOf(InvalidPageTokenError);
+  });
+});
+
+async function walkFrom(deps: EngineDeps, token: string | null, options: ScanOptions) {
+  const suspects = [];
+  while (token !== null) {
+    const page = await scanPage(deps, token, options);
+    suspects.push(...page.suspects);
+    token = page.nextPageToken;
+  }
+  return suspects;
+}

@@ -1,0 +1,274 @@
+/**
+ * Test doubles for the engine: Twilio resources with sensible defaults, and an in-memory gateway
+ * (paging, ETags, If-Match, state rules, scripted failures). Only tests import this module.
+ */
+import type { CallStatus } from '@plugin-stuck-tasks/contract';
+import pLimit from 'p-limit';
+import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
+import type {
+  CallPage,
+  GatewayStats,
+  ListCursor,
+  RequestBudget,
+  RequestKind,
+  TaskPage,
+  TwilioCall,
+  TwilioGateway,
+  TwilioReservation,
+  TwilioTask,
+  UpdateTaskResult,
+} from '../gateway/types';
+import type { Settings } from '../settings';
+
+export const TEST_ACCOUNT_SID = `AC${'a'.repeat(32)}`;
+export const TEST_WORKSPACE_SID = `WS${'b'.repeat(32)}`;
+export const NOW_MS = Date.parse('2024-05-01T12:00:00Z');
+
+let serial = 0;
+function hexSid(prefix: string): string {
+  serial += 1;
+  return `${prefix}${serial.toString(16).padStart(32, '0')}`;
+}
+
+export const newTaskSid = (): string => hexSid('WT');
+export const newCallSid = (): string => hexSid('CA');
+
+export function testSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    accountSid: TEST_ACCOUNT_SID,
+    authToken: 'x'.repeat(32),
+    workspaceSid: TEST_WORKSPACE_SID,
+    allowedRoles: ['admin'],
+    graceSeconds: 60,
+    closeReason: 'Orchestration issue: closed stuck voice Task.',
+    excludedTaskQueues: [],
+    apiBaseUrl: null,
+    ...overrides,
+  };
+}
+
+export function makeCall(overrides: Partial<TwilioCall> = {}): TwilioCall {
+  const status = overrides.status ?? 'completed';
+  const live = status === 'queued' || status === 'ringing' || status === 'in-progress';
+  const ended = new Date(NOW_MS - 10 * 60_000).toUTCString();
+  return {
+    sid: newCallSid(),
+    status,
+    direction: 'inbound',
+    from: '+15550001111',
+    to: '+15550002222',
+    start_time: new Date(NOW_MS - 20 * 60_000).toUTCString(),
+    end_time: live ? null : ended,
+    date_updated: live ? new Date(NOW_MS - 20 * 60_000).toUTCString() : ended,
+    duration: live ? null : '600',
+    ...overrides,
+  };
+}
+
+export function makeTask(overrides: Partial<TwilioTask> & { callSid?: string | null } = {}): TwilioTask {
+  const { callSid, ...fields } = overrides;
+  const attributes =
+    callSid === null ? JSON.stringify({ from: '+15550001111' }) : JSON.stringify({ call_sid: callSid ?? newCallSid() });
+  return {
+    sid: newTaskSid(),
+    assignment_status: 'pending',
+    attributes,
+    task_channel_unique_name: 'voice',
+    task_queue_sid: `WQ${'c'.repeat(32)}`,
+    task_queue_friendly_name: 'Support',
+    workflow_friendly_name: 'Default',
+    date_created: new Date(NOW_MS - 30 * 60_000).toISOString(),
+    date_updated: new Date(NOW_MS - 30 * 60_000).toISOString(),
+    age: 1800,
+    priority: 0,
+    reason: null,
+    ...fields,
+  };
+}
+
+type Failure = { status: number; twilioCode?: number } | 'timeout';
+
+interface UpdateRecord {
+  taskSid: string;
+  from: string;
+  to: string;
+  reason: string;
+  ifMatch: string | null;
+}
+
+/**
+ * An in-memory TaskRouter + Calls API behind the gateway interface. `failNext` scripts failures the
+ * real gateway would have turned into UpstreamError; `beforeUpdate` lets a test change the world at
+ * the worst moment (between the re-check and the update).
+ */
+export class FakeGateway implements TwilioGateway {
+  readonly tasks = new Map<string, { task: TwilioTask; version: number }>();
+  readonly calls = new Map<string, TwilioCall>();
+  readonly reservations = new Map<string, TwilioReservation[]>();
+  readonly updates: UpdateRecord[] = [];
+  readonly counts: Record<RequestKind, number> = {
+    listTasks: 0,
+    fetchTask: 0,
+    updateTask: 0,
+    listReservations: 0,
+    fetchCall: 0,
+    listCalls: 0,
+  };
+  nullAttributesInLists = false;
+  /** Milliseconds every call takes. */
+  latencyMs = 0;
+  /** Most calls answered at once (the others wait), like the real gateway's limit. */
+  private limit = pLimit(1000);
+  /** Per kind: what the next calls of that kind do instead of answering. */
+  readonly failures = new Map<RequestKind, Failure[]>();
+  beforeUpdate: ((taskSid: string) => void) | null = null;
+  /**
+   * Apply the next update but answer 412, as the real gateway sees it when Twilio's first answer is
+   * lost and its retry meets the ETag that update created.
+   */
+  loseNextUpdateAnswer = false;
+
+  addTask(task: TwilioTask): TwilioTask {
+    this.tasks.set(task.sid, { task, version: 1 });
+    return task;
+  }
+
+  addCall(call: TwilioCall): TwilioCall {
+    this.calls.set(call.sid, call);
+    return call;
+  }
+
+  /** A task with its call, in one go. */
+  addTaskWithCall(
+    task: Partial<TwilioTask> = {},
+    call: Partial<TwilioCall> = {},
+  ): { task: TwilioTask; call: TwilioCall } {
+    const added = this.addCall(makeCall(call));
+    return { task: this.addTask(makeTask({ ...task, callSid: added.sid })), call: added };
+  }
+
+  failNext(kind: RequestKind, ...failures: Failure[]): void {
+    this.failures.set(kind, [...(this.failures.get(kind) ?? []), ...failures]);
+  }
+
+  /** Changes a task as another actor would (bumps its ETag). */
+  mutateTask(taskSid: string, change: Partial<TwilioTask>): void {
+    const entry = this.tasks.get(taskSid);
+    if (!entry) throw new Error(`no task ${taskSid}`);
+    entry.task = { ...entry.task, ...change };
+    entry.version += 1;
+  }
+
+  set concurrency(value: number) {
+    this.limit = pLimit(value);
+  }
+
+  private async enter(kind: RequestKind, budget?: RequestBudget): Promise<void> {
+    const checkBudget = () => {
+      if (budget?.signal?.aborted) throw new DeadlineExceededError('abandoned');
+      if (budget?.deadline !== undefined && Date.now() >= budget.deadline) throw new DeadlineExceededError();
+    };
+    checkBudget();
+    await this.limit(async () => {
+      checkBudget();
+      this.counts[kind] += 1;
+      if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    });
+    const failure = this.failures.get(kind)?.shift();
+    if (failure === 'timeout') throw new UpstreamError('no answer from Twilio (ETIMEDOUT), even after retries');
+    if (failure) {
+      throw new UpstreamError(`Twilio answered ${failure.status}, even after retries`, {
+        status: failure.status,
+        twilioCode: failure.twilioCode ?? null,
+      });
+    }
+  }
+
+  async listOpenTasks(cursor: ListCursor | null, pageSize: number, budget?: RequestBudget): Promise<TaskPage> {
+    await this.enter('listTasks', budget);
+    const open = [...this.tasks.values()]
+      .map((entry) => entry.task)
+      .filter((task) => ['pending', 'reserved', 'assigned'].includes(task.assignment_status));
+    const start = cursor ? Number(cursor.pageToken) : 0;
+    const slice = open.slice(start, start + pageSize);
+    const next =
+      start + pageSize < open.length ? { page: (cursor?.page ?? 0) + 1, pageToken: String(start + pageSize) } : null;
+    return {
+      tasks: slice.map((task) => (this.nullAttributesInLists ? { ...task, attributes: null } : { ...task })),
+      next,
+    };
+  }
+
+  async fetchTask(taskSid: string, budget?: RequestBudget) {
+    await this.enter('fetchTask', budget);
+    const entry = this.tasks.get(taskSid);
+    return entry ? { task: { ...entry.task }, etag: `"v${entry.version}"` } : null;
+  }
+
+  async updateTask(
+    taskSid: string,
+    update: { assignmentStatus: 'canceled' | 'completed'; reason: string; ifMatch: string | null },
+    budget?: RequestBudget,
+  ): Promise<UpdateTaskResult> {
+    this.beforeUpdate?.(taskSid);
+    await this.enter('updateTask', budget);
+    const entry = this.tasks.get(taskSid);
+    if (!entry) return { kind: 'not_found' };
+    if (update.ifMatch !== null && update.ifMatch !== `"v${entry.version}"`) return { kind: 'precondition_failed' };
+    const from = entry.task.assignment_status;
+    const allowed =
+      update.assignmentStatus === 'canceled'
+        ? from === 'pending' || from === 'reserved'
+        : from === 'assigned' || from === 'wrapping';
+    if (!allowed)
+      return { kind: 'rejected', twilioCode: 20001, message: `Cannot ${update.assignmentStatus} from ${from}` };
+    entry.task = { ...entry.task, assignment_status: update.assignmentStatus, reason: update.reason };
+    entry.version += 1;
+    this.updates.push({ taskSid, from, to: update.assignmentStatus, reason: update.reason, ifMatch: update.ifMatch });
+    if (this.loseNextUpdateAnswer) {
+      this.loseNextUpdateAnswer = false;
+      return { kind: 'precondition_failed' };
+    }
+    return { kind: 'updated', task: { ...entry.task } };
+  }
+
+  async listReservations(taskSid: string, budget?: RequestBudget): Promise<TwilioReservation[]> {
+    await this.enter('listReservations', budget);
+    return this.reservations.get(taskSid) ?? [];
+  }
+
+  async fetchCall(callSid: string, budget?: RequestBudget): Promise<TwilioCall | null> {
+    await this.enter('fetchCall', budget);
+    const call = this.calls.get(callSid);
+    return call ? { ...call } : null;
+  }
+
+  async listCalls(
+    status: CallStatus,
+    cursor: ListCursor | null,
+    pageSize: number,
+    budget?: RequestBudget,
+  ): Promise<CallPage> {
+    await this.enter('listCalls', budget);
+    const matching = [...this.calls.values()].filter((call) => call.status === status);
+    const start = cursor ? Number(cursor.pageToken) : 0;
+    const next =
+      start + pageSize < matching.length
+        ? { page: (cursor?.page ?? 0) + 1, pageToken: String(start + pageSize) }
+        : null;
+    return { calls: matching.slice(start, start + pageSize), next };
+  }
+
+  stats(): GatewayStats {
+    const totalRequests = Object.values(this.counts).reduce((sum, count) => sum + count, 0);
+    return {
+      requests: { ...this.counts },
+      totalRequests,
+      throttled: 0,
+      serverErrors: 0,
+      networkErrors: 0,
+      retries: 0,
+      peakInFlight: 0,
+    };
+  }
+}

@@ -1,0 +1,300 @@
+import http from 'http';
+import type { AddressInfo } from 'net';
+import { TEST_ACCOUNT_SID, TEST_WORKSPACE_SID, makeCall, makeTask, testSettings } from '../engine/testing';
+import { DeadlineExceededError, UpstreamError } from './errors';
+import { rebase } from './requestClient';
+import { buildGateway, createTwilioGateway, cursorFrom, withDefaults } from './twilioGateway';
+
+type Sent = { method: string; uri: string; params?: object; data?: object; headers?: Record<string, string> };
+type Answer = { statusCode: number; body?: unknown; headers?: Record<string, unknown> } | Error;
+
+const TASK_SID = `WT${'1'.repeat(32)}`;
+const CALL_SID = `CA${'2'.repeat(32)}`;
+const fast = withDefaults({ concurrency: 4, minBackoffMs: 1, maxBackoffMs: 4, retries: 5 });
+
+/** A gateway over a scripted transport: answers are taken in order; the last one repeats. */
+function scripted(answers: Answer[], config = fast) {
+  const sent: Sent[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  const gateway = buildGateway(testSettings(), config, async (opts) => {
+    sent.push(opts);
+    inFlight += 1;
+    peak = Math.max(peak, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    inFlight -= 1;
+    const answer = answers.length > 1 ? answers.shift() : answers[0];
+    if (answer instanceof Error) throw answer;
+    return { statusCode: answer!.statusCode, body: answer!.body ?? {}, headers: answer!.headers ?? {} };
+  });
+  return { gateway, sent, peak: () => peak };
+}
+
+const twilioError = (status: number, code: number) => ({
+  statusCode: status,
+  body: { code, message: `error ${code}`, more_info: 'https://www.twilio.com/docs/errors', status },
+});
+
+describe('gateway retries', () => {
+  it.each([429, 500, 502, 503, 504])('retries a %s and returns the answer that follows', async (status) => {
+    const { gateway, sent } = scripted([
+      twilioError(status, 20429),
+      { statusCode: 200, body: makeCall({ sid: CALL_SID }) },
+    ]);
+    await expect(gateway.fetchCall(CALL_SID)).resolves.toMatchObject({ sid: CALL_SID });
+    expect(sent).toHaveLength(2);
+    expect(gateway.stats()).toMatchObject({
+      retries: 1,
+      throttled: status === 429 ? 1 : 0,
+      serverErrors: status === 429 ? 0 : 1,
+      requests: { fetchCall: 2 },
+    });
+  });
+
+  it('retries network errors', async () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const { gateway } = scripted([reset, { statusCode: 200, body: makeCall({ sid: CALL_SID }) }]);
+    await expect(gateway.fetchCall(CALL_SID)).resolves.toMatchObject({ sid: CALL_SID });
+    expect(gateway.stats().networkErrors).toBe(1);
+  });
+
+  it('gives up with an UpstreamError carrying the last status after the retries', async () => {
+    const { gateway, sent } = scripted([twilioError(503, 20503)]);
+    const failure = gateway.fetchCall(CALL_SID);
+    await expect(failure).rejects.toBeInstanceOf(UpstreamError);
+    await expect(failure).rejects.toMatchObject({ status: 503, twilioCode: 20503 });
+    await expect(failure).rejects.toThrow(/Fetching a call failed: Twilio answered 503.*even after retries/);
+    expect(sent).toHaveLength(6);
+  });
+
+  it.each([400, 401, 403])('does not retry a %s', async (status) => {
+    const { gateway, sent } = scripted([twilioError(status, 20003)]);
+    await expect(gateway.fetchCall(CALL_SID)).rejects.toMatchObject({ status });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('explains a 401 as bad credentials and a 404 task list as an unknown workspace', async () => {
+    await expect(scripted([twilioError(401, 20003)]).gateway.listOpenTasks(null, 50)).rejects.toThrow(
+      /check the account SID and auth token/,
+    );
+    await expect(scripted([twilioError(404, 20404)]).gateway.listOpenTasks(null, 50)).rejects.toThrow(
+      /check the TaskRouter workspace SID/,
+    );
+  });
+
+  it('stops retrying when the next backoff would pass the deadline', async () => {
+    const slow = withDefaults({ concurrency: 2, minBackoffMs: 200, maxBackoffMs: 200, retries: 10 });
+    const { gateway, sent } = scripted([twilioError(429, 20429)], slow);
+    const started = Date.now();
+    await expect(gateway.fetchCall(CALL_SID, { deadline: started + 300 })).rejects.toBeInstanceOf(UpstreamError);
+    expect(Date.now() - started).toBeLessThan(600);
+    expect(sent.length).toBeLessThanOrEqual(2);
+  });
+
+  it('caps the total retry time of one request', async () => {
+    const capped = withDefaults({
+      concurrency: 2,
+      minBackoffMs: 50,
+      maxBackoffMs: 50,
+      retries: 100,
+      maxRetryTimeMs: 250,
+    });
+    const { gateway } = scripted([twilioError(500, 20500)], capped);
+    const started = Date.now();
+    await expect(gateway.fetchCall(CALL_SID)).rejects.toBeInstanceOf(UpstreamError);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('makes no request once the deadline has passed', async () => {
+    const { gateway, sent } = scripted([{ statusCode: 200, body: makeCall() }]);
+    await expect(gateway.fetchCall(CALL_SID, { deadline: Date.now() - 1 })).rejects.toBeInstanceOf(
+      DeadlineExceededError,
+    );
+    expect(sent).toHaveLength(0);
+  });
+
+  it('makes no request for work abandoned by its caller', async () => {
+    const { gateway, sent } = scripted([{ statusCode: 200, body: makeCall() }]);
+    const abandoned = new AbortController();
+    abandoned.abort();
+    await expect(gateway.fetchCall(CALL_SID, { signal: abandoned.signal })).rejects.toBeInstanceOf(
+      DeadlineExceededError,
+    );
+    expect(sent).toHaveLength(0);
+  });
+});
+
+describe('gateway requests', () => {
+  it('never has more requests in flight than its concurrency', async () => {
+    const { gateway, peak } = scripted([{ statusCode: 200, body: makeCall({ sid: CALL_SID }) }]);
+    await Promise.all(Array.from({ length: 40 }, () => gateway.fetchCall(CALL_SID)));
+    expect(peak()).toBe(4);
+    expect(gateway.stats()).toMatchObject({ peakInFlight: 4, totalRequests: 40 });
+  });
+
+  it('lists open tasks with every open status and follows Twilio page links by Page and PageToken only', async () => {
+    const next = `https://evil.example/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks?PageSize=2&Page=1&PageToken=PTabc`;
+    const { gateway, sent } = scripted([
+      { statusCode: 200, body: { tasks: [makeTask()], meta: { next_page_url: next } } },
+    ]);
+    const page = await gateway.listOpenTasks(null, 2);
+    expect(page.next).toEqual({ page: 1, pageToken: 'PTabc' });
+    await gateway.listOpenTasks(page.next, 2);
+    expect(sent[0]).toMatchObject({
+      method: 'get',
+      uri: `https://taskrouter.twilio.com/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks`,
+      params: { AssignmentStatus: ['pending', 'reserved', 'assigned'], PageSize: 2 },
+    });
+    expect(sent[1].uri).toBe(`https://taskrouter.twilio.com/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks`);
+    expect(sent[1].params).toMatchObject({ Page: 1, PageToken: 'PTabc' });
+  });
+
+  it('returns the ETag with a fetched task and null for a 404', async () => {
+    const task = makeTask({ sid: TASK_SID });
+    const { gateway } = scripted([{ statusCode: 200, body: task, headers: { etag: '"7"' } }, twilioError(404, 20404)]);
+    await expect(gateway.fetchTask(TASK_SID)).resolves.toEqual({ task, etag: '"7"' });
+    await expect(gateway.fetchTask(TASK_SID)).resolves.toBeNull();
+  });
+
+  it('sends If-Match, AssignmentStatus and Reason on update, and maps 412/404/400', async () => {
+    const { gateway, sent } = scripted([
+      { statusCode: 200, body: makeTask({ sid: TASK_SID, assignment_status: 'canceled' }) },
+      twilioError(412, 20412),
+      twilioError(404, 20404),
+      twilioError(400, 20001),
+    ]);
+    const update = { assignmentStatus: 'canceled' as const, reason: 'Why. Closed by ann.', ifMatch: '"3"' };
+    await expect(gateway.updateTask(TASK_SID, update)).resolves.toMatchObject({ kind: 'updated' });
+    expect(sent[0]).toMatchObject({
+      method: 'post',
+      uri: `https://taskrouter.twilio.com/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks/${TASK_SID}`,
+      data: { AssignmentStatus: 'canceled', Reason: 'Why. Closed by ann.' },
+      headers: { 'If-Match': '"3"' },
+    });
+    await expect(gateway.updateTask(TASK_SID, update)).resolves.toEqual({ kind: 'precondition_failed' });
+    await expect(gateway.updateTask(TASK_SID, update)).resolves.toEqual({ kind: 'not_found' });
+    await expect(gateway.updateTask(TASK_SID, update)).resolves.toEqual({
+      kind: 'rejected',
+      twilioCode: 20001,
+      message: 'error 20001',
+    });
+  });
+
+  it('fetches calls from API 2010 and lists them by status', async () => {
+    const { gateway, sent } = scripted([
+      { statusCode: 200, body: makeCall({ sid: CALL_SID }) },
+      {
+        statusCode: 200,
+        body: {
+          calls: [makeCall({ status: 'in-progress' })],
+          next_page_uri: `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Calls.json?Status=in-progress&Page=1&PageToken=PACA1`,
+        },
+      },
+    ]);
+    await gateway.fetchCall(CALL_SID);
+    const page = await gateway.listCalls('in-progress', null, 1000);
+    expect(sent[0].uri).toBe(`https://api.twilio.com/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Calls/${CALL_SID}.json`);
+    expect(sent[1]).toMatchObject({
+      uri: `https://api.twilio.com/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Calls.json`,
+      params: { Status: 'in-progress', PageSize: 1000 },
+    });
+    expect(page.next).toEqual({ page: 1, pageToken: 'PACA1' });
+  });
+
+  it('pages through reservations', async () => {
+    const reservation = (n: number) => ({
+      sid: `WR${n}`,
+      worker_sid: `WK${n}`,
+      worker_name: `w${n}`,
+      reservation_status: 'rejected',
+    });
+    const { gateway } = scripted([
+      {
+        statusCode: 200,
+        body: { reservations: [reservation(1)], meta: { next_page_url: 'https://x/y?Page=1&PageToken=PT2' } },
+      },
+      { statusCode: 200, body: { reservations: [reservation(2)], meta: { next_page_url: null } } },
+    ]);
+    await expect(gateway.listReservations(TASK_SID)).resolves.toHaveLength(2);
+  });
+
+  it('refuses answers of an unexpected shape', async () => {
+    const { gateway } = scripted([{ statusCode: 200, body: '<html>maintenance</html>' }]);
+    await expect(gateway.listOpenTasks(null, 10)).rejects.toThrow(/unexpected shape/);
+  });
+
+  it('never puts a malformed SID into a URL', async () => {
+    const { gateway, sent } = scripted([{ statusCode: 200, body: {} }]);
+    await expect(gateway.fetchTask('WT../../Calls')).rejects.toThrow(/malformed SID/);
+    await expect(gateway.fetchCall('CA1/../x')).rejects.toThrow(/malformed SID/);
+    expect(sent).toHaveLength(0);
+  });
+
+  it('reads cursors from absolute and relative next-page links', () => {
+    expect(cursorFrom(null)).toBeNull();
+    expect(cursorFrom('/2010-04-01/Accounts/AC1/Calls.json?Page=2&PageToken=PA%2Fx')).toEqual({
+      page: 2,
+      pageToken: 'PA/x',
+    });
+    expect(() => cursorFrom('https://taskrouter.twilio.com/v1/x?PageToken=1')).toThrow(UpstreamError);
+  });
+});
+
+describe('gateway over HTTP (twilio-node request client)', () => {
+  let server: http.Server;
+  let baseUrl: string;
+  const seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        seen.push({ method: request.method, url: request.url, headers: request.headers, body });
+        response.setHeader('Content-Type', 'application/json');
+        if (request.url?.includes('/Tasks?')) {
+          response.end(JSON.stringify({ tasks: [makeTask({ sid: TASK_SID })], meta: { next_page_url: null } }));
+        } else if (request.method === 'GET') {
+          response.setHeader('ETag', '"42"');
+          response.end(JSON.stringify(makeTask({ sid: TASK_SID })));
+        } else {
+          response.end(JSON.stringify(makeTask({ sid: TASK_SID, assignment_status: 'canceled' })));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('sends every request to the base URL with the real paths, Basic auth and repeated list parameters', async () => {
+    const gateway = createTwilioGateway(testSettings({ apiBaseUrl: baseUrl }), { concurrency: 2 });
+    await gateway.listOpenTasks(null, 100);
+    const fetched = await gateway.fetchTask(TASK_SID);
+    await gateway.updateTask(TASK_SID, { assignmentStatus: 'canceled', reason: 'R. Closed by ann.', ifMatch: '"42"' });
+
+    expect(fetched?.etag).toBe('"42"');
+    const auth = `Basic ${Buffer.from(`${TEST_ACCOUNT_SID}:${'x'.repeat(32)}`).toString('base64')}`;
+    expect(seen.map((request) => request.headers.authorization)).toEqual([auth, auth, auth]);
+    expect(seen[0].url).toBe(
+      `/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks?AssignmentStatus=pending&AssignmentStatus=reserved&AssignmentStatus=assigned&PageSize=100`,
+    );
+    expect(seen[1]).toMatchObject({ method: 'GET', url: `/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks/${TASK_SID}` });
+    expect(seen[2]).toMatchObject({ method: 'POST', body: 'AssignmentStatus=canceled&Reason=R.%20Closed%20by%20ann.' });
+    expect(seen[2].headers['if-match']).toBe('"42"');
+  });
+
+  it('rebases URLs onto a base URL with a path prefix', () => {
+    expect(rebase('https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json?Status=busy', 'http://h:1/sim/')).toBe(
+      'http://h:1/sim/2010-04-01/Accounts/AC1/Calls.json?Status=busy',
+    );
+  });
+
+  it('refuses a concurrency below 1', () => {
+    expect(() => withDefaults({ concurrency: 0 })).toThrow(/at least 1/);
+  });
+});

@@ -1,0 +1,100 @@
+import { DEFAULT_CLOSE_REASON, SettingsError, loadSettings } from './settings';
+
+const required = {
+  ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+  AUTH_TOKEN: 't'.repeat(32),
+  TASKROUTER_WORKSPACE_SID: `WS${'b'.repeat(32)}`,
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadSettings(env);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('loadSettings', () => {
+  it('applies the documented defaults', () => {
+    expect(loadSettings(required)).toEqual({
+      accountSid: required.ACCOUNT_SID,
+      authToken: required.AUTH_TOKEN,
+      workspaceSid: required.TASKROUTER_WORKSPACE_SID,
+      allowedRoles: ['admin'],
+      graceSeconds: 60,
+      closeReason: DEFAULT_CLOSE_REASON,
+      excludedTaskQueues: [],
+      apiBaseUrl: null,
+    });
+  });
+
+  it('reads every optional setting', () => {
+    const settings = loadSettings({
+      ...required,
+      ALLOWED_ROLES: ' admin , supervisor ,',
+      STUCK_GRACE_SECONDS: '120',
+      CLOSE_REASON: '  Outage cleanup.  ',
+      EXCLUDED_TASK_QUEUES: `WQ${'c'.repeat(32)}, Callbacks`,
+      TWILIO_API_BASE_URL: 'http://127.0.0.1:4010/',
+    });
+    expect(settings).toMatchObject({
+      allowedRoles: ['admin', 'supervisor'],
+      graceSeconds: 120,
+      closeReason: 'Outage cleanup.',
+      excludedTaskQueues: [`WQ${'c'.repeat(32)}`, 'Callbacks'],
+      apiBaseUrl: 'http://127.0.0.1:4010',
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(
+      loadSettings({
+        ...required,
+        ALLOWED_ROLES: '',
+        CLOSE_REASON: ' ',
+        TWILIO_API_BASE_URL: '',
+        EXCLUDED_TASK_QUEUES: '',
+      }),
+    ).toMatchObject({
+      allowedRoles: ['admin'],
+      closeReason: DEFAULT_CLOSE_REASON,
+      apiBaseUrl: null,
+      excludedTaskQueues: [],
+    });
+  });
+
+  it('names every missing required setting at once', () => {
+    expect(problemsOf({})).toEqual([
+      'ACCOUNT_SID is missing',
+      'AUTH_TOKEN is missing',
+      'TASKROUTER_WORKSPACE_SID is missing',
+    ]);
+  });
+
+  it.each([
+    ['ACCOUNT_SID', 'SK123', /ACCOUNT_SID must be AC/],
+    ['TASKROUTER_WORKSPACE_SID', 'WS123', /TASKROUTER_WORKSPACE_SID must be WS/],
+    ['AUTH_TOKEN', 'two words', /AUTH_TOKEN must not contain spaces/],
+    ['STUCK_GRACE_SECONDS', '-5', /STUCK_GRACE_SECONDS must be a whole number/],
+    ['STUCK_GRACE_SECONDS', '1.5', /STUCK_GRACE_SECONDS/],
+    ['STUCK_GRACE_SECONDS', 'soon', /STUCK_GRACE_SECONDS/],
+    ['STUCK_GRACE_SECONDS', '999999', /STUCK_GRACE_SECONDS/],
+    ['ALLOWED_ROLES', ' , ', /ALLOWED_ROLES must name at least one role/],
+    ['TWILIO_API_BASE_URL', 'ftp://127.0.0.1', /TWILIO_API_BASE_URL/],
+    ['TWILIO_API_BASE_URL', 'not a url', /TWILIO_API_BASE_URL/],
+    ['TWILIO_API_BASE_URL', 'http://user:pw@127.0.0.1', /TWILIO_API_BASE_URL/],
+    ['TWILIO_API_BASE_URL', 'http://127.0.0.1/?x=1', /TWILIO_API_BASE_URL/],
+  ])('rejects %s=%j with a message naming it', (name, value, message) => {
+    const problems = problemsOf({ ...required, [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
+
+  it('puts every problem in the error message', () => {
+    expect(() => loadSettings({ ...required, ACCOUNT_SID: 'x', STUCK_GRACE_SECONDS: 'x' })).toThrow(
+      /ACCOUNT_SID.*; STUCK_GRACE_SECONDS/,
+    );
+  });
+});
