@@ -4,6 +4,7 @@
 import type { ReviewItem, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
 import { OPEN_ASSIGNMENT_STATUSES } from '@plugin-stuck-tasks/contract';
 import type { TaskView } from '../../sandbox/src/simulator';
+import type { ApiAnswer } from './support/functionsServer';
 import { startStack } from './support/stack';
 import type { Stack } from './support/stack';
 
@@ -53,7 +54,7 @@ async function walkScan(encoding: 'form' | 'json' = 'form'): Promise<Walk> {
   const pages: ScanResponse[] = [];
   let pageToken: string | null = null;
   do {
-    const answer = await stack.call<ScanResponse>(
+    const answer: ApiAnswer<ScanResponse> = await stack.call<ScanResponse>(
       'scan',
       pageToken === null ? { Token: token } : { Token: token, PageToken: pageToken },
       encoding,

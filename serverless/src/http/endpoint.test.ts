@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { validateFlexToken } from '../auth/flexToken';
 import { InvalidPageTokenError, UpstreamError } from '../engine';
 import { defineEndpoint } from './endpoint';
-import type { RuntimeCallback } from './endpoint';
+import type { EndpointCall, RuntimeCallback } from './endpoint';
 import { notFound } from './errors';
 
 jest.mock('../auth/flexToken', () => ({
@@ -45,7 +45,7 @@ const TOKEN = 'aaa.bbb.ccc';
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '40' };
 
 function invoke(
-  run: () => Promise<object>,
+  run: (call: EndpointCall<unknown>) => Promise<object>,
   event: Record<string, unknown>,
   context: Record<string, unknown> = CONTEXT,
 ): Promise<{ response: FakeResponse; calls: number }> {
@@ -80,7 +80,7 @@ afterEach(() => jest.restoreAllMocks());
 describe('defineEndpoint', () => {
   it('answers 200 with the JSON body, CORS headers, and calls back once, after the work settled', async () => {
     let settled = false;
-    const run = jest.fn(async () => {
+    const run = jest.fn(async (_call: EndpointCall<unknown>) => {
       await new Promise((resolve) => setTimeout(resolve, 30));
       settled = true;
       return { ok: true };
