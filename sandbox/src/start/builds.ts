@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const PLUGIN_BUNDLE = path.join(REPO_ROOT, 'build', 'plugin-stuck-tasks.js');
+const FUNCTIONS_SOURCE_DIR = path.join(REPO_ROOT, 'serverless', 'src', 'functions');
+const FUNCTIONS_OUTPUT_DIR = path.join(REPO_ROOT, 'serverless', 'functions');
+/** Build scripts may leave an unchanged output untouched, so each successful build also touches a stamp. */
+const STAMP_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'stuck-tasks-sandbox');
+const stampFile = (target: BuildTarget) => path.join(STAMP_DIR, `${target.name.toLowerCase()}.built`);
+
+interface BuildTarget {
+  name: string;
+  /** Files whose newest change must be older than the oldest output. */
+  inputs: () => Promise<string[]>;
+  outputs: () => Promise<string[]>;
+  command: string[];
+}
+
+const isTestFile = (file: string) => /\.test\.tsx?$/.test(file) || file.split(path.sep).includes('test');
+
+async function filesUnder(dir: string, keep: (file: string) => boolean = () => true): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  const nested = await Promise.all(
+    entries.map(async (entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return filesUnder(full, keep);
+      return entry.isFile() && keep(full) ? [full] : [];
+    }),
+  );
+  return nested.flat();
+}
+
+const fromRoot = (...files: string[]) => files.map((file) => path.join(REPO_ROOT, file));
+
+const TARGETS: BuildTarget[] = [
+  {
+    name: 'plugin',
+    inputs: async () => [
+      ...(await filesUnder(path.join(REPO_ROOT, 'src'), (file) => !isTestFile(file))),
+      ...(await filesUnder(path.join(REPO_ROOT, 'contract', 'src'))),
+      ...fromRoot('package.json', 'webpack.config.js', 'tsconfig.json'),
+    ],
+    outputs: async () => [PLUGIN_BUNDLE],
+    command: ['npm', 'run', 'build'],
+  },
+  {
+    name: 'Functions',
+    inputs: async () => [
+      ...(await filesUnder(path.join(REPO_ROOT, 'serverless', 'src'), (file) => !isTestFile(file))),
+      ...(await filesUnder(path.join(REPO_ROOT, 'contract', 'src'))),
+      ...fromRoot('serverless/scripts/build.js', 'serverless/package.json'),
+    ],
+    outputs: async () => {
+      // One bundle per function source, at the same relative path.
+      const sources = await filesUnder(FUNCTIONS_SOURCE_DIR, (file) => file.endsWith('.ts') && !isTestFile(file));
+      return sources.map((source) =>
+        path.join(FUNCTIONS_OUTPUT_DIR, path.relative(FUNCTIONS_SOURCE_DIR, source).replace(/\.ts$/, '.js')),
+      );
+    },
+    command: ['npm', 'run', 'build', '--workspace', 'serverless'],
+  },
+];
+
+async function mtime(file: string): Promise<number | null> {
+  const stat = await fs.stat(file).catch(() => null);
+  return stat ? stat.mtimeMs : null;
+}
+
+/** Why the target must be rebuilt, or null when its output is there and newer than its inputs. */
+export async function staleReason(target: BuildTarget): Promise<string | null> {
+  const outputs = await target.outputs();
+  if (outputs.length === 0) return 'no output';
+  const outputTimes = await Promise.all(outputs.map(mtime));
+  const missing = outputs.filter((_file, index) => outputTimes[index] === null);
+  if (missing.length > 0) return `${path.relative(REPO_ROOT, missing[0])} is missing`;
+  const builtAt = Math.max(Math.min(...(outputTimes as number[])), (await mtime(stampFile(target))) ?? 0);
+  const inputs = await target.inputs();
+  const inputTimes = await Promise.all(inputs.map(mtime));
+  const newer = inputs.find((_file, index) => (inputTimes[index] ?? 0) > builtAt);
+  return newer ? `${path.relative(REPO_ROOT, newer)} changed since the last build` : null;
+}
+
+function run(command: string[], logFile: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    void fs.open(logFile, 'w').then((log) => {
+      const child = spawn(command[0], command.slice(1), {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', log.fd, log.fd],
+        env: { ...process.env, FORCE_COLOR: '0' },
+      });
+      // Stopping the sandbox mid-build (Ctrl-C) must not leave the build running.
+      const killChild = () => child.kill('SIGTERM');
+      process.once('exit', killChild);
+      child.once('error', (error) => void log.close().then(() => reject(error)));
+      child.once('exit', (code, signal) => {
+        process.off('exit', killChild);
+        void log.close().then(async () => {
+          if (code === 0) return resolve();
+          const output = (await fs.readFile(logFile, 'utf8').catch(() => '')).trimEnd();
+          reject(
+            new Error(
+              `\`${command.join(' ')}\` failed (${signal ?? `exit code ${code}`}):\n` +
+                output.split('\n').slice(-40).join('\n'),
+            ),
+          );
+        });
+      });
+    }, reject);
+  });
+}
+
+/**
+ * Builds the plugin bundle and the Function bundles when they are missing or older than their
+ * sources, so `npm start` always shows the current code.
+ */
+export async function ensureBuilt(logDir: string, say: (line: string) => void = () => undefined): Promise<void> {
+  await fs.mkdir(logDir, { recursive: true });
+  for (const target of TARGETS) {
+    const reason = await staleReason(target);
+    if (!reason) {
+      say(`${target.name}: up to date`);
+      continue;
+    }
+    const started = Date.now();
+    say(`${target.name}: building (${reason})…`);
+    try {
+      await run(target.command, path.join(logDir, `build-${target.name.toLowerCase()}.log`));
+    } catch (error) {
+      // A failed build may leave fresh-looking output behind; drop it so the next start rebuilds.
+      await Promise.all((await target.outputs()).map((file) => fs.rm(file, { force: true })));
+      throw error;
+    }
+    await fs.mkdir(STAMP_DIR, { recursive: true });
+    // Dated at the start of the build: a source saved while it ran makes the next start rebuild.
+    await fs.writeFile(stampFile(target), '');
+    await fs.utimes(stampFile(target), new Date(started), new Date(started));
+    say(`${target.name}: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}

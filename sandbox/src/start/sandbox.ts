@@ -1,0 +1,125 @@
+import path from 'node:path';
+
+import { startFlexHost, type FlexHost } from '../flex-host/server';
+import { startSimulator, type ScenarioOptions, type Simulator } from '../simulator';
+import { PLUGIN_BUNDLE, REPO_ROOT, ensureBuilt } from './builds';
+import { startFunctions, type FunctionsServer } from './functions';
+import { PortInUseError } from './loopback';
+
+export interface SandboxOptions {
+  /** Open tasks in the seeded workspace. Default 300. */
+  tasks?: number;
+  /** Same seed, same workspace. Default 1. */
+  seed?: number | string;
+  /** More scenario knobs (shares, channel mix…); `tasks` wins over `scenario.openTasks`. */
+  scenario?: ScenarioOptions;
+  /** Simulated Twilio latency per response, ms. */
+  latencyMs?: number;
+  /** Twilio requests in flight above this get 429 (code 20429). */
+  concurrencyLimit?: number | null;
+  /** Share of Twilio requests answered with a random 5xx. */
+  errorRate?: number;
+  /** STUCK_GRACE_SECONDS for the Functions and the simulator's oracle. Default 60. */
+  graceSeconds?: number;
+  /** ALLOWED_ROLES for the Functions and the plugin. Default admin. */
+  allowedRoles?: string[];
+  /** 0 = a free port (the default for each). */
+  ports?: { simulator?: number; functions?: number; host?: number };
+  /** Where build and twilio-run logs go. Default artifacts/sandbox. */
+  logDir?: string;
+  /** Skip the build check (the caller built already). */
+  skipBuild?: boolean;
+  /** Progress lines while starting. */
+  say?: (line: string) => void;
+}
+
+export interface Sandbox {
+  simulator: Simulator;
+  functions: FunctionsServer;
+  host: FlexHost;
+  /** The page to open. */
+  url: string;
+  allowedRoles: string[];
+  /** Stops everything; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_SANDBOX_TASKS = 300;
+const PORT_HINT = 'Stop the program using it, or pick other ports with --port, --functions-port, --simulator-port.';
+
+/**
+ * Starts the whole product on loopback: the Twilio simulator seeded with an outage, the real
+ * Functions (twilio-run) pointed at it, and the Flex stand-in page with the real plugin bundle.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const say = options.say ?? (() => undefined);
+  const logDir = options.logDir ?? path.join(REPO_ROOT, 'artifacts', 'sandbox');
+  const allowedRoles = options.allowedRoles ?? ['admin'];
+  const graceSeconds = options.graceSeconds ?? 60;
+  if (!options.skipBuild) await ensureBuilt(logDir, say);
+
+  const stops: (() => Promise<void>)[] = [];
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    // Last started, first stopped: the page, then the Functions, then the simulator they call.
+    stopping ??= (async () => {
+      for (const stopOne of [...stops].reverse()) {
+        await stopOne().catch((error: unknown) => say(`While stopping: ${String(error)}`));
+      }
+    })();
+    return stopping;
+  };
+
+  try {
+    const simulator = await startSimulator({
+      port: options.ports?.simulator ?? 0,
+      seed: options.seed ?? 1,
+      scenario: {
+        ...options.scenario,
+        openTasks: options.tasks ?? options.scenario?.openTasks ?? DEFAULT_SANDBOX_TASKS,
+      },
+      latencyMs: options.latencyMs ?? 0,
+      concurrencyLimit: options.concurrencyLimit ?? null,
+      errorRate: options.errorRate ?? 0,
+      graceSeconds,
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE'
+        ? new PortInUseError(options.ports?.simulator ?? 0, 'Twilio simulator', PORT_HINT)
+        : error;
+    });
+    stops.push(() => simulator.stop());
+    say(`Twilio simulator: ${simulator.url} (${simulator.summary().tasks} tasks)`);
+
+    const functions = await startFunctions({
+      port: options.ports?.functions ?? 0,
+      logFile: path.join(logDir, 'functions.log'),
+      portHint: PORT_HINT,
+      settings: {
+        ACCOUNT_SID: simulator.accountSid,
+        AUTH_TOKEN: simulator.authToken,
+        TASKROUTER_WORKSPACE_SID: simulator.workspaceSid,
+        TWILIO_API_BASE_URL: simulator.url,
+        ALLOWED_ROLES: allowedRoles.join(','),
+        STUCK_GRACE_SECONDS: String(graceSeconds),
+      },
+    });
+    stops.push(() => functions.stop());
+    say(`Functions (twilio-run): ${functions.url}`);
+
+    const host = await startFlexHost({
+      port: options.ports?.host ?? 0,
+      pluginBundlePath: PLUGIN_BUNDLE,
+      functionsUrl: functions.url,
+      accountSid: simulator.accountSid,
+      issueToken: (user) => simulator.issueToken(user),
+      uiAttributes: { stuck_tasks: { service_url: functions.url, allowed_roles: allowedRoles } },
+      portHint: PORT_HINT,
+    });
+    stops.push(() => host.stop());
+
+    return { simulator, functions, host, url: host.url, allowedRoles, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
