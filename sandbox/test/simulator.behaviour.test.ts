@@ -299,7 +299,15 @@ describe('simulator: auth, faults, TTL', () => {
   });
   afterAll(() => sim.stop());
   afterEach(() => {
-    sim.configure({ latencyMs: 0, concurrencyLimit: null, errorRate: 0, nullAttributesInLists: false });
+    sim.configure({
+      latencyMs: 0,
+      concurrencyLimit: null,
+      errorRate: 0,
+      throttleRate: 0,
+      slowRate: 0,
+      lostUpdateRate: 0,
+      nullAttributesInLists: false,
+    });
     sim.resetStats();
   });
 
@@ -338,6 +346,28 @@ describe('simulator: auth, faults, TTL', () => {
     expect(errors).toBeGreaterThan(30);
     expect(errors).toBeLessThan(90);
     expect(sim.stats().serverErrors).toBe(errors);
+  });
+
+  it('throttles a share of requests at random (429 storms) and slows some down', async () => {
+    sim.configure({ throttleRate: 0.5, slowRate: 0.2, slowMs: 40 });
+    const started = Date.now();
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i += 1) statuses.push((await twilio(sim, 'GET', tasksPath(sim, '?PageSize=1'))).status);
+    const throttled = statuses.filter((s) => s === 429).length;
+    expect(throttled).toBeGreaterThan(10);
+    expect(throttled).toBeLessThan(50);
+    expect(sim.stats().throttled).toBe(throttled);
+    // About 12 of 60 requests took 40 ms longer.
+    expect(Date.now() - started).toBeGreaterThan(200);
+  });
+
+  it('loses the answer to some updates after applying them', async () => {
+    sim.configure({ lostUpdateRate: 1 });
+    const sid = sim.listTasks({ status: ['reserved'] })[0].sid;
+    const reply = await twilio(sim, 'POST', tasksPath(sim, `/${sid}`), { form: { AssignmentStatus: 'canceled' } });
+    expect(reply.status).toBe(500);
+    expect(sim.getTask(sid)?.assignmentStatus).toBe('canceled');
+    expect(sim.stats().updates).toMatchObject({ applied: 1, lostResponses: 1 });
   });
 
   it('shows attributes: null in lists when configured, but not on fetch', async () => {

@@ -31,6 +31,11 @@ export interface RuntimeOptions {
   concurrencyLimit: number | null;
   /** Share of Twilio requests answered with a random 500/503 before they touch any state. */
   errorRate: number;
+  /** Share of Twilio requests answered 429 code 20429 whatever the concurrency (throttling storms). */
+  throttleRate: number;
+  /** Share of Twilio requests that take `slowMs` longer. */
+  slowRate: number;
+  slowMs: number;
   /** Share of successful task updates whose response is replaced by a 500 after the update was applied. */
   lostUpdateRate: number;
   /** true: every list shows `attributes: null`; a number: that share of tasks does (fixed per task). */
@@ -46,6 +51,9 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   latencyJitterMs: 0,
   concurrencyLimit: null,
   errorRate: 0,
+  throttleRate: 0,
+  slowRate: 0,
+  slowMs: 1000,
   lostUpdateRate: 0,
   nullAttributesInLists: false,
   closedTaskTtlMs: DEFAULT_CLOSED_TASK_TTL_MS,
@@ -77,7 +85,7 @@ export interface SimulatorStats {
   /** Every Twilio request received, by kind (429s and 5xx included). */
   requests: Record<RequestKind, number>;
   totalRequests: number;
-  /** Answered 429 (code 20429) because of the concurrency limit. */
+  /** Answered 429 (code 20429): over the concurrency limit, or by throttleRate. */
   throttled: number;
   throttledByKind: Record<RequestKind, number>;
   /** Random 5xx injected by errorRate and lostUpdateRate. */
@@ -662,7 +670,10 @@ export function validateRuntimeOptions(options: RuntimeOptions): RuntimeOptions 
   nonNegative('latencyJitterMs');
   nonNegative('closedTaskTtlMs');
   nonNegative('graceSeconds');
+  nonNegative('slowMs');
   rate('errorRate');
+  rate('throttleRate');
+  rate('slowRate');
   rate('lostUpdateRate');
   if (
     options.concurrencyLimit !== null &&

@@ -80,8 +80,6 @@ export interface SimTask {
   revision: number;
   closedAt: number | null;
   reservations: SimReservation[];
-  /** Whether lists show this task with `attributes: null` when the share knob is fractional. */
-  hideAttributesInLists: boolean;
   kind: TaskKind;
 }
 

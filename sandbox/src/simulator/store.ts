@@ -28,7 +28,6 @@ export interface NewTask {
   reason?: string | null;
   closedAt?: number | null;
   reservations?: SimReservation[];
-  hideAttributesInLists?: boolean;
   kind?: TaskKind;
 }
 
@@ -115,7 +114,6 @@ export class SimStore {
       revision: 0,
       closedAt: null,
       reservations: input.reservations ?? [],
-      hideAttributesInLists: input.hideAttributesInLists ?? false,
       kind: input.kind ?? 'custom',
     };
     this.tasksByOrdinal.push(task);

@@ -107,7 +107,8 @@ export async function handleTwilioRequest(
   };
 
   const limit = core.config.concurrencyLimit;
-  if (limit !== null && stats.inFlight >= limit) {
+  const overLimit = limit !== null && stats.inFlight >= limit;
+  if (overLimit || (core.config.throttleRate > 0 && core.faultRng.chance(core.config.throttleRate))) {
     stats.throttled += 1;
     stats.throttledByKind[kind] += 1;
     await delay(latency(core));
@@ -161,9 +162,10 @@ export async function handleTwilioRequest(
 }
 
 function latency(core: SimulatorCore): number {
-  const { latencyMs, latencyJitterMs } = core.config;
-  if (latencyJitterMs <= 0) return latencyMs;
-  return Math.max(0, latencyMs + (core.faultRng.next() * 2 - 1) * latencyJitterMs);
+  const { latencyMs, latencyJitterMs, slowRate, slowMs } = core.config;
+  const jitter = latencyJitterMs > 0 ? (core.faultRng.next() * 2 - 1) * latencyJitterMs : 0;
+  const slow = slowRate > 0 && core.faultRng.chance(slowRate) ? slowMs : 0;
+  return Math.max(0, latencyMs + jitter) + slow;
 }
 
 function authenticated(core: SimulatorCore, header: string | undefined): boolean {
