@@ -327,15 +327,7 @@ export class SimulatorCore {
     if (isClosed(task.assignmentStatus)) return { verdict: 'closed', ...none };
     if (task.assignmentStatus === 'wrapping') return { verdict: 'wrapping', ...none };
     if (task.channel !== 'voice') return { verdict: 'not_voice', ...none };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(task.attributes);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      return { verdict: 'needs_review', problem: 'bad_attributes', action: null };
-    }
+    if (!task.attributesParseable) return { verdict: 'needs_review', problem: 'bad_attributes', action: null };
     if (!task.callSid) return { verdict: 'needs_review', problem: 'no_call_sid', action: null };
     if (!call) return { verdict: 'needs_review', problem: 'call_not_found', action: null };
     if (LIVE_CALL_STATUSES.includes(call.status)) return { verdict: 'active', ...none };

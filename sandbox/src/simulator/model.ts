@@ -61,6 +61,8 @@ export interface SimTask {
   assignmentStatus: AssignmentStatus;
   /** Raw attribute string as Twilio stores it (may be unparseable on purpose). */
   attributes: string;
+  /** Whether the attributes are a JSON object. */
+  attributesParseable: boolean;
   /** `call_sid` from the attributes, null when they are unparseable or carry none. */
   callSid: string | null;
   priority: number;

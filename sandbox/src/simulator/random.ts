@@ -14,6 +14,8 @@ export interface Random {
   shuffle<T>(items: T[]): T[];
 }
 
+const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 export function createRandom(seed: number | string): Random {
   const prng = seedrandom(String(seed));
   const next = (): number => prng();
@@ -39,8 +41,15 @@ export function createRandom(seed: number | string): Random {
     },
     hex: (length) => {
       let out = '';
-      while (out.length < length) out += (prng.int32() >>> 0).toString(16).padStart(8, '0');
-      return out.slice(0, length);
+      while (out.length < length) {
+        const word = prng.int32();
+        out +=
+          BYTE_HEX[word & 0xff] +
+          BYTE_HEX[(word >>> 8) & 0xff] +
+          BYTE_HEX[(word >>> 16) & 0xff] +
+          BYTE_HEX[word >>> 24];
+      }
+      return out.length === length ? out : out.slice(0, length);
     },
     shuffle: (items) => {
       for (let i = items.length - 1; i > 0; i -= 1) {

@@ -97,7 +97,7 @@ export class SimStore {
       sid: input.sid,
       assignmentStatus: input.assignmentStatus,
       attributes: input.attributes,
-      callSid: callSidFromAttributes(input.attributes),
+      ...readAttributes(input.attributes),
       priority: input.priority ?? 0,
       reason: input.reason ?? null,
       taskQueueSid: input.taskQueue.sid,
@@ -192,7 +192,7 @@ export class SimStore {
 
   setTaskAttributes(task: SimTask, attributes: string, now: number): void {
     task.attributes = attributes;
-    task.callSid = callSidFromAttributes(attributes);
+    Object.assign(task, readAttributes(attributes));
     this.touchTask(task, now);
   }
 
@@ -241,17 +241,17 @@ export function isClosed(status: AssignmentStatus): boolean {
   return status === 'completed' || status === 'canceled';
 }
 
-export function callSidFromAttributes(attributes: string): string | null {
+export function readAttributes(attributes: string): { attributesParseable: boolean; callSid: string | null } {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(attributes);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      const callSid = (parsed as Record<string, unknown>).call_sid;
-      return typeof callSid === 'string' && callSid.length > 0 ? callSid : null;
-    }
-    return null;
+    parsed = JSON.parse(attributes);
   } catch {
-    return null;
+    return { attributesParseable: false, callSid: null };
   }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    return { attributesParseable: false, callSid: null };
+  const callSid = (parsed as Record<string, unknown>).call_sid;
+  return { attributesParseable: true, callSid: typeof callSid === 'string' && callSid.length > 0 ? callSid : null };
 }
 
 /** Keeps the reservation list consistent with the task status, as TaskRouter does. */
