@@ -88,8 +88,12 @@ export function readToken(fields: Record<string, unknown>): string {
   return token;
 }
 
-/** Quotes a caller's value for an error message, shortened so a huge input is not echoed back. */
+/**
+ * Shows a caller's value in an error message: strings quoted, other values as JSON, shortened so a
+ * huge input is not echoed back.
+ */
 export function quote(value: unknown, max = 40): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+  const shorten = (text: string): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+  if (typeof value === 'string') return JSON.stringify(shorten(value));
+  return shorten(JSON.stringify(value) ?? String(value));
 }
