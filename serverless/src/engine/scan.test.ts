@@ -118,10 +118,22 @@ describe('scanPage', () => {
     const gateway = new FakeGateway();
     const stuck = Array.from({ length: 23 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
     Array.from({ length: 30 }, () => gateway.addTaskWithCall({}, { status: 'in-progress' }));
-    const result = await walk(depsFor(gateway), { pageSize: 10 });
+    const result = await walk(depsFor(gateway), { pageSize: 10, maxTasks: 10 });
     expect(result.pages).toHaveLength(6);
     expect(result.suspects.map((suspect) => suspect.taskSid).sort()).toEqual([...stuck].sort());
     expect(result.counts).toMatchObject({ scanned: 53, stuck: 23, active: 30 });
+  });
+
+  it('covers several Twilio pages in one call while time and size allow', async () => {
+    const gateway = new FakeGateway();
+    Array.from({ length: 53 }, () => gateway.addTaskWithCall({}, { status: 'completed' }));
+    const result = await walk(depsFor(gateway), { pageSize: 10, maxTasks: 25 });
+    // 10 + 10 per call (a third page could pass 25), then 10 + 10, then the last 13 in two pages.
+    expect(result.pages.map((page) => page.counts.scanned)).toEqual([20, 20, 13]);
+    expect(gateway.counts.listTasks).toBe(6);
+
+    const slow = await walk(depsFor(gateway), { pageSize: 10, softBudgetMs: 0 });
+    expect(slow.pages.map((page) => page.counts.scanned)).toEqual([10, 10, 10, 10, 10, 3]);
   });
 
   it('fetches only the calls that are not in the live-call list', async () => {

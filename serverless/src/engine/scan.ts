@@ -1,6 +1,6 @@
 import type { ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
-import type { RequestBudget, TaskPage, TwilioTask } from '../gateway/types';
+import type { ListCursor, RequestBudget, TaskPage, TwilioTask } from '../gateway/types';
 import type { EngineDeps } from './deps';
 import { nowOf } from './deps';
 import { InvalidPageTokenError } from './errors';
@@ -16,6 +16,10 @@ import type { Classification, RuleContext } from './rules';
 export const DEFAULT_SCAN_DEADLINE_MS = 7_000;
 /** Twilio's largest page: fewest list requests, and the deadline bounds the work per call anyway. */
 export const DEFAULT_SCAN_PAGE_SIZE = 1000;
+/** Share of the deadline after which no further Twilio page is started. */
+const DEFAULT_SOFT_BUDGET_SHARE = 0.5;
+/** Keeps one answer to a few hundred kilobytes at most. */
+export const DEFAULT_MAX_TASKS_PER_CALL = 5000;
 /** Share of the deadline the live-call listing may use before the remaining calls are fetched singly. */
 const LIVE_CALL_BUDGET_SHARE = 0.4;
 
@@ -28,7 +32,13 @@ const LIVE_CALL_BUDGET_SHARE = 0.4;
 export type CallPlan = 'live-calls' | 'fetch-each';
 
 export interface ScanOptions {
+  /** The call returns by then, whatever is left (default 7 s). */
   deadlineMs?: number;
+  /** No further Twilio page is started after this (default half the deadline). */
+  softBudgetMs?: number;
+  /** No further Twilio page is started when it could take the call past this many tasks. */
+  maxTasks?: number;
+  /** Tasks per Twilio page (default 1000, Twilio's largest). */
   pageSize?: number;
   callPlan?: CallPlan;
 }
@@ -42,6 +52,10 @@ interface Judged {
 /**
  * One page of the scan: open voice tasks judged stuck or needing review. Returns within the deadline
  * whatever the workspace size; `nextPageToken` resumes exactly where this call stopped.
+ *
+ * A call may cover several Twilio pages while time allows (`softBudgetMs`, `maxTasks`): the next
+ * page is listed while the current one is judged, so listing is off the critical path, and a client
+ * makes fewer round trips.
  */
 export async function scanPage(
   deps: EngineDeps,
@@ -51,8 +65,11 @@ export async function scanPage(
   const startedAt = Date.now();
   const deadlineMs = options.deadlineMs ?? DEFAULT_SCAN_DEADLINE_MS;
   const deadline = startedAt + deadlineMs;
+  const softDeadline = startedAt + (options.softBudgetMs ?? deadlineMs * DEFAULT_SOFT_BUDGET_SHARE);
+  const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS_PER_CALL;
+  const pageSize = options.pageSize ?? DEFAULT_SCAN_PAGE_SIZE;
   const { settings, gateway } = deps;
-  const position = pageToken === null ? START_POSITION : decodePageToken(pageToken, settings.workspaceSid);
+  let position = pageToken === null ? START_POSITION : decodePageToken(pageToken, settings.workspaceSid);
   const context: RuleContext = {
     nowMs: nowOf(deps),
     graceSeconds: settings.graceSeconds,
@@ -71,79 +88,111 @@ export async function scanPage(
       : listLiveCalls(gateway, liveBudget);
   }
 
+  const report = new ScanReport(context.nowMs);
+  const listPage = (cursor: ListCursor | null) => gateway.listOpenTasks(cursor, pageSize, budget);
+  let listing: Promise<TaskPage> = listPage(position.cursor);
   try {
-    let page: TaskPage;
-    try {
-      page = await gateway.listOpenTasks(position.cursor, options.pageSize ?? DEFAULT_SCAN_PAGE_SIZE, budget);
-    } catch (error) {
-      if (position.cursor && error instanceof UpstreamError && error.status === 400) {
-        throw new InvalidPageTokenError('PageToken no longer matches a page of this workspace; start a new scan');
+    for (;;) {
+      let page: TaskPage;
+      try {
+        page = await listing;
+      } catch (error) {
+        // A later page that cannot be listed ends this call; the client resumes at it.
+        if (report.counts.scanned > 0 && (error instanceof UpstreamError || error instanceof DeadlineExceededError)) {
+          break;
+        }
+        throw listingError(error, position);
       }
-      if (error instanceof DeadlineExceededError) {
-        throw new UpstreamError('Twilio did not list the tasks in time');
+
+      const start = resumeIndex(page.tasks, position);
+      const pending = page.tasks.slice(start);
+      const continuing =
+        page.next !== null &&
+        Date.now() < softDeadline &&
+        report.counts.scanned + pending.length + pageSize <= maxTasks;
+      if (continuing && page.next !== null) {
+        listing = listPage(page.next);
+        listing.catch(() => undefined); // judged when awaited
       }
-      throw error;
-    }
 
-    const start = resumeIndex(page.tasks, position);
-    const pending = page.tasks.slice(start);
-    const judging = pending.map((task) => judgeTask(deps, task, liveCalls, context, budget));
-    const settled = await settleUntil(judging, deadline);
+      const judging = pending.map((task) => judgeTask(deps, task, liveCalls, context, budget));
+      const settled = await settleUntil(judging, deadline);
+      const { done, failure } = report.add(settled);
 
-    const suspects: Suspect[] = [];
-    const needsReview: ReviewItem[] = [];
-    const counts: ScanCounts = { scanned: 0, stuck: 0, needsReview: 0, active: 0, skipped: 0 };
-    let failure: unknown = null;
-    for (const outcome of settled) {
-      if (outcome === undefined) break;
-      if (outcome.status === 'rejected') {
-        failure = outcome.reason;
+      // Twilio trouble only shortens the call (the client resumes from the token); a bug must surface.
+      if (failure !== null && !(failure instanceof UpstreamError) && !(failure instanceof DeadlineExceededError)) {
+        throw failure;
+      }
+      if (done < pending.length) {
+        if (report.counts.scanned === 0) {
+          if (failure instanceof UpstreamError) throw failure;
+          throw new UpstreamError('Twilio answered too slowly to judge even one task in time');
+        }
+        if (done > 0) position = { cursor: position.cursor, offset: start + done, afterSid: pending[done - 1].sid };
         break;
       }
-      counts.scanned += 1;
+      if (page.next === null) return report.response(null, settings.workspaceSid);
+      position = { cursor: page.next, offset: 0, afterSid: null };
+      if (!continuing) break;
+    }
+    return report.response(position, settings.workspaceSid);
+  } finally {
+    abandon.abort();
+  }
+}
+
+function listingError(error: unknown, position: ScanPosition): unknown {
+  if (position.cursor && error instanceof UpstreamError && error.status === 400) {
+    return new InvalidPageTokenError('PageToken no longer matches a page of this workspace; start a new scan');
+  }
+  if (error instanceof DeadlineExceededError) return new UpstreamError('Twilio did not list the tasks in time');
+  return error;
+}
+
+/** The suspects, review items and counts of one scan call. */
+class ScanReport {
+  readonly suspects: Suspect[] = [];
+  readonly needsReview: ReviewItem[] = [];
+  readonly counts: ScanCounts = { scanned: 0, stuck: 0, needsReview: 0, active: 0, skipped: 0 };
+
+  constructor(private readonly nowMs: number) {}
+
+  /** Adds the judged tasks up to the first that was not judged in time; how many, and why it stopped. */
+  add(settled: (PromiseSettledResult<Judged> | undefined)[]): { done: number; failure: unknown } {
+    let done = 0;
+    for (const outcome of settled) {
+      if (outcome === undefined) return { done, failure: null };
+      if (outcome.status === 'rejected') return { done, failure: outcome.reason };
+      done += 1;
+      this.counts.scanned += 1;
       const { task, classification } = outcome.value;
       switch (classification?.verdict) {
         case 'stuck':
-          counts.stuck += 1;
-          suspects.push(toSuspect(task, classification, context.nowMs));
+          this.counts.stuck += 1;
+          this.suspects.push(toSuspect(task, classification, this.nowMs));
           break;
         case 'needs_review':
-          counts.needsReview += 1;
-          needsReview.push(toReviewItem(task, classification, context.nowMs));
+          this.counts.needsReview += 1;
+          this.needsReview.push(toReviewItem(task, classification, this.nowMs));
           break;
         case 'active':
-          counts.active += 1;
+          this.counts.active += 1;
           break;
         default:
           // Other channels, excluded queues, and tasks that closed or vanished while being looked at.
-          counts.skipped += 1;
+          this.counts.skipped += 1;
       }
     }
+    return { done, failure: null };
+  }
 
-    // Twilio trouble only shortens the page (the client resumes from the token); a bug must surface.
-    if (failure !== null && !(failure instanceof UpstreamError) && !(failure instanceof DeadlineExceededError)) {
-      throw failure;
-    }
-    const done = counts.scanned;
-    if (done === 0 && pending.length > 0) {
-      if (failure instanceof UpstreamError) throw failure;
-      throw new UpstreamError('Twilio answered too slowly to judge even one task in time');
-    }
-
-    let next: ScanPosition | null;
-    if (done < pending.length) {
-      next = { cursor: position.cursor, offset: start + done, afterSid: pending[done - 1].sid };
-    } else {
-      next = page.next ? { cursor: page.next, offset: 0, afterSid: null } : null;
-    }
+  response(next: ScanPosition | null, workspaceSid: string): ScanResponse {
     return {
-      suspects,
-      needsReview,
-      counts,
-      nextPageToken: next === null ? null : encodePageToken(next, settings.workspaceSid),
+      suspects: this.suspects,
+      needsReview: this.needsReview,
+      counts: this.counts,
+      nextPageToken: next === null ? null : encodePageToken(next, workspaceSid),
     };
-  } finally {
-    abandon.abort();
   }
 }
 

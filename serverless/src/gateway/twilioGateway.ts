@@ -176,12 +176,13 @@ export function buildGateway(
         randomize: true,
         onFailedAttempt: (failure) => {
           if (failure.retriesLeft <= 0) return;
-          // The shortest possible next backoff: give up now rather than sleep past the budget.
-          const shortestBackoff = Math.min(
+          // The longest the next backoff can be (jitter doubles at most): give up now rather than
+          // sleep past the budget, so a caller's deadline is never overrun by a retry.
+          const longestBackoff = Math.min(
             config.maxBackoffMs,
-            config.minBackoffMs * 2 ** Math.max(0, failure.attemptNumber - 1),
+            2 * config.minBackoffMs * 2 ** Math.max(0, failure.attemptNumber - 1),
           );
-          if (budget.signal?.aborted || Date.now() + shortestBackoff >= deadline) throw failure;
+          if (budget.signal?.aborted || Date.now() + longestBackoff >= deadline) throw failure;
           stats.retries += 1;
         },
       });
