@@ -179,6 +179,16 @@ describe('simulator: /_sim control API', () => {
     expect((await control(sim, 'POST', '/users/root/token')).status).toBe(404);
   });
 
+  it('answers a browser preflight', async () => {
+    const preflight = await fetch(`${sim.url}/_sim/configure`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://127.0.0.1:1', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+
   it('answers unknown control routes and bad JSON with JSON errors', async () => {
     expect((await control(sim, 'GET', '/nope')).status).toBe(404);
     const bad = await fetch(`${sim.url}/_sim/configure`, { method: 'POST', body: '{not json' });

@@ -3,7 +3,7 @@ import type { AddCallInput, AddTaskInput, OracleVerdict, RuntimeOptions, Simulat
 import { ControlError } from './core';
 import type { SandboxUserName } from './defaults';
 import { SANDBOX_USERS } from './defaults';
-import { BodyTooLargeError, isLoopback, readBody, sendJson } from './http';
+import { BodyTooLargeError, isLoopback, readBody, sendJson, sendNoContent } from './http';
 import type { AssignmentStatus, CallStatus, TaskKind } from './model';
 import type { ScenarioOptions } from './scenario';
 
@@ -26,7 +26,7 @@ export async function handleControlRequest(
     return;
   }
   if (req.method === 'OPTIONS') {
-    sendJson(res, 204, {});
+    sendNoContent(res);
     return;
   }
   const url = new URL(req.url ?? '/', baseUrl);

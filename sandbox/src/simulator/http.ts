@@ -32,6 +32,19 @@ export function parseParams(body: string, contentType: string | undefined): Reco
   return Object.fromEntries(new URLSearchParams(body));
 }
 
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type, Authorization, If-Match',
+  'Access-Control-Expose-Headers': 'ETag',
+};
+
+/** Answers a CORS preflight. */
+export function sendNoContent(res: ServerResponse): void {
+  res.writeHead(204, { ...CORS_HEADERS, 'Access-Control-Max-Age': '600' });
+  res.end();
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -42,10 +55,7 @@ export function sendJson(
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
-    'Access-Control-Allow-Origin': '*',
-    'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
-    'Access-Control-Allow-Headers': 'Content-Type, Authorization, If-Match',
-    'Access-Control-Expose-Headers': 'ETag',
+    ...CORS_HEADERS,
     ...headers,
   });
   res.end(text);
