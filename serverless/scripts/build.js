@@ -5,9 +5,11 @@
  * uploads. Deployed Functions cannot require each other by relative path, so every bundle carries its
  * own copy of the shared code and of the npm packages it uses (twilio, zod, the token validator...).
  *
- * Usage: node scripts/build.js [--check-deploy]
+ * Usage: node scripts/build.js [--check-deploy | --check-built]
  *   --check-deploy  also fail unless package.json "dependencies" holds only what the deployed
  *                   service needs (Twilio installs every entry of it on deploy).
+ *   --check-built   build nothing: fail when a bundle is missing, warn when sources are newer
+ *                   (run by `npm start`, which would otherwise serve nothing or stale code).
  */
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -74,10 +76,43 @@ async function build() {
   };
 }
 
-module.exports = { build, outputDir, sourceDir };
+function newestMtime(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return Math.max(newest, newestMtime(full));
+    return entry.name.endsWith('.ts') ? Math.max(newest, fs.statSync(full).mtimeMs) : newest;
+  }, 0);
+}
+
+function checkBuilt() {
+  const bundles = functionSources(sourceDir).map((source) =>
+    path.join(outputDir, path.relative(sourceDir, source).replace(/\.ts$/, '.js')),
+  );
+  const missing = bundles.filter((bundle) => !fs.existsSync(bundle));
+  if (missing.length > 0) {
+    throw new Error(
+      `The Functions are not built (${missing.map((file) => path.relative(root, file)).join(', ')} missing): ` +
+        'run `npm run build` first.',
+    );
+  }
+  const oldestBundle = Math.min(...bundles.map((bundle) => fs.statSync(bundle).mtimeMs));
+  const newestSource = Math.max(
+    newestMtime(path.join(root, 'src')),
+    newestMtime(path.join(root, '..', 'contract', 'src')),
+  );
+  if (newestSource > oldestBundle) {
+    console.warn('Warning: sources changed since the last build; run `npm run build` to serve the current code.');
+  }
+}
+
+module.exports = { build, checkBuilt, outputDir, sourceDir };
 
 if (require.main === module) {
   (async () => {
+    if (process.argv.includes('--check-built')) {
+      checkBuilt();
+      return;
+    }
     if (process.argv.includes('--check-deploy')) checkDeployDependencies();
     const { files, ms } = await build();
     for (const file of files) {
