@@ -5,13 +5,13 @@ import { readFileSync } from 'fs';
 import path from 'path';
 
 /**
- * Validators for Twilio's OpenAPI 3.0 response schemas (the subset in ./twilio-oai, copied
- * unchanged from twilio/twilio-oai; see its SOURCE.md). The spec lists no `required` fields, so an empty object would pass; Twilio
+ * Validators for Twilio's OpenAPI 3.0 response schemas, read from Twilio's own descriptions in
+ * `../shared/twilio-oai/` beside the repository (TWILIO_OAI_DIR overrides; see its SOURCE.md). The spec lists no `required` fields, so an empty object would pass; Twilio
  * does send every field (null when unset), so the conversion makes every declared property
  * required and forbids undeclared ones. OpenAPI `nullable` is handled by ajv's own keyword.
  */
 
-const SPEC_DIR = path.join(__dirname, 'twilio-oai');
+const SPEC_DIR = process.env.TWILIO_OAI_DIR ?? path.resolve(__dirname, '../../../shared/twilio-oai');
 
 type Json = Record<string, unknown>;
 
@@ -82,8 +82,8 @@ export interface TwilioSchemas {
 }
 
 export function loadTwilioSchemas(): TwilioSchemas {
-  const taskrouter = loadSpec('twilio_taskrouter_v1.subset.json');
-  const api = loadSpec('twilio_api_v2010.subset.json');
+  const taskrouter = loadSpec('twilio_taskrouter_v1.json');
+  const api = loadSpec('twilio_api_v2010.json');
   const ajv = createAjv();
   const compile = (spec: Json, schema: unknown): ValidateFunction => {
     const components = (spec.components as Json).schemas as Json;
