@@ -23,47 +23,79 @@ export interface LiveCallSnapshot {
   complete: boolean;
 }
 
-export async function listLiveCalls(gateway: TwilioGateway, budget: RequestBudget): Promise<LiveCallSnapshot> {
-  const takenAtMs = Date.now();
-  const statuses = new Map<string, CallStatus>();
-  const completeByStatus = await Promise.all(
-    LIVE_CALL_STATUSES.map(async (status) => {
-      let cursor: ListCursor | null = null;
+/** A listing that may stop (deadline, errors) and continue later from where each status got to. */
+interface LiveCallListing {
+  statuses: Map<string, CallStatus>;
+  takenAtMs: number;
+  /** Statuses not fully listed yet, with the page to continue from (null = the first). */
+  remaining: Map<CallStatus, ListCursor | null>;
+}
+
+function startListing(): LiveCallListing {
+  return {
+    statuses: new Map(),
+    takenAtMs: Date.now(),
+    remaining: new Map(LIVE_CALL_STATUSES.map((status) => [status, null])),
+  };
+}
+
+async function continueListing(
+  gateway: TwilioGateway,
+  listing: LiveCallListing,
+  budget: RequestBudget,
+): Promise<LiveCallSnapshot> {
+  await Promise.all(
+    [...listing.remaining.keys()].map(async (status) => {
       try {
+        let cursor = listing.remaining.get(status) ?? null;
         do {
           const page: CallPage = await gateway.listCalls(status, cursor, CALL_PAGE_SIZE, budget);
           for (const call of page.calls) {
-            if (!statuses.has(call.sid)) statuses.set(call.sid, status);
+            if (!listing.statuses.has(call.sid)) listing.statuses.set(call.sid, status);
           }
           cursor = page.next;
+          listing.remaining.set(status, cursor);
         } while (cursor !== null);
-        return true;
+        listing.remaining.delete(status);
       } catch {
         // Whatever was listed is still known to be live; the rest is fetched one by one.
-        return false;
       }
     }),
   );
-  return { statuses, takenAtMs, complete: completeByStatus.every(Boolean) };
+  return { statuses: listing.statuses, takenAtMs: listing.takenAtMs, complete: listing.remaining.size === 0 };
 }
 
-/** Shares one snapshot between scans made with the same engine deps (a CLI walk, a warm Function). */
-export class LiveCallCache {
-  private current: { snapshot: Promise<LiveCallSnapshot>; startedAtMs: number } | null = null;
+/** The live calls, as far as they can be listed within the budget. */
+export function listLiveCalls(gateway: TwilioGateway, budget: RequestBudget): Promise<LiveCallSnapshot> {
+  return continueListing(gateway, startListing(), budget);
+}
 
-  /**
-   * A snapshot no older than `maxAgeMs`, listing a new one when needed. Concurrent callers share
-   * the listing in progress.
-   */
+/**
+ * Shares one listing between the scans made with the same engine deps (a CLI walk, a warm Function):
+ * reused while younger than `maxAgeMs`; a listing cut short continues where it stopped on the next
+ * scan instead of starting over, so even a very large account is listed once.
+ */
+export class LiveCallCache {
+  private listing: LiveCallListing | null = null;
+  private inProgress: Promise<LiveCallSnapshot> | null = null;
+
   get(gateway: TwilioGateway, maxAgeMs: number, budget: RequestBudget): Promise<LiveCallSnapshot> {
-    const now = Date.now();
-    if (this.current && now - this.current.startedAtMs < maxAgeMs) return this.current.snapshot;
-    const snapshot = listLiveCalls(gateway, budget);
-    this.current = { snapshot, startedAtMs: now };
-    // A snapshot cut short is not worth keeping for the next scan.
-    void snapshot.then((taken) => {
-      if (!taken.complete && this.current?.snapshot === snapshot) this.current = null;
-    });
-    return snapshot;
+    if (this.listing === null || Date.now() - this.listing.takenAtMs >= maxAgeMs) {
+      this.listing = startListing();
+      this.inProgress = null;
+    }
+    const listing = this.listing;
+    if (listing.remaining.size === 0) {
+      return Promise.resolve({ statuses: listing.statuses, takenAtMs: listing.takenAtMs, complete: true });
+    }
+    // Concurrent scans share the listing in progress.
+    if (this.inProgress === null) {
+      const inProgress = continueListing(gateway, listing, budget);
+      this.inProgress = inProgress;
+      void inProgress.then(() => {
+        if (this.inProgress === inProgress) this.inProgress = null;
+      });
+    }
+    return this.inProgress;
   }
 }
