@@ -56,7 +56,7 @@ export function Shell({ standIn, session, router }: ShellProps): React.ReactElem
         <Box
           as="nav"
           aria-label="Side navigation"
-          width="size30"
+          width="size20"
           flexShrink={0}
           backgroundColor="colorBackgroundBodyInverse"
           paddingTop="space30"
@@ -115,7 +115,7 @@ function Header({ session }: { session: HostSession }): React.ReactElement {
         <Label htmlFor="sandbox-user" variant="inverse" marginBottom="space0">
           Signed in as
         </Label>
-        <Box width="size40">
+        <Box width="size30">
           <Select id="sandbox-user" variant="inverse" value={session.user.key} onChange={switchUser}>
             {session.users.map((user) => (
               <Option key={user.key} value={user.key}>

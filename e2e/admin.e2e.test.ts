@@ -1,0 +1,216 @@
+/**
+ * An admin clears an outage in the browser: the real plugin bundle in the Flex stand-in, the real
+ * Functions, the Twilio simulator. What the page shows is checked against the simulator's own
+ * judgement, and what the close did is checked in the simulator's update log.
+ */
+import type { Browser, Page } from 'playwright-core';
+
+import type { TaskView } from '../sandbox/src/simulator';
+import type { Sandbox } from '../sandbox/src/start/sandbox';
+import { launchChromium, openAs, screenshot, type UserPage } from './support/browser';
+import { startE2eSandbox } from './support/sandbox';
+
+const ADMIN_IDENTITY_IN_REASON = 'Closed by ada_40sandbox_2Eexample.';
+
+let sandbox: Sandbox;
+let browser: Browser;
+let admin: UserPage;
+let page: Page;
+/** What the first scan listed. */
+let listedAtStart: TaskView[] = [];
+
+beforeAll(async () => {
+  [sandbox, browser] = await Promise.all([startE2eSandbox({ tasks: 300 }), launchChromium()]);
+  admin = await openAs(browser, sandbox, 'admin');
+  page = admin.page;
+}, 240_000);
+
+afterAll(async () => {
+  await admin?.context.close();
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+afterEach(() => {
+  expect(admin.problems).toEqual([]);
+});
+
+const openStatuses = ['pending', 'reserved', 'assigned'] as const;
+const stuckInSimulator = () => sandbox.simulator.listTasks({ verdict: 'stuck' });
+const sids = (tasks: readonly TaskView[]) => tasks.map((task) => task.sid).sort();
+
+/** Task SIDs of the rows of the "Stuck tasks" table, once every row is rendered. */
+async function listedSuspects(): Promise<string[]> {
+  const table = page.getByRole('table', { name: 'Stuck tasks', exact: true });
+  await expectNoText(/Showing \d+ of \d+ rows/);
+  const labels = await table
+    .getByRole('button', { name: /^Review task WT/ })
+    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
+  return labels.map((label) => label.replace('Review task ', '')).sort();
+}
+
+async function expectNoText(text: RegExp): Promise<void> {
+  await page.getByText(text).first().waitFor({ state: 'detached', timeout: 30_000 });
+}
+
+/**
+ * Waits for the scan to finish and checks it listed exactly the tasks the simulator judges stuck.
+ * Calls keep ageing past the grace period while the scan runs, so the simulator is asked before and
+ * after: every task stuck before must be listed, and nothing that was not stuck after.
+ */
+async function scanMatchesSimulator(startScan: () => Promise<void>): Promise<TaskView[]> {
+  const stuckBefore = sids(stuckInSimulator());
+  // A little simulated latency keeps the scan on screen long enough to see it start and end.
+  sandbox.simulator.configure({ latencyMs: 150 });
+  await startScan();
+  const progress = page.getByRole('progressbar', { name: 'Scan progress' });
+  await progress.waitFor();
+  await progress.waitFor({ state: 'detached', timeout: 60_000 });
+  sandbox.simulator.configure({ latencyMs: 0 });
+  await page.getByText(/^Scan finished:/).waitFor();
+  const stuckAfter = sids(stuckInSimulator());
+  const listed = await listedSuspects();
+  expect(listed).toEqual(expect.arrayContaining(stuckBefore));
+  expect(stuckAfter).toEqual(expect.arrayContaining(listed));
+  await page.getByRole('heading', { name: `Stuck tasks (${listed.length})` }).waitFor();
+  return listed.map((sid) => {
+    const task = sandbox.simulator.getTask(sid);
+    if (!task) throw new Error(`${sid} is listed but unknown to the simulator`);
+    return task;
+  });
+}
+
+test('the admin sees the nav entry and, in its view, exactly the stuck tasks', async () => {
+  const navEntry = page.getByRole('navigation', { name: 'Side navigation' }).getByRole('button', {
+    name: 'Close stuck tasks',
+  });
+  await navEntry.waitFor();
+  // Opening the view starts the scan.
+  const expected = await scanMatchesSimulator(async () => {
+    await navEntry.click();
+    await page.waitForURL(/\/stuck-tasks\?user=admin$/);
+    await page.getByRole('heading', { name: 'Close stuck tasks', level: 1 }).waitFor();
+  });
+  expect(expected.length).toBeGreaterThan(20);
+  listedAtStart = expected;
+  const needsReview = sandbox.simulator.listTasks({ verdict: 'needs_review' });
+  await page.getByRole('heading', { name: `Needs review (${needsReview.length})` }).waitFor();
+  // Every terminal call status and every open status shows up among the suspects.
+  expect(new Set(expected.map((task) => task.callStatus))).toEqual(
+    new Set(['completed', 'failed', 'busy', 'no-answer', 'canceled']),
+  );
+  expect(new Set(expected.map((task) => task.assignmentStatus))).toEqual(new Set(openStatuses));
+  await screenshot(page, '01-admin-view');
+});
+
+test('the side panel shows one task; the admin dismisses it, then completes the task from it', async () => {
+  const task = listedAtStart.find((candidate) => candidate.assignmentStatus === 'assigned');
+  if (!task) throw new Error('the scenario has no stuck assigned task');
+  const panel = page.getByRole('dialog', { name: 'Task review' });
+
+  await page.getByRole('button', { name: `Review task ${task.sid}` }).click();
+  await panel.getByRole('heading', { name: `Task ${task.sid}` }).waitFor();
+  await panel.getByText('Stuck: the call has ended but the task is still open.').waitFor();
+  await panel
+    .getByText(task.callSid ?? 'no call')
+    .first()
+    .waitFor();
+  await panel.getByRole('button', { name: 'Complete task' }).waitFor();
+  await screenshot(page, '02-side-panel');
+
+  await panel.getByRole('button', { name: 'Close task review' }).click();
+  await panel.waitFor({ state: 'hidden' });
+  expect(sandbox.simulator.getTask(task.sid)?.assignmentStatus).toBe('assigned');
+
+  await page.getByRole('button', { name: `Review task ${task.sid}` }).click();
+  await panel.getByRole('button', { name: 'Complete task' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Complete this task?' });
+  await confirm.getByRole('button', { name: 'Complete task' }).click();
+  await panel.getByText(/^Completed: /).waitFor();
+  // The panel reloads the task: it is closed now.
+  await panel.getByText('Already closed. Nothing to do.').waitFor();
+  await screenshot(page, '03-side-panel-completed');
+
+  const after = sandbox.simulator.getTask(task.sid);
+  expect(after?.assignmentStatus).toBe('completed');
+  expect(after?.reason).toContain(ADMIN_IDENTITY_IN_REASON);
+  await panel.getByRole('button', { name: 'Close task review' }).click();
+  await panel.waitFor({ state: 'hidden' });
+  await page.getByRole('button', { name: `Review task ${task.sid}` }).waitFor({ state: 'detached' });
+});
+
+test('bulk close: the stuck tasks are canceled or completed, a task whose call came back is left open', async () => {
+  const selection = await scanMatchesSimulator(() => page.getByRole('button', { name: 'Scan again' }).click());
+  // More than one batch of 50, so the close runs in batches.
+  expect(selection.length).toBeGreaterThan(50);
+
+  // Between the scan and the close, one caller turns out to be still connected.
+  const revived = selection.find((task) => task.assignmentStatus === 'reserved');
+  if (!revived?.callSid) throw new Error('the scenario has no stuck reserved task');
+  sandbox.simulator.reviveCall(revived.callSid);
+
+  const before = new Map(sandbox.simulator.listTasks().map((task) => [task.sid, task.assignmentStatus]));
+  const logStart = sandbox.simulator.updateLog().length;
+
+  // Paste draws its own checkbox over a visually hidden input: click what the user sees.
+  const selectAll = page.getByRole('checkbox', { name: 'Select all stuck tasks' });
+  await page.locator(`label[for="${await selectAll.getAttribute('id')}"]`).click();
+  expect(await selectAll.isChecked()).toBe(true);
+  await page.getByText(`${selection.length} of ${selection.length} selected`).waitFor();
+  await page.getByRole('button', { name: `Close stuck tasks (${selection.length})` }).click();
+
+  const dialog = page.getByRole('alertdialog', { name: `Close ${selection.length} stuck tasks?` });
+  const cancels = selection.filter((task) => task.action === 'cancel').length;
+  const completes = selection.filter((task) => task.action === 'complete').length;
+  await dialog
+    .getByText(`${cancels} will be canceled (pending or reserved) and ${completes} will be completed (assigned).`)
+    .waitFor();
+  await screenshot(page, '04-bulk-confirm');
+
+  // Slow Twilio down so the progress of the batches (at most 50 tasks each) can be watched.
+  sandbox.simulator.configure({ latencyMs: 300 });
+  await dialog.getByRole('button', { name: 'Close tasks' }).click();
+  const progress = page.getByRole('progressbar', { name: 'Close progress' });
+  await progress.waitFor();
+  await page.getByText(`Closing tasks: 0 of ${selection.length} done…`).waitFor();
+  await page.getByText(`Closing tasks: 50 of ${selection.length} done…`).waitFor({ timeout: 60_000 });
+  expect(await progress.getAttribute('aria-valuenow')).toBe('50');
+  await screenshot(page, '05-bulk-progress');
+  await progress.waitFor({ state: 'detached', timeout: 90_000 });
+  sandbox.simulator.configure({ latencyMs: 0 });
+
+  // Flex's notification bar carries the summary.
+  const summary =
+    `Closed ${selection.length - 1} of ${selection.length} tasks: ${cancels - 1} canceled, ${completes} completed, ` +
+    '1 not stuck, 0 not found, 0 failed.';
+  await page.getByRole('region', { name: 'Notifications' }).getByText(summary, { exact: true }).waitFor();
+  const results = page.getByRole('table', { name: 'Results of the last close' });
+  await results.waitFor();
+  await expectNoText(/Showing \d+ of \d+ rows/);
+  const revivedRow = results.getByRole('row').filter({ hasText: revived.sid });
+  await revivedRow.getByText('Not stuck').waitFor();
+  for (const task of selection.filter((candidate) => candidate.sid !== revived.sid).slice(0, 10)) {
+    const row = results.getByRole('row').filter({ hasText: task.sid });
+    await row.getByText(task.action === 'cancel' ? 'Canceled' : 'Completed', { exact: true }).waitFor();
+  }
+  await page.getByRole('heading', { name: 'Stuck tasks (1)' }).waitFor();
+  await screenshot(page, '06-bulk-finished');
+
+  // The simulator saw exactly the stuck tasks closed, each with the right action, If-Match and reason.
+  const updates = sandbox.simulator.updateLog().slice(logStart);
+  const expectedClosed = selection.filter((task) => task.sid !== revived.sid);
+  expect(updates.map((update) => update.taskSid).sort()).toEqual(sids(expectedClosed));
+  for (const update of updates) {
+    const task = expectedClosed.find((candidate) => candidate.sid === update.taskSid);
+    expect(update.source).toBe('api');
+    expect(update.from).toBe(task?.assignmentStatus);
+    expect(update.to).toBe(task?.action === 'cancel' ? 'canceled' : 'completed');
+    expect(update.ifMatch).toBe(update.etagBefore);
+    expect(update.reason).toContain(ADMIN_IDENTITY_IN_REASON);
+    expect(['completed', 'failed', 'busy', 'no-answer', 'canceled']).toContain(update.callStatus);
+  }
+  const after = sandbox.simulator.listTasks();
+  const changed = after.filter((task) => before.get(task.sid) !== task.assignmentStatus).map((task) => task.sid);
+  expect(changed.sort()).toEqual(sids(expectedClosed));
+  expect(sandbox.simulator.getTask(revived.sid)?.assignmentStatus).toBe('reserved');
+});

@@ -1,0 +1,71 @@
+/**
+ * Role gating end to end: only an allowed role (admin by default) gets the plugin's nav entry and view,
+ * and the Functions refuse everyone else's real Flex token, whatever the browser shows.
+ */
+import type { Browser } from 'playwright-core';
+
+import type { Sandbox } from '../sandbox/src/start/sandbox';
+import { callFunctionAsUser, launchChromium, openAs, screenshot, type SandboxUserKey } from './support/browser';
+import { startE2eSandbox } from './support/sandbox';
+
+let sandbox: Sandbox;
+let browser: Browser;
+
+beforeAll(async () => {
+  [sandbox, browser] = await Promise.all([startE2eSandbox({ tasks: 40 }), launchChromium()]);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+describe.each<SandboxUserKey>(['agent', 'supervisor'])('%s', (user) => {
+  test('sees no "Close stuck tasks" entry, and the view is not there even by URL', async () => {
+    const { context, page, problems } = await openAs(browser, sandbox, user);
+    try {
+      const nav = page.getByRole('navigation', { name: 'Side navigation' });
+      await expect(nav.getByRole('button').allTextContents()).resolves.toEqual(['Agent desktop']);
+      await screenshot(page, `07-${user}-no-entry`);
+
+      await page.goto(`${sandbox.url}/stuck-tasks?user=${user}`);
+      await page.getByRole('heading', { name: 'Agent desktop (sandbox stand-in)' }).waitFor();
+      await expect(page.getByRole('heading', { name: 'Close stuck tasks' }).count()).resolves.toBe(0);
+      await expect(nav.getByRole('button', { name: 'Close stuck tasks' }).count()).resolves.toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('is refused by every endpoint (403) with a valid token', async () => {
+    const { context, page } = await openAs(browser, sandbox, user);
+    try {
+      const [task] = sandbox.simulator.listTasks({ verdict: 'stuck' });
+      const calls = [
+        await callFunctionAsUser(page, sandbox.functions.url, '/stuck-tasks/scan'),
+        await callFunctionAsUser(page, sandbox.functions.url, '/stuck-tasks/task', { TaskSid: task.sid }),
+        await callFunctionAsUser(page, sandbox.functions.url, '/stuck-tasks/close', { TaskSids: task.sid }),
+      ];
+      for (const call of calls) {
+        expect(call).toEqual({ status: 403, body: { error: { code: 'forbidden', message: expect.any(String) } } });
+      }
+      expect(sandbox.simulator.getTask(task.sid)?.assignmentStatus).toBe(task.assignmentStatus);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+test('the admin, in the same sandbox, is served by the same endpoint', async () => {
+  const { context, page } = await openAs(browser, sandbox, 'admin');
+  try {
+    const nav = page.getByRole('navigation', { name: 'Side navigation' });
+    await nav.getByRole('button', { name: 'Close stuck tasks' }).waitFor();
+    const scan = await callFunctionAsUser(page, sandbox.functions.url, '/stuck-tasks/scan');
+    expect(scan.status).toBe(200);
+    expect(scan.body).toMatchObject({ suspects: expect.any(Array), counts: expect.any(Object) });
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+import type { Sandbox } from '../../sandbox/src/start/sandbox';
+
+/** Debian's Chromium (`apt-get install -y chromium`); npm never downloads a browser here. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS_DIR = path.resolve(__dirname, '..', '..', 'artifacts', 'e2e');
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}. Install Debian's: apt-get install -y chromium (or set CHROMIUM_PATH).`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+export type SandboxUserKey = 'admin' | 'supervisor' | 'agent';
+
+export interface UserPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors and console errors, which a test expects to stay empty. */
+  problems: string[];
+  /** Requests for anything not on this machine (blocked before they leave). */
+  remoteRequests: string[];
+}
+
+const isLoopback = (url: string) => /^(http:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(url);
+// Paste declares its web fonts on Twilio's CDN; the sandbox page's CSP blocks them, and Chromium says so.
+const isExpectedConsoleError = (text: string) => text.includes('Content Security Policy') && text.includes('font');
+
+/** Opens the sandbox as one of its users, in a fresh browser context (a fresh Flex login). */
+export async function openAs(
+  browser: Browser,
+  sandbox: Sandbox,
+  user: SandboxUserKey,
+  view = 'agent-desktop',
+): Promise<UserPage> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const problems: string[] = [];
+  const remoteRequests: string[] = [];
+  await context.route(
+    (url) => !isLoopback(url.href),
+    (route) => {
+      remoteRequests.push(route.request().url());
+      return route.abort('blockedbyclient');
+    },
+  );
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !isExpectedConsoleError(message.text())) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  await page.goto(`${sandbox.url}/${view}?user=${user}`);
+  await page
+    .getByRole('navigation', { name: 'Side navigation' })
+    .getByRole('button', { name: 'Agent desktop' })
+    .waitFor();
+  return { context, page, problems, remoteRequests };
+}
+
+/** Saves a full-page screenshot under artifacts/e2e/ (kept by CI as a test artefact). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await fs.mkdir(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Calls a Functions endpoint from the page, as the plugin does: form-urlencoded POST with the user's token. */
+export async function callFunctionAsUser(
+  page: Page,
+  functionsUrl: string,
+  endpoint: string,
+  params: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
+  return page.evaluate(
+    async ({ url, fields }) => {
+      const flex = (
+        window as unknown as { Twilio: { Flex: { Manager: { getInstance(): { user: { token: string } } } } } }
+      ).Twilio.Flex;
+      const body = new URLSearchParams({ ...fields, Token: flex.Manager.getInstance().user.token });
+      const response = await fetch(url, { method: 'POST', body });
+      return { status: response.status, body: (await response.json()) as unknown };
+    },
+    { url: `${functionsUrl}${endpoint}`, fields: params },
+  );
+}
