@@ -288,6 +288,17 @@ describe('gateway over HTTP (twilio-node request client)', () => {
     expect(seen[2].headers['if-match']).toBe('"42"');
   });
 
+  it('authenticates with the API key pair when one is set, still on the account', async () => {
+    const apiKey = { sid: `SK${'5'.repeat(32)}`, secret: 's'.repeat(32) };
+    const gateway = createTwilioGateway(testSettings({ apiBaseUrl: baseUrl, apiKey }), { concurrency: 1 });
+    await gateway.fetchTask(TASK_SID);
+    const last = seen[seen.length - 1];
+    expect(last.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${apiKey.sid}:${apiKey.secret}`).toString('base64')}`,
+    );
+    expect(last.url).toBe(`/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks/${TASK_SID}`);
+  });
+
   it('rebases URLs onto a base URL with a path prefix', () => {
     expect(rebase('https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json?Status=busy', 'http://h:1/sim/')).toBe(
       'http://h:1/sim/2010-04-01/Accounts/AC1/Calls.json?Status=busy',
