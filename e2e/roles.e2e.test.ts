@@ -26,7 +26,7 @@ describe.each<SandboxUserKey>(['agent', 'supervisor'])('%s', (user) => {
     try {
       const nav = page.getByRole('navigation', { name: 'Side navigation' });
       await expect(nav.getByRole('button').allTextContents()).resolves.toEqual(['Agent desktop']);
-      await screenshot(page, `07-${user}-no-entry`);
+      await screenshot(page, `07-${user}-no-entry`, user === 'agent' ? 'agent-no-entry' : undefined);
 
       await page.goto(`${sandbox.url}/stuck-tasks?user=${user}`);
       await page.getByRole('heading', { name: 'Agent desktop (sandbox stand-in)' }).waitFor();

@@ -69,11 +69,20 @@ export async function openAs(
   return { context, page, problems, remoteRequests };
 }
 
-/** Saves a full-page screenshot under artifacts/e2e/ (kept by CI as a test artefact). */
-export async function screenshot(page: Page, name: string): Promise<string> {
+const DOCS_SCREENSHOTS_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+
+/**
+ * Saves a screenshot under artifacts/e2e/ (kept by CI as a test artefact). The ones the README shows
+ * name their docs file; `E2E_UPDATE_DOCS=1 npm run test:e2e` refreshes those in docs/screenshots/.
+ */
+export async function screenshot(page: Page, name: string, docsName?: string): Promise<string> {
   await fs.mkdir(ARTIFACTS_DIR, { recursive: true });
   const file = path.join(ARTIFACTS_DIR, `${name}.png`);
   await page.screenshot({ path: file });
+  if (docsName && process.env.E2E_UPDATE_DOCS === '1') {
+    await fs.mkdir(DOCS_SCREENSHOTS_DIR, { recursive: true });
+    await fs.copyFile(file, path.join(DOCS_SCREENSHOTS_DIR, `${docsName}.png`));
+  }
   return file;
 }
 
