@@ -4,7 +4,7 @@ import { startFlexHost, type FlexHost } from '../flex-host/server';
 import { startSimulator, type ScenarioOptions, type Simulator } from '../simulator';
 import { PLUGIN_BUNDLE, REPO_ROOT, ensureBuilt } from './builds';
 import { startFunctions, type FunctionsServer } from './functions';
-import { PortInUseError } from './loopback';
+import { PortInUseError, assertPortFree } from './loopback';
 
 export interface SandboxOptions {
   /** Open tasks in the seeded workspace. Default 300. */
@@ -56,6 +56,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logDir = options.logDir ?? path.join(REPO_ROOT, 'artifacts', 'sandbox');
   const allowedRoles = options.allowedRoles ?? ['admin'];
   const graceSeconds = options.graceSeconds ?? 60;
+  // A taken port fails the start before anything is built or started.
+  const fixedPorts: [number | undefined, string][] = [
+    [options.ports?.host, 'Flex sandbox page'],
+    [options.ports?.functions, 'Functions service (twilio-run)'],
+    [options.ports?.simulator, 'Twilio simulator'],
+  ];
+  for (const [port, purpose] of fixedPorts) {
+    if (port) await assertPortFree(port, purpose, PORT_HINT);
+  }
   if (!options.skipBuild) await ensureBuilt(logDir, say);
 
   const stops: (() => Promise<void>)[] = [];

@@ -7,12 +7,12 @@ import { Label } from '@twilio-paste/core/label';
 import { Paragraph } from '@twilio-paste/core/paragraph';
 import { Select, Option } from '@twilio-paste/core/select';
 import { Text } from '@twilio-paste/core/text';
-import { CloseIcon } from '@twilio-paste/icons/esm/CloseIcon';
-import { ErrorIcon } from '@twilio-paste/icons/esm/ErrorIcon';
-import { NeutralIcon } from '@twilio-paste/icons/esm/NeutralIcon';
-import { ProductFlexIcon } from '@twilio-paste/icons/esm/ProductFlexIcon';
-import { SuccessIcon } from '@twilio-paste/icons/esm/SuccessIcon';
-import { WarningIcon } from '@twilio-paste/icons/esm/WarningIcon';
+import { CloseIcon } from '@twilio-paste/icons/cjs/CloseIcon';
+import { ErrorIcon } from '@twilio-paste/icons/cjs/ErrorIcon';
+import { NeutralIcon } from '@twilio-paste/icons/cjs/NeutralIcon';
+import { ProductFlexIcon } from '@twilio-paste/icons/cjs/ProductFlexIcon';
+import { SuccessIcon } from '@twilio-paste/icons/cjs/SuccessIcon';
+import { WarningIcon } from '@twilio-paste/icons/cjs/WarningIcon';
 import type { BackgroundColor } from '@twilio-paste/style-props';
 
 import type { HostSession } from '../session';

@@ -1,10 +1,10 @@
 import React from 'react';
 import { Box } from '@twilio-paste/core/box';
 import { Text } from '@twilio-paste/core/text';
-import { AgentIcon } from '@twilio-paste/icons/esm/AgentIcon';
-import { ProductContactCenterTeamsIcon } from '@twilio-paste/icons/esm/ProductContactCenterTeamsIcon';
-import { ProductContactCenterQueuesIcon } from '@twilio-paste/icons/esm/ProductContactCenterQueuesIcon';
-import { ProductContactCenterTasksIcon } from '@twilio-paste/icons/esm/ProductContactCenterTasksIcon';
+import { AgentIcon } from '@twilio-paste/icons/cjs/AgentIcon';
+import { ProductContactCenterTeamsIcon } from '@twilio-paste/icons/cjs/ProductContactCenterTeamsIcon';
+import { ProductContactCenterQueuesIcon } from '@twilio-paste/icons/cjs/ProductContactCenterQueuesIcon';
+import { ProductContactCenterTasksIcon } from '@twilio-paste/icons/cjs/ProductContactCenterTasksIcon';
 
 import { fillTemplate } from './templates';
 

@@ -29,7 +29,7 @@ export interface PluginLoadResult {
  * `@twilio/flex-ui` imports to this global, and `loadPlugin` hands the plugin class to
  * `Twilio.Flex.Plugins.init`, which instantiates it and calls `init(flex, manager)`.
  */
-export function createFlexStandIn(router: ViewRouter) {
+export function createFlexStandIn(router: Pick<ViewRouter, 'navigate'>) {
   let manager: ManagerStandIn | null = null;
   let providers: ProvidersProps = {};
   const pluginInitListeners = new Set<(result: Promise<PluginLoadResult>) => void>();

@@ -1,7 +1,7 @@
 import React from 'react';
 import ReactDOM from 'react-dom';
 import { Theme } from '@twilio-paste/core/theme';
-import { AgentIcon } from '@twilio-paste/icons/esm/AgentIcon';
+import { AgentIcon } from '@twilio-paste/icons/cjs/AgentIcon';
 
 import type { HostSession } from '../session';
 import { createFlexStandIn, type FlexStandIn, type PluginLoadResult } from './flex';

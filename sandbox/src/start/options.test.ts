@@ -1,0 +1,64 @@
+import { DEFAULT_PORTS, UsageError, optionsFromCommandLine } from './options';
+
+describe('npm start options', () => {
+  test('no flags: the default ports and the default workspace', () => {
+    expect(optionsFromCommandLine([], {})).toEqual({
+      ports: DEFAULT_PORTS,
+      tasks: undefined,
+      seed: undefined,
+      latencyMs: undefined,
+      concurrencyLimit: undefined,
+      errorRate: undefined,
+      graceSeconds: undefined,
+      allowedRoles: undefined,
+    });
+  });
+
+  test('a larger, slower, throttled workspace from flags', () => {
+    const options = optionsFromCommandLine(
+      ['--tasks', '10000', '--latency', '100', '--concurrency-limit', '100', '--error-rate', '0.05', '--seed', 'demo'],
+      {},
+    );
+    expect(options).toMatchObject({
+      tasks: 10000,
+      latencyMs: 100,
+      concurrencyLimit: 100,
+      errorRate: 0.05,
+      seed: 'demo',
+    });
+  });
+
+  test('environment variables apply, and a flag wins over its variable', () => {
+    const options = optionsFromCommandLine(['--port', '4000'], {
+      SANDBOX_PORT: '5000',
+      SANDBOX_FUNCTIONS_PORT: '5001',
+      SANDBOX_TASKS: '42',
+      SANDBOX_ALLOWED_ROLES: 'admin, supervisor',
+    });
+    expect(options).toMatchObject({
+      ports: { host: 4000, functions: 5001, simulator: DEFAULT_PORTS.simulator },
+      tasks: 42,
+      allowedRoles: ['admin', 'supervisor'],
+    });
+  });
+
+  test('--help', () => {
+    expect(optionsFromCommandLine(['-h'], {})).toBe('help');
+  });
+
+  test.each([
+    [['--tasks', 'many'], {}, '--tasks must be a whole number from 0 to 200000, got "many"'],
+    [['--port', '70000'], {}, '--port must be a whole number from 1 to 65535, got "70000"'],
+    [[], { SANDBOX_LATENCY_MS: '-5' }, 'SANDBOX_LATENCY_MS must be a whole number from 0 to 60000, got "-5"'],
+    [['--error-rate', '1.5'], {}, '--error-rate must be a number from 0 to 1, got "1.5"'],
+    [['--concurrency-limit', '0'], {}, '--concurrency-limit must be a whole number from 1 to 100000, got "0"'],
+    [['--allowed-roles', ' , '], {}, '--allowed-roles must name at least one role'],
+    [['--port', '3001'], {}, 'The page, Functions and simulator ports must differ, got 3001, 3001, 3002'],
+    [['--tasks'], {}, "Option '--tasks <value>' argument missing"],
+    [['--bogus'], {}, "Unknown option '--bogus'"],
+  ])('%j %j is refused: %s', (argv, env, message) => {
+    const attempt = () => optionsFromCommandLine(argv, env);
+    expect(attempt).toThrow(UsageError);
+    expect(attempt).toThrow(message);
+  });
+});
