@@ -198,6 +198,18 @@ describe('closeTasks', () => {
     });
   });
 
+  it('does not claim not_found for a task that vanished after an update attempt went unanswered', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addTaskWithCall({}, { status: 'completed' });
+    gateway.updateTask = async () => ({ kind: 'not_found', afterUnansweredAttempt: true });
+    const [result] = await close([task.sid]);
+    expect(result).toEqual({
+      taskSid: task.sid,
+      outcome: 'failed',
+      message: 'The task disappeared after an update attempt went unanswered: it may or may not have been closed.',
+    });
+  });
+
   it('turns a state conflict (400 20001) into not_stuck', async () => {
     const { gateway, close } = setup();
     const { task } = gateway.addTaskWithCall({ assignment_status: 'pending' }, { status: 'completed' });
@@ -222,13 +234,30 @@ describe('closeTasks', () => {
     const before = gateway.addTaskWithCall({}, { status: 'completed' }).task;
     const during = gateway.addTaskWithCall({}, { status: 'completed' }).task;
     gateway.failNext('fetchCall', { status: 503 });
-    gateway.failNext('updateTask', 'timeout');
+    gateway.failNext('updateTask', 'timeout', 'timeout', 'timeout');
     const results = await close([before.sid, during.sid]);
     const bySid = new Map(results.map((result) => [result.taskSid, result]));
     const messages = [bySid.get(before.sid)!, bySid.get(during.sid)!].map((result) => result.message);
     expect(results.map((result) => result.outcome)).toEqual(['failed', 'failed']);
     expect(messages.some((message) => /The task was not changed; try again/.test(message))).toBe(true);
     expect(messages.some((message) => /may or may not be closed; scan again/.test(message))).toBe(true);
+  });
+
+  it('checks again and retries when an update gets no answer, closing the task once', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addTaskWithCall({}, { status: 'completed' });
+    gateway.failNext('updateTask', 'timeout');
+    const [result] = await close([task.sid]);
+    expect(result.outcome).toBe('canceled');
+    expect(gateway.updates).toHaveLength(1);
+    expect(gateway.counts.fetchCall).toBe(2);
+  });
+
+  it('holds one gateway slot per task for its re-check and update', async () => {
+    const { gateway, close } = setup();
+    const sids = Array.from({ length: 4 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
+    await close(sids);
+    expect(gateway.slotsTaken).toBe(4);
   });
 
   it('answers once per requested SID, in request order, closing a repeated SID once', async () => {

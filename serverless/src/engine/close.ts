@@ -1,7 +1,7 @@
 import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { CallStatus, CloseAction, CloseResult } from '@plugin-stuck-tasks/contract';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
-import type { CloseStatus, RequestBudget, TwilioTask } from '../gateway/types';
+import type { CloseStatus, RequestBudget, TwilioTask, UpdateTaskResult } from '../gateway/types';
 import type { EngineDeps } from './deps';
 import { nowOf } from './deps';
 import { classifyTask, precheckTask } from './rules';
@@ -9,6 +9,19 @@ import type { Classification, RuleContext } from './rules';
 
 /** 50 tasks, retries included, inside a Function's 10 s with room for token validation and the answer. */
 export const DEFAULT_CLOSE_DEADLINE_MS = 7_500;
+
+/**
+ * Longest time between re-checking a task's call and sending its update (retries and backoff
+ * included); older, and the task is checked again. Twilio cannot make the update conditional on the
+ * call, so this keeps the unavoidable window to about one round trip.
+ */
+export const DEFAULT_MAX_CHECK_AGE_MS = 1_000;
+
+export interface CloseOptions {
+  /** Every result is in by then (default 7.5 s). */
+  deadlineMs?: number;
+  maxCheckAgeMs?: number;
+}
 
 export interface CloseRequestInput {
   taskSids: string[];
@@ -33,15 +46,16 @@ const PROBLEM_TEXT = {
 export async function closeTasks(
   deps: EngineDeps,
   request: CloseRequestInput,
-  options: { deadlineMs?: number } = {},
+  options: CloseOptions = {},
 ): Promise<CloseResult[]> {
   const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_CLOSE_DEADLINE_MS);
+  const maxCheckAgeMs = options.maxCheckAgeMs ?? DEFAULT_MAX_CHECK_AGE_MS;
   const reason = `${deps.settings.closeReason} Closed by ${request.identity}.`;
   const distinct = [...new Set(request.taskSids)];
   const results = new Map<string, CloseResult>();
   await Promise.all(
     distinct.map(async (taskSid) => {
-      results.set(taskSid, await closeOne(deps, taskSid, request, reason, { deadline }));
+      results.set(taskSid, await closeOne(deps, taskSid, request, reason, { deadline }, maxCheckAgeMs));
     }),
   );
   return request.taskSids.map((taskSid) => results.get(taskSid) as CloseResult);
@@ -58,12 +72,16 @@ async function closeOne(
   request: CloseRequestInput,
   reason: string,
   budget: RequestBudget,
+  maxCheckAgeMs: number,
 ): Promise<CloseResult> {
   const result = (outcome: CloseResult['outcome'], message: string): CloseResult => ({ taskSid, outcome, message });
   if (!TASK_SID_PATTERN.test(taskSid)) return result('not_found', 'Not a Task SID (WT followed by 32 hex digits).');
   const attempt: Attempt = { sentFor: null };
   try {
-    return await verifyAndClose(deps, taskSid, request, reason, budget, attempt);
+    // One slot for the whole re-check and update: no queueing between reading the call and writing the task.
+    return await deps.gateway.withSlot((gateway) =>
+      verifyAndClose({ ...deps, gateway }, taskSid, request, reason, budget, maxCheckAgeMs, attempt),
+    );
   } catch (error) {
     if (error instanceof UpstreamError || error instanceof DeadlineExceededError) {
       const cause = error instanceof UpstreamError ? error.message : 'Ran out of time';
@@ -78,27 +96,39 @@ async function closeOne(
   }
 }
 
+/** Rounds of re-check and update for one task: a 412 or a re-check gone stale earns another. */
+const MAX_ROUNDS = 3;
+
 async function verifyAndClose(
   deps: EngineDeps,
   taskSid: string,
   request: CloseRequestInput,
   reason: string,
   budget: RequestBudget,
+  maxCheckAgeMs: number,
   attempt: Attempt,
 ): Promise<CloseResult> {
   const result = (outcome: CloseResult['outcome'], message: string): CloseResult => ({ taskSid, outcome, message });
-  // A 412 (the task changed since it was read) earns exactly one more look.
-  for (let round = 1; round <= 2; round += 1) {
+  let preconditionFailures = 0;
+  for (let round = 1; round <= MAX_ROUNDS; round += 1) {
     const fetched = await deps.gateway.fetchTask(taskSid, budget);
-    if (fetched === null) return result('not_found', 'Task not found (closed tasks disappear after about 5 minutes).');
-    // Our earlier update was applied although its answer was lost (the retry then met a new ETag).
+    if (fetched === null) {
+      return attempt.sentFor
+        ? result('failed', 'The task disappeared after the update was sent: it may or may not have been closed.')
+        : result('not_found', 'Task not found (closed tasks disappear after about 5 minutes).');
+    }
+    // An earlier update of ours was applied although its answer was lost.
     const closedByUs = alreadyClosedWith(fetched.task, reason);
     if (closedByUs && attempt.sentFor) {
       return closedResult(deps, taskSid, request, attempt.sentFor.task, attempt.sentFor.classification, closedByUs);
     }
+    if (preconditionFailures >= 2) {
+      return result('failed', 'The task kept changing while being closed, so it was left as it is; scan again.');
+    }
 
     const context = ruleContext(deps);
     const classification = await judge(deps, fetched.task, context, budget);
+    const checkedAt = Date.now();
     const decision = decide(classification, request.force, fetched.task, context);
     if ('refusal' in decision) return result('not_stuck', decision.refusal);
     if (fetched.etag === null) {
@@ -107,19 +137,40 @@ async function verifyAndClose(
 
     attempt.sentFor = { task: fetched.task, classification };
     const status = CLOSED_STATUS[decision.action];
-    const update = await deps.gateway.updateTask(
-      taskSid,
-      { assignmentStatus: status, reason, ifMatch: fetched.etag },
-      budget,
-    );
+    // The update must leave soon after the re-check, or the re-check is done again.
+    const updateBudget = { ...budget, deadline: Math.min(budget.deadline ?? Infinity, checkedAt + maxCheckAgeMs) };
+    let update: UpdateTaskResult;
+    try {
+      update = await deps.gateway.updateTask(
+        taskSid,
+        { assignmentStatus: status, reason, ifMatch: fetched.etag },
+        updateBudget,
+      );
+    } catch (error) {
+      const outOfTime = budget.deadline !== undefined && Date.now() >= budget.deadline;
+      if (
+        outOfTime ||
+        round === MAX_ROUNDS ||
+        !(error instanceof UpstreamError || error instanceof DeadlineExceededError)
+      ) {
+        throw error;
+      }
+      continue; // the next re-check also tells whether this update was applied
+    }
     switch (update.kind) {
       case 'updated':
         return closedResult(deps, taskSid, request, fetched.task, classification, status);
       case 'not_found':
-        return result('not_found', 'Task disappeared before it could be closed.');
+        return update.afterUnansweredAttempt
+          ? result(
+              'failed',
+              'The task disappeared after an update attempt went unanswered: it may or may not have been closed.',
+            )
+          : result('not_found', 'Task disappeared before it could be closed.');
       case 'precondition_failed':
-        if (round === 1) continue;
-        return result('failed', 'The task kept changing while being closed, so it was left as it is; scan again.');
+        // Changed since it was read (or our own lost update changed it): look again.
+        preconditionFailures += 1;
+        continue;
       case 'rejected': {
         // A retried update may have been applied on an earlier attempt whose answer was lost.
         const now = await deps.gateway.fetchTask(taskSid, budget);
@@ -135,7 +186,7 @@ async function verifyAndClose(
       }
     }
   }
-  throw new Error('unreachable: the close loop always returns');
+  return result('failed', 'The task kept changing while being closed, so it was left as it is; scan again.');
 }
 
 function ruleContext(deps: EngineDeps): RuleContext {

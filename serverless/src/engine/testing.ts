@@ -213,7 +213,7 @@ export class FakeGateway implements TwilioGateway {
     this.beforeUpdate?.(taskSid);
     await this.enter('updateTask', budget);
     const entry = this.tasks.get(taskSid);
-    if (!entry) return { kind: 'not_found' };
+    if (!entry) return { kind: 'not_found', afterUnansweredAttempt: false };
     if (update.ifMatch !== null && update.ifMatch !== `"v${entry.version}"`) return { kind: 'precondition_failed' };
     const from = entry.task.assignment_status;
     const allowed =
@@ -257,6 +257,14 @@ export class FakeGateway implements TwilioGateway {
         ? { page: (cursor?.page ?? 0) + 1, pageToken: String(start + pageSize) }
         : null;
     return { calls: matching.slice(start, start + pageSize), next };
+  }
+
+  /** Counted, so tests can tell the close path holds one slot per task. */
+  slotsTaken = 0;
+
+  withSlot<T>(work: (gateway: TwilioGateway) => Promise<T>): Promise<T> {
+    this.slotsTaken += 1;
+    return work(this);
   }
 
   stats(): GatewayStats {

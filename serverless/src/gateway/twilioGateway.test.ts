@@ -172,11 +172,24 @@ describe('gateway requests', () => {
       headers: { 'If-Match': '"3"' },
     });
     await expect(gateway.updateTask(TASK_SID, update)).resolves.toEqual({ kind: 'precondition_failed' });
-    await expect(gateway.updateTask(TASK_SID, update)).resolves.toEqual({ kind: 'not_found' });
+    await expect(gateway.updateTask(TASK_SID, update)).resolves.toEqual({
+      kind: 'not_found',
+      afterUnansweredAttempt: false,
+    });
     await expect(gateway.updateTask(TASK_SID, update)).resolves.toEqual({
       kind: 'rejected',
       twilioCode: 20001,
       message: 'error 20001',
+    });
+  });
+
+  it('says when a 404 to an update follows an attempt that may have been applied', async () => {
+    const update = { assignmentStatus: 'canceled' as const, reason: 'R', ifMatch: '"3"' };
+    const afterThrottle = scripted([twilioError(429, 20429), twilioError(404, 20404)]).gateway;
+    await expect(afterThrottle.updateTask(TASK_SID, update)).resolves.toMatchObject({ afterUnansweredAttempt: false });
+    const afterServerError = scripted([twilioError(500, 20500), twilioError(404, 20404)]).gateway;
+    await expect(afterServerError.updateTask(TASK_SID, update)).resolves.toMatchObject({
+      afterUnansweredAttempt: true,
     });
   });
 

@@ -127,9 +127,14 @@ export function buildGateway(
     if (Date.now() >= deadline) throw new pRetry.AbortError(new DeadlineExceededError());
   }
 
-  async function attempt(spec: RequestSpec, budget: RequestBudget, deadline: number): Promise<TwilioResponse> {
+  async function attempt(
+    spec: RequestSpec,
+    budget: RequestBudget,
+    deadline: number,
+    acquire: Acquire,
+  ): Promise<TwilioResponse> {
     checkBudget(budget, deadline);
-    const response = await limit(async () => {
+    const response = await acquire(async () => {
       // Time may have passed waiting for a slot.
       checkBudget(budget, deadline);
       stats.requests[spec.kind] += 1;
@@ -165,16 +170,19 @@ export function buildGateway(
     return response;
   }
 
-  async function request(spec: RequestSpec, budget: RequestBudget = {}): Promise<TwilioResponse> {
+  async function requestWith(spec: RequestSpec, budget: RequestBudget, acquire: Acquire): Promise<AnsweredResponse> {
     const deadline = Math.min(budget.deadline ?? Infinity, Date.now() + config.maxRetryTimeMs);
+    let unanswered = false;
     try {
-      return await pRetry(() => attempt(spec, budget, deadline), {
+      const response = await pRetry(() => attempt(spec, budget, deadline, acquire), {
         retries: config.retries,
         factor: 2,
         minTimeout: config.minBackoffMs,
         maxTimeout: config.maxBackoffMs,
         randomize: true,
         onFailedAttempt: (failure) => {
+          // A 429 was refused before any work; a 5xx or no answer may have been applied.
+          if (failure instanceof RetryableFailure && failure.status !== 429) unanswered = true;
           if (failure.retriesLeft <= 0) return;
           // The longest the next backoff can be (jitter doubles at most): give up now rather than
           // sleep past the budget, so a caller's deadline is never overrun by a retry.
@@ -186,6 +194,7 @@ export function buildGateway(
           stats.retries += 1;
         },
       });
+      return { ...response, afterUnansweredAttempt: unanswered };
     } catch (error) {
       if (error instanceof RetryableFailure) {
         throw new UpstreamError(`${describeKind(spec.kind)} failed: ${error.description}, even after retries`, {
@@ -222,98 +231,118 @@ export function buildGateway(
     return result.data;
   }
 
-  return {
-    async listOpenTasks(cursor, pageSize, budget) {
-      const spec: RequestSpec = {
-        kind: 'listTasks',
-        method: 'get',
-        uri: tasksUrl,
-        params: { AssignmentStatus: OPEN_ASSIGNMENT_STATUSES, PageSize: pageSize, ...cursorParams(cursor) },
-      };
-      const response = await request(spec, budget);
-      if (response.statusCode !== 200) refuse(spec, response);
-      const body = parse(spec, taskListSchema, response.body);
-      return { tasks: body.tasks, next: cursorFrom(body.meta.next_page_url) } satisfies TaskPage;
-    },
+  const slotHolder: Acquire = (fn) => fn();
+  const byLimit: Acquire = (fn) => limit(fn);
+  const slotApi: TwilioGateway = makeApi(slotHolder);
+  return makeApi(byLimit);
 
-    async fetchTask(taskSid, budget) {
-      assertSid(TASK_SID, taskSid);
-      const spec: RequestSpec = { kind: 'fetchTask', method: 'get', uri: `${tasksUrl}/${taskSid}` };
-      const response = await request(spec, budget);
-      if (response.statusCode === 404) return null;
-      if (response.statusCode !== 200) refuse(spec, response);
-      return { task: parse(spec, taskSchema, response.body), etag: headerValue(response.headers, 'etag') };
-    },
-
-    async updateTask(taskSid, update, budget): Promise<UpdateTaskResult> {
-      assertSid(TASK_SID, taskSid);
-      const spec: RequestSpec = {
-        kind: 'updateTask',
-        method: 'post',
-        uri: `${tasksUrl}/${taskSid}`,
-        data: { AssignmentStatus: update.assignmentStatus, Reason: update.reason },
-        headers: update.ifMatch === null ? undefined : { 'If-Match': update.ifMatch },
-      };
-      const response = await request(spec, budget);
-      if (response.statusCode === 200) return { kind: 'updated', task: parse(spec, taskSchema, response.body) };
-      if (response.statusCode === 412) return { kind: 'precondition_failed' };
-      if (response.statusCode === 404) return { kind: 'not_found' };
-      if (response.statusCode === 400) {
-        const error = twilioError(response.body);
-        return { kind: 'rejected', twilioCode: error.code, message: error.message ?? 'Bad request' };
-      }
-      refuse(spec, response);
-    },
-
-    async listReservations(taskSid, budget) {
-      assertSid(TASK_SID, taskSid);
-      const reservations: TwilioReservation[] = [];
-      let cursor: ListCursor | null = null;
-      for (let page = 0; page < MAX_RESERVATION_PAGES; page += 1) {
+  /** The gateway's methods, each request acquiring a slot with `acquire`. */
+  function makeApi(acquire: Acquire): TwilioGateway {
+    const request = (spec: RequestSpec, budget: RequestBudget = {}) => requestWith(spec, budget, acquire);
+    return {
+      async listOpenTasks(cursor, pageSize, budget) {
         const spec: RequestSpec = {
-          kind: 'listReservations',
+          kind: 'listTasks',
           method: 'get',
-          uri: `${tasksUrl}/${taskSid}/Reservations`,
-          params: { PageSize: 100, ...cursorParams(cursor) },
+          uri: tasksUrl,
+          params: { AssignmentStatus: OPEN_ASSIGNMENT_STATUSES, PageSize: pageSize, ...cursorParams(cursor) },
         };
         const response = await request(spec, budget);
-        if (response.statusCode === 404) return reservations;
         if (response.statusCode !== 200) refuse(spec, response);
-        const body = parse(spec, reservationListSchema, response.body);
-        reservations.push(...body.reservations);
-        cursor = cursorFrom(body.meta.next_page_url);
-        if (!cursor) break;
-      }
-      return reservations;
-    },
+        const body = parse(spec, taskListSchema, response.body);
+        return { tasks: body.tasks, next: cursorFrom(body.meta.next_page_url) } satisfies TaskPage;
+      },
 
-    async fetchCall(callSid, budget) {
-      assertSid(CALL_SID, callSid);
-      const spec: RequestSpec = { kind: 'fetchCall', method: 'get', uri: `${callsUrl}/${callSid}.json` };
-      const response = await request(spec, budget);
-      if (response.statusCode === 404) return null;
-      if (response.statusCode !== 200) refuse(spec, response);
-      return parse(spec, callSchema, response.body);
-    },
+      async fetchTask(taskSid, budget) {
+        assertSid(TASK_SID, taskSid);
+        const spec: RequestSpec = { kind: 'fetchTask', method: 'get', uri: `${tasksUrl}/${taskSid}` };
+        const response = await request(spec, budget);
+        if (response.statusCode === 404) return null;
+        if (response.statusCode !== 200) refuse(spec, response);
+        return { task: parse(spec, taskSchema, response.body), etag: headerValue(response.headers, 'etag') };
+      },
 
-    async listCalls(status: CallStatus, cursor, pageSize, budget) {
-      const spec: RequestSpec = {
-        kind: 'listCalls',
-        method: 'get',
-        uri: `${callsUrl}.json`,
-        params: { Status: status, PageSize: pageSize, ...cursorParams(cursor) },
-      };
-      const response = await request(spec, budget);
-      if (response.statusCode !== 200) refuse(spec, response);
-      const body = parse(spec, callListSchema, response.body);
-      return { calls: body.calls, next: cursorFrom(body.next_page_uri) } satisfies CallPage;
-    },
+      async updateTask(taskSid, update, budget): Promise<UpdateTaskResult> {
+        assertSid(TASK_SID, taskSid);
+        const spec: RequestSpec = {
+          kind: 'updateTask',
+          method: 'post',
+          uri: `${tasksUrl}/${taskSid}`,
+          data: { AssignmentStatus: update.assignmentStatus, Reason: update.reason },
+          headers: update.ifMatch === null ? undefined : { 'If-Match': update.ifMatch },
+        };
+        const response = await request(spec, budget);
+        if (response.statusCode === 200) return { kind: 'updated', task: parse(spec, taskSchema, response.body) };
+        if (response.statusCode === 412) return { kind: 'precondition_failed' };
+        if (response.statusCode === 404)
+          return { kind: 'not_found', afterUnansweredAttempt: response.afterUnansweredAttempt };
+        if (response.statusCode === 400) {
+          const error = twilioError(response.body);
+          return { kind: 'rejected', twilioCode: error.code, message: error.message ?? 'Bad request' };
+        }
+        refuse(spec, response);
+      },
 
-    stats() {
-      return { ...stats, requests: { ...stats.requests } };
-    },
-  };
+      async listReservations(taskSid, budget) {
+        assertSid(TASK_SID, taskSid);
+        const reservations: TwilioReservation[] = [];
+        let cursor: ListCursor | null = null;
+        for (let page = 0; page < MAX_RESERVATION_PAGES; page += 1) {
+          const spec: RequestSpec = {
+            kind: 'listReservations',
+            method: 'get',
+            uri: `${tasksUrl}/${taskSid}/Reservations`,
+            params: { PageSize: 100, ...cursorParams(cursor) },
+          };
+          const response = await request(spec, budget);
+          if (response.statusCode === 404) return reservations;
+          if (response.statusCode !== 200) refuse(spec, response);
+          const body = parse(spec, reservationListSchema, response.body);
+          reservations.push(...body.reservations);
+          cursor = cursorFrom(body.meta.next_page_url);
+          if (!cursor) break;
+        }
+        return reservations;
+      },
+
+      async fetchCall(callSid, budget) {
+        assertSid(CALL_SID, callSid);
+        const spec: RequestSpec = { kind: 'fetchCall', method: 'get', uri: `${callsUrl}/${callSid}.json` };
+        const response = await request(spec, budget);
+        if (response.statusCode === 404) return null;
+        if (response.statusCode !== 200) refuse(spec, response);
+        return parse(spec, callSchema, response.body);
+      },
+
+      async listCalls(status: CallStatus, cursor, pageSize, budget) {
+        const spec: RequestSpec = {
+          kind: 'listCalls',
+          method: 'get',
+          uri: `${callsUrl}.json`,
+          params: { Status: status, PageSize: pageSize, ...cursorParams(cursor) },
+        };
+        const response = await request(spec, budget);
+        if (response.statusCode !== 200) refuse(spec, response);
+        const body = parse(spec, callListSchema, response.body);
+        return { calls: body.calls, next: cursorFrom(body.next_page_uri) } satisfies CallPage;
+      },
+
+      withSlot(work) {
+        // Inside a slot, requests run one after another on that slot: no queueing between them.
+        return acquire === slotHolder ? work(slotApi) : limit(() => work(slotApi));
+      },
+
+      stats() {
+        return { ...stats, requests: { ...stats.requests } };
+      },
+    };
+  }
 }
+
+type Acquire = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** `afterUnansweredAttempt`: an earlier attempt got a 5xx or no answer, so it may have been applied. */
+type AnsweredResponse = TwilioResponse & { afterUnansweredAttempt: boolean };
 
 /** Unset (undefined) options keep their defaults. */
 export function withDefaults(options: GatewayOptions): Required<GatewayOptions> {

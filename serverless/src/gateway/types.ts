@@ -65,7 +65,8 @@ export type UpdateTaskResult =
   | { kind: 'updated'; task: TwilioTask }
   /** 412: the task changed since the ETag was read. */
   | { kind: 'precondition_failed' }
-  | { kind: 'not_found' }
+  /** 404; `afterUnansweredAttempt`: an earlier attempt got no clear answer and may have been applied. */
+  | { kind: 'not_found'; afterUnansweredAttempt: boolean }
   /** 400 (e.g. 20001: the task's state no longer allows this update). */
   | { kind: 'rejected'; twilioCode: number | null; message: string };
 
@@ -112,5 +113,10 @@ export interface TwilioGateway {
   fetchCall(callSid: string, budget?: RequestBudget): Promise<TwilioCall | null>;
   /** One page of the account's calls in one status. */
   listCalls(status: CallStatus, cursor: ListCursor | null, pageSize: number, budget?: RequestBudget): Promise<CallPage>;
+  /**
+   * Runs `work` on one concurrency slot: its requests go one after another without queueing behind
+   * other work, so a re-check and the update that depends on it are as close together as possible.
+   */
+  withSlot<T>(work: (gateway: TwilioGateway) => Promise<T>): Promise<T>;
   stats(): GatewayStats;
 }
