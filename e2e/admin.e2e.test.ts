@@ -33,6 +33,8 @@ afterAll(async () => {
 
 afterEach(() => {
   expect(admin.problems).toEqual([]);
+  // Nothing the page asked for left this machine (Paste's web fonts are refused by the page's CSP).
+  expect(admin.remoteRequests).toEqual([]);
 });
 
 const openStatuses = ['pending', 'reserved', 'assigned'] as const;

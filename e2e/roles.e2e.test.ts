@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe.each<SandboxUserKey>(['agent', 'supervisor'])('%s', (user) => {
   test('sees no "Close stuck tasks" entry, and the view is not there even by URL', async () => {
-    const { context, page, problems } = await openAs(browser, sandbox, user);
+    const { context, page, problems, remoteRequests } = await openAs(browser, sandbox, user);
     try {
       const nav = page.getByRole('navigation', { name: 'Side navigation' });
       await expect(nav.getByRole('button').allTextContents()).resolves.toEqual(['Agent desktop']);
@@ -33,6 +33,7 @@ describe.each<SandboxUserKey>(['agent', 'supervisor'])('%s', (user) => {
       await expect(page.getByRole('heading', { name: 'Close stuck tasks' }).count()).resolves.toBe(0);
       await expect(nav.getByRole('button', { name: 'Close stuck tasks' }).count()).resolves.toBe(0);
       expect(problems).toEqual([]);
+      expect(remoteRequests).toEqual([]);
     } finally {
       await context.close();
     }
