@@ -8,6 +8,13 @@ import { startSimulator } from '../../../sandbox/src/simulator';
 import type { Simulator } from '../../../sandbox/src/simulator';
 import { EXIT_CODES } from './errors';
 import { runCli } from './main';
+import type { CliTuning } from './main';
+
+/** Twilio failing for good: give up after a fraction of a second instead of the real budgets. */
+const GIVE_UP_FAST: CliTuning = {
+  gateway: { maxRetryTimeMs: 300, minBackoffMs: 1, maxBackoffMs: 20 },
+  scanPageRetryDelayMs: 10,
+};
 
 jest.setTimeout(60_000);
 
@@ -33,7 +40,10 @@ function simEnv(overrides: Env = {}): Env {
 }
 
 /** Runs the CLI in-process; `answer` makes standard input a terminal that types it. */
-async function run(argv: string[], options: { env?: Env; answer?: string; cwd?: string } = {}): Promise<RunResult> {
+async function run(
+  argv: string[],
+  options: { env?: Env; answer?: string; cwd?: string; tuning?: CliTuning } = {},
+): Promise<RunResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
@@ -46,7 +56,8 @@ async function run(argv: string[], options: { env?: Env; answer?: string; cwd?: 
   } else {
     stdin.end();
   }
-  const code = await runCli(argv, { stdin, stdout, stderr, env: options.env ?? simEnv(), cwd: options.cwd ?? workDir });
+  const io = { stdin, stdout, stderr, env: options.env ?? simEnv(), cwd: options.cwd ?? workDir };
+  const code = await runCli(argv, io, options.tuning);
   return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() };
 }
 
@@ -267,7 +278,7 @@ describe('close', () => {
     const stuckCount = oracle('stuck').length;
     sim.configure({ errorRate: 1 });
 
-    const result = await run(['close', '--from', 'report.csv', '--yes']);
+    const result = await run(['close', '--from', 'report.csv', '--yes'], { tuning: GIVE_UP_FAST });
 
     expect(result.code).toBe(EXIT_CODES.tasksFailed);
     expect(result.stdout).toContain(`0 canceled, 0 completed, 0 not stuck, 0 not found, ${stuckCount} failed`);
@@ -309,7 +320,8 @@ describe('errors', () => {
   it('reports a Twilio that cannot be reached (exit 5)', async () => {
     const gone = await startSimulator();
     await gone.stop();
-    const result = await run(['scan', '--out', 'r.csv'], { env: simEnv({ TWILIO_API_BASE_URL: gone.url }) });
+    const env = simEnv({ TWILIO_API_BASE_URL: gone.url });
+    const result = await run(['scan', '--out', 'r.csv'], { env, tuning: GIVE_UP_FAST });
     expect(result.code).toBe(EXIT_CODES.upstream);
     expect(result.stderr).toContain('no answer from Twilio');
   });

@@ -2,10 +2,9 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
 import type { CloseResult, ReviewProblem } from '@plugin-stuck-tasks/contract';
 import { createEngineDeps } from '../engine';
-import type { EngineDeps } from '../engine';
+import type { EngineDeps, EngineDepsOptions, TwilioGateway } from '../engine';
 import { UpstreamError } from '../gateway';
 import type { Settings } from '../settings';
 import { environmentWithDotenv, loadCliSettings } from './config';
@@ -27,6 +26,16 @@ import type { WorkspaceScan } from './workspace';
 
 type Writable = NodeJS.WritableStream & { isTTY?: boolean };
 
+/** Tests only: knobs the command line does not expose (fast retries against the simulator). */
+export interface CliTuning {
+  gateway?: EngineDepsOptions['gateway'];
+  /** Lets a test observe the Twilio requests the engine makes. */
+  wrapGateway?: (gateway: TwilioGateway) => TwilioGateway;
+  scanPageDeadlineMs?: number;
+  scanPageRetryDelayMs?: number;
+  closeBatchDeadlineMs?: number;
+}
+
 /** Everything the CLI touches outside itself, so tests can run it in-process. */
 export interface CliIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -39,9 +48,6 @@ export interface CliIo {
 /** Twilio allows 100 concurrent requests per account, shared with Flex itself. */
 const MAX_CONCURRENCY = 100;
 const DEFAULT_CONCURRENCY = 20;
-/** The CLI has no 10 s Function limit: let each engine scan call cover more of the workspace. */
-const SCAN_PAGE_DEADLINE_MS = 60_000;
-const CLOSE_BATCH_DEADLINE_MS = 60_000;
 
 interface CommonOptions {
   envFile?: string;
@@ -102,7 +108,7 @@ ${EXIT_CODES_HELP}
  * Runs `stuck-tasks` with the given arguments (without `node` and the script) and returns the exit
  * code. Never calls process.exit.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, tuning: CliTuning = {}): Promise<number> {
   let exitCode: number = EXIT_CODES.ok;
   const program = new Command('stuck-tasks')
     .description(
@@ -124,7 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .option('-o, --out <file>', 'where to write the report; "-" = standard output (default: a new file here)')
       .addOption(formatOption()),
   ).action(async (options: ScanOptions) => {
-    exitCode = await runScan(options, io);
+    exitCode = await runScan(options, io, tuning);
   });
 
   withCommonOptions(
@@ -141,7 +147,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .option('-o, --out <file>', 'also write the per-task outcomes to this file')
       .addOption(formatOption()),
   ).action(async (options: CloseOptions) => {
-    exitCode = await runClose(options, io);
+    exitCode = await runClose(options, io, tuning);
   });
 
   try {
@@ -181,8 +187,10 @@ function loadSettingsFor(options: CommonOptions, io: CliIo): Settings {
   return loadCliSettings(environmentWithDotenv(io.env, io.cwd, options.envFile));
 }
 
-function engineFor(settings: Settings, options: CommonOptions): EngineDeps {
-  return createEngineDeps(settings, { concurrency: options.concurrency });
+function engineFor(settings: Settings, options: CommonOptions, tuning: CliTuning): EngineDeps {
+  const deps = createEngineDeps(settings, { concurrency: options.concurrency, gateway: tuning.gateway });
+  if (tuning.wrapGateway) deps.gateway = tuning.wrapGateway(deps.gateway);
+  return deps;
 }
 
 function seconds(ms: number): string {
@@ -203,11 +211,12 @@ function checkWritable(file: string): void {
   }
 }
 
-async function scanWithProgress(deps: EngineDeps, io: CliIo): Promise<WorkspaceScan> {
+async function scanWithProgress(deps: EngineDeps, io: CliIo, tuning: CliTuning): Promise<WorkspaceScan> {
   const progress = startProgress(io.stderr, 'scan', 0, { pages: 0, stuck: 0, needsReview: 0 });
   try {
     return await scanWorkspace(deps, {
-      pageDeadlineMs: SCAN_PAGE_DEADLINE_MS,
+      pageDeadlineMs: tuning.scanPageDeadlineMs,
+      pageRetryDelayMs: tuning.scanPageRetryDelayMs,
       onPage: ({ pages, counts }) =>
         progress.update(counts.scanned, { pages, stuck: counts.stuck, needsReview: counts.needsReview }),
     });
@@ -255,16 +264,16 @@ function defaultReportName(kind: 'scan' | 'close', format: ReportFormat): string
   return `stuck-tasks-${kind}-${stamp}.${format}`;
 }
 
-async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
+async function runScan(options: ScanOptions, io: CliIo, tuning: CliTuning): Promise<number> {
   const settings = loadSettingsFor(options, io);
   const toStdout = options.out === '-';
   const format = reportFormatFor(toStdout ? undefined : options.out, options.format);
   const outFile = toStdout ? null : path.resolve(io.cwd, options.out ?? defaultReportName('scan', format));
   if (outFile) checkWritable(outFile);
 
-  const deps = engineFor(settings, options);
+  const deps = engineFor(settings, options, tuning);
   const started = Date.now();
-  const scan = await scanWithProgress(deps, io);
+  const scan = await scanWithProgress(deps, io, tuning);
   const report: WorkspaceReport = {
     workspaceSid: settings.workspaceSid,
     generatedAt: new Date().toISOString(),
@@ -348,9 +357,15 @@ function readTargetsFile(file: string, options: CloseOptions, io: CliIo): CloseT
   return { taskSids, description };
 }
 
-async function scanTargets(deps: EngineDeps, settings: Settings, options: CloseOptions, io: CliIo) {
+async function scanTargets(
+  deps: EngineDeps,
+  settings: Settings,
+  options: CloseOptions,
+  io: CliIo,
+  tuning: CliTuning,
+): Promise<CloseTargetsPlan> {
   const started = Date.now();
-  const scan = await scanWithProgress(deps, io);
+  const scan = await scanWithProgress(deps, io, tuning);
   io.stdout.write(renderScanSummary(scan, settings, Date.now() - started, deps));
   const taskSids = scan.suspects.map((suspect) => suspect.taskSid);
   const description: string[] = [];
@@ -379,7 +394,7 @@ function renderOutcomes(results: readonly CloseResult[], elapsedMs: number): str
   return `\n${table}\nTotals: ${summary} (${plural(results.length, 'task')} in ${seconds(elapsedMs)}).\n`;
 }
 
-async function runClose(options: CloseOptions, io: CliIo): Promise<number> {
+async function runClose(options: CloseOptions, io: CliIo, tuning: CliTuning): Promise<number> {
   const settings = loadSettingsFor(options, io);
   const identity = identityFor(options, io);
   if (!options.yes && !io.stdin.isTTY) {
@@ -392,10 +407,10 @@ async function runClose(options: CloseOptions, io: CliIo): Promise<number> {
   const outFile = options.out === undefined ? null : path.resolve(io.cwd, options.out);
   if (outFile) checkWritable(outFile);
 
-  const deps = engineFor(settings, options);
+  const deps = engineFor(settings, options, tuning);
   const plan = options.from
     ? readTargetsFile(options.from, options, io)
-    : await scanTargets(deps, settings, options, io);
+    : await scanTargets(deps, settings, options, io, tuning);
   for (const line of plan.description) io.stdout.write(`${line}\n`);
   if (plan.taskSids.length === 0) {
     io.stdout.write('Nothing to close.\n');
@@ -419,9 +434,8 @@ async function runClose(options: CloseOptions, io: CliIo): Promise<number> {
       taskSids: plan.taskSids,
       force: options.force,
       identity,
-      // One batch of 50 keeps about 50 requests wanted at once; a second hides each batch's tail.
-      parallelBatches: Math.max(2, Math.ceil(options.concurrency / MAX_CLOSE_BATCH) + 1),
-      batchDeadlineMs: CLOSE_BATCH_DEADLINE_MS,
+      concurrency: options.concurrency,
+      batchDeadlineMs: tuning.closeBatchDeadlineMs,
       onProgress: (done, failed) => progress.update(done, { failed }),
     });
   } finally {

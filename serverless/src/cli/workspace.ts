@@ -1,8 +1,14 @@
 import pLimit from 'p-limit';
+import pRetry from 'p-retry';
 import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
 import type { CloseResult, ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
-import { closeTasks, scanPage } from '../engine';
-import type { EngineDeps } from '../engine';
+import { closeTasks, scanPage, UpstreamError } from '../engine';
+import type { CallPlan, EngineDeps } from '../engine';
+
+/** Operators' runs have no 10 s Function limit: each engine scan call may cover more of the workspace. */
+export const SCAN_PAGE_DEADLINE_MS = 60_000;
+/** Time budget of one batch of MAX_CLOSE_BATCH closes, retries included. */
+export const CLOSE_BATCH_DEADLINE_MS = 60_000;
 
 export interface WorkspaceScan {
   suspects: Suspect[];
@@ -13,16 +19,30 @@ export interface WorkspaceScan {
 }
 
 export interface ScanWorkspaceOptions {
-  /** Time budget of one `scanPage` call; the CLI has no 10 s limit, so pages may run longer. */
+  /** Time budget of one `scanPage` call (default SCAN_PAGE_DEADLINE_MS). */
   pageDeadlineMs?: number;
+  /** First wait before a failed scan call is tried again (default 1 s; tests shorten it). */
+  pageRetryDelayMs?: number;
+  /** How calls are checked (the engine's default unless set; the benchmark compares both). */
+  callPlan?: CallPlan;
   onPage?: (progress: { pages: number; counts: ScanCounts; suspects: number; needsReview: number }) => void;
 }
 
 const EMPTY_COUNTS: ScanCounts = { scanned: 0, stuck: 0, needsReview: 0, active: 0, skipped: 0 };
 
+/** Extra tries of one scan call that Twilio failed (the gateway has already retried each request). */
+const SCAN_PAGE_RETRIES = 2;
+
+/** Twilio trouble that may pass (throttling, 5xx, no answer), unlike refused credentials or workspace. */
+function isPassing(error: unknown): boolean {
+  return error instanceof UpstreamError && (error.status === null || error.status === 429 || error.status >= 500);
+}
+
 /**
  * Walks the whole workspace with the engine's paged scan, following `nextPageToken` to the end. A task
- * reported twice (the list shifts while tasks close during the walk) is kept once.
+ * reported twice (the list shifts while tasks close during the walk) is kept once. During an outage a
+ * long walk should not be lost to one failing call: a call that Twilio failed is tried again from the
+ * same page token, a few times, before the walk gives up.
  */
 export async function scanWorkspace(deps: EngineDeps, options: ScanWorkspaceOptions = {}): Promise<WorkspaceScan> {
   const suspects = new Map<string, Suspect>();
@@ -31,7 +51,20 @@ export async function scanWorkspace(deps: EngineDeps, options: ScanWorkspaceOpti
   let pages = 0;
   let pageToken: string | null = null;
   do {
-    const page: ScanResponse = await scanPage(deps, pageToken, { deadlineMs: options.pageDeadlineMs });
+    const token = pageToken;
+    const page: ScanResponse = await pRetry(
+      async () => {
+        try {
+          return await scanPage(deps, token, {
+            deadlineMs: options.pageDeadlineMs ?? SCAN_PAGE_DEADLINE_MS,
+            callPlan: options.callPlan,
+          });
+        } catch (error) {
+          throw isPassing(error) ? error : new pRetry.AbortError(error as Error);
+        }
+      },
+      { retries: SCAN_PAGE_RETRIES, minTimeout: options.pageRetryDelayMs ?? 1_000, randomize: true },
+    );
     pages += 1;
     for (const suspect of page.suspects) suspects.set(suspect.taskSid, suspect);
     for (const item of page.needsReview) needsReview.set(item.taskSid, item);
@@ -46,9 +79,9 @@ export interface CloseAllOptions {
   taskSids: readonly string[];
   force: boolean;
   identity: string;
-  /** Batches handed to the engine at once; the gateway's own limit bounds the requests. */
-  parallelBatches?: number;
-  /** Time budget of one batch, retries included (the engine's default fits a 10 s Function). */
+  /** The gateway's concurrency: how many batches are handed to the engine at once follows from it. */
+  concurrency: number;
+  /** Time budget of one batch (default CLOSE_BATCH_DEADLINE_MS). */
   batchDeadlineMs?: number;
   onProgress?: (done: number, failed: number) => void;
 }
@@ -64,7 +97,9 @@ export async function closeAll(deps: EngineDeps, options: CloseAllOptions): Prom
   for (let start = 0; start < taskSids.length; start += MAX_CLOSE_BATCH) {
     batches.push(taskSids.slice(start, start + MAX_CLOSE_BATCH));
   }
-  const limit = pLimit(Math.max(1, options.parallelBatches ?? 2));
+  // One batch keeps up to MAX_CLOSE_BATCH tasks wanting requests at once; one more hides each
+  // batch's tail. The gateway's limit, not this, bounds the requests in flight.
+  const limit = pLimit(Math.max(2, Math.ceil(options.concurrency / MAX_CLOSE_BATCH) + 1));
   let done = 0;
   let failed = 0;
   const batchResults = await Promise.all(
@@ -87,7 +122,7 @@ async function closeBatch(deps: EngineDeps, batch: string[], options: CloseAllOp
     results = await closeTasks(
       deps,
       { taskSids: batch, force: options.force, identity: options.identity },
-      { deadlineMs: options.batchDeadlineMs },
+      { deadlineMs: options.batchDeadlineMs ?? CLOSE_BATCH_DEADLINE_MS },
     );
   } catch (error) {
     // The engine reports per-task failures itself; an error here stopped the whole batch part-way,
