@@ -6,9 +6,12 @@ import { PassThrough } from 'stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { startSimulator } from '../../../sandbox/src/simulator';
 import type { Simulator } from '../../../sandbox/src/simulator';
+import { createEngineDeps } from '../engine';
+import { loadCliSettings } from './config';
 import { EXIT_CODES } from './errors';
 import { runCli } from './main';
 import type { CliTuning } from './main';
+import { scanWorkspace } from './workspace';
 
 /** Twilio failing for good: give up after a fraction of a second instead of the real budgets. */
 const GIVE_UP_FAST: CliTuning = {
@@ -153,6 +156,21 @@ describe('scan', () => {
     expect(result.stdout).toMatch(/Scanned\s+2300\b/);
     const rows = readCsv(path.join(workDir, 'report.csv'));
     expect(sorted(rows.filter((row) => row.kind === 'suspect').map((row) => row.taskSid))).toEqual(oracle('stuck'));
+  });
+
+  it('follows nextPageToken across engine scan calls cut short by their deadline', async () => {
+    // No call ending near the grace boundary: the verdicts must not change while the walk runs.
+    sim.reset('cli-pages', { openTasks: 1_200, recentlyEndedShare: 0 });
+    sim.configure({ latencyMs: 3 });
+    const deps = createEngineDeps(loadCliSettings(simEnv()), { concurrency: 20 });
+    const pages: number[] = [];
+
+    const scan = await scanWorkspace(deps, { pageDeadlineMs: 300, onPage: ({ counts }) => pages.push(counts.scanned) });
+
+    expect(pages.length).toBeGreaterThan(2);
+    expect(scan.counts.scanned).toBe(1_200);
+    expect(sorted(scan.suspects.map((suspect) => suspect.taskSid))).toEqual(oracle('stuck'));
+    expect(sorted(scan.needsReview.map((item) => item.taskSid))).toEqual(oracle('needs_review'));
   });
 
   it('reads its settings from .env, with the shell winning over the file', async () => {
