@@ -158,15 +158,14 @@ test('bulk close: the stuck tasks are canceled or completed, a task whose call c
   // More than one batch of 50, so the close runs in batches.
   expect(selection.length).toBeGreaterThan(50);
 
-  // Between the scan and the close, one caller turns out to be still connected…
-  const revivedBefore = selection.find((task) => task.assignmentStatus === 'reserved');
-  if (!revivedBefore?.callSid) throw new Error('the scenario has no stuck reserved task');
-  sandbox.simulator.reviveCall(revivedBefore.callSid);
-  // …and another one while the first batch is being closed: the last row goes in the last batch.
+  // The close follows the table's order in batches of 50: the last row goes in the last batch.
   const tableOrder = await suspectsInTableOrder();
-  const lastRow = tableOrder[tableOrder.length - 1];
-  const revivedDuring = selection.find((task) => task.sid === lastRow);
-  if (!revivedDuring?.callSid || revivedDuring.sid === revivedBefore.sid) throw new Error('no task for the last batch');
+  const revivedDuring = selection.find((task) => task.sid === tableOrder[tableOrder.length - 1]);
+  // Between the scan and the close, one caller turns out to be still connected (and another one
+  // will, while the first batch is being closed).
+  const revivedBefore = selection.find((task) => task.assignmentStatus === 'reserved' && task !== revivedDuring);
+  if (!revivedBefore?.callSid || !revivedDuring?.callSid) throw new Error('the scenario lacks tasks to revive');
+  sandbox.simulator.reviveCall(revivedBefore.callSid);
   const revived = [revivedBefore, revivedDuring];
 
   const before = new Map(sandbox.simulator.listTasks().map((task) => [task.sid, task.assignmentStatus]));
@@ -188,13 +187,13 @@ test('bulk close: the stuck tasks are canceled or completed, a task whose call c
   await screenshot(page, '04-bulk-confirm');
 
   // Slow Twilio down so the progress of the batches (at most 50 tasks each) can be watched.
-  sandbox.simulator.configure({ latencyMs: 300 });
+  sandbox.simulator.configure({ latencyMs: 400 });
   await dialog.getByRole('button', { name: 'Close tasks' }).click();
   const progress = page.getByRole('progressbar', { name: 'Close progress' });
   await progress.waitFor();
   await page.getByText(`Closing tasks: 0 of ${selection.length} done…`).waitFor();
   await page.getByText(`Closing tasks: 50 of ${selection.length} done…`).waitFor({ timeout: 60_000 });
-  // With 300 ms per Twilio request, the last batch takes over a second before it looks at any call.
+  // At 400 ms per Twilio request the last batch needs over a second (token, task) before it looks at a call.
   sandbox.simulator.reviveCall(revivedDuring.callSid);
   expect(await progress.getAttribute('aria-valuenow')).toBe('50');
   await screenshot(page, '05-bulk-progress', 'bulk-close-progress');
