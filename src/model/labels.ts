@@ -1,0 +1,100 @@
+import type {
+  AssignmentStatus,
+  CallStatus,
+  CloseAction,
+  CloseOutcome,
+  ReviewProblem,
+  Verdict,
+} from '@plugin-stuck-tasks/contract';
+import type { StringKey, Translate } from '../strings';
+
+const STATUS_KEYS: Record<AssignmentStatus, StringKey> = {
+  pending: 'StuckTasksStatusPending',
+  reserved: 'StuckTasksStatusReserved',
+  assigned: 'StuckTasksStatusAssigned',
+  wrapping: 'StuckTasksStatusWrapping',
+  completed: 'StuckTasksStatusCompleted',
+  canceled: 'StuckTasksStatusCanceled',
+};
+
+const CALL_STATUS_KEYS: Record<CallStatus, StringKey> = {
+  queued: 'StuckTasksCallQueued',
+  ringing: 'StuckTasksCallRinging',
+  'in-progress': 'StuckTasksCallInProgress',
+  canceled: 'StuckTasksCallCanceled',
+  completed: 'StuckTasksCallCompleted',
+  failed: 'StuckTasksCallFailed',
+  busy: 'StuckTasksCallBusy',
+  'no-answer': 'StuckTasksCallNoAnswer',
+};
+
+const OUTCOME_KEYS: Record<CloseOutcome, StringKey> = {
+  canceled: 'StuckTasksOutcomeCanceled',
+  completed: 'StuckTasksOutcomeCompleted',
+  not_stuck: 'StuckTasksOutcomeNotStuck',
+  not_found: 'StuckTasksOutcomeNotFound',
+  failed: 'StuckTasksOutcomeFailed',
+};
+
+const PROBLEM_KEYS: Record<ReviewProblem, StringKey> = {
+  no_call_sid: 'StuckTasksProblemNoCallSid',
+  call_not_found: 'StuckTasksProblemCallNotFound',
+  bad_attributes: 'StuckTasksProblemBadAttributes',
+};
+
+const VERDICT_KEYS: Record<Verdict, StringKey> = {
+  stuck: 'StuckTasksVerdictStuck',
+  needs_review: 'StuckTasksVerdictNeedsReview',
+  active: 'StuckTasksVerdictActive',
+  not_voice: 'StuckTasksVerdictNotVoice',
+  closed: 'StuckTasksVerdictClosed',
+};
+
+// Values outside the contract (a newer server) are shown raw rather than hidden.
+const lookup = <T extends string>(keys: Record<T, StringKey>, value: T, t: Translate): string =>
+  Object.prototype.hasOwnProperty.call(keys, value) ? t(keys[value]) : value;
+
+export const statusLabel = (status: AssignmentStatus, t: Translate) => lookup(STATUS_KEYS, status, t);
+export const callStatusLabel = (status: CallStatus, t: Translate) => lookup(CALL_STATUS_KEYS, status, t);
+export const outcomeLabel = (outcome: CloseOutcome, t: Translate) => lookup(OUTCOME_KEYS, outcome, t);
+export const problemText = (problem: ReviewProblem, t: Translate) => lookup(PROBLEM_KEYS, problem, t);
+export const actionLabel = (action: CloseAction, t: Translate) =>
+  t(action === 'complete' ? 'StuckTasksActionComplete' : 'StuckTasksActionCancel');
+
+export function verdictText(verdict: Verdict, problem: ReviewProblem | undefined, t: Translate): string {
+  if (!Object.prototype.hasOwnProperty.call(VERDICT_KEYS, verdict)) {
+    return verdict;
+  }
+  return t(VERDICT_KEYS[verdict], { problem: problem ? problemText(problem, t) : '' });
+}
+
+/** "45 s", "12 min", "3 h 5 min", "2 d 4 h". */
+export function formatDuration(totalSeconds: number, t: Translate): string {
+  const seconds = Math.max(0, Math.floor(totalSeconds));
+  if (seconds < 60) {
+    return t('StuckTasksDurationSeconds', { seconds });
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    return t('StuckTasksDurationMinutes', { minutes });
+  }
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) {
+    return t('StuckTasksDurationHours', { hours, minutes: minutes % 60 });
+  }
+  return t('StuckTasksDurationDays', { days: Math.floor(hours / 24), hours: hours % 24 });
+}
+
+/** How long ago an ISO instant was, or null when there is no usable instant. */
+export function formatAgo(iso: string | null, now: number, t: Translate): string | null {
+  const millis = iso === null ? NaN : Date.parse(iso);
+  if (Number.isNaN(millis)) {
+    return null;
+  }
+  return t('StuckTasksAgo', { duration: formatDuration((now - millis) / 1000, t) });
+}
+
+export function formatInstant(iso: string | null): string | null {
+  const millis = iso === null ? NaN : Date.parse(iso);
+  return Number.isNaN(millis) ? null : new Date(millis).toLocaleString();
+}

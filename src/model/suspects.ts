@@ -1,0 +1,95 @@
+import type { CloseAction, CloseResult, OpenAssignmentStatus, Suspect } from '@plugin-stuck-tasks/contract';
+import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
+
+export type SortKey = 'taskSid' | 'assignmentStatus' | 'taskQueueName' | 'age' | 'callStatus' | 'ended' | 'action';
+export type SortDirection = 'ascending' | 'descending';
+export interface SortOrder {
+  key: SortKey;
+  direction: SortDirection;
+}
+
+/** Oldest first: the longest-stuck tasks are the ones agents and customers noticed. */
+export const DEFAULT_SORT: SortOrder = { key: 'age', direction: 'descending' };
+
+/** What closing a task in this status means, as the server decides it. */
+export function actionForStatus(status: OpenAssignmentStatus | string): CloseAction {
+  return status === 'assigned' || status === 'wrapping' ? 'complete' : 'cancel';
+}
+
+function endedAtMillis(suspect: Suspect): number {
+  const millis = suspect.callEndedAt === null ? NaN : Date.parse(suspect.callEndedAt);
+  return Number.isNaN(millis) ? Number.POSITIVE_INFINITY : millis;
+}
+
+const COMPARATORS: Record<SortKey, (a: Suspect, b: Suspect) => number> = {
+  taskSid: (a, b) => a.taskSid.localeCompare(b.taskSid),
+  assignmentStatus: (a, b) => a.assignmentStatus.localeCompare(b.assignmentStatus),
+  taskQueueName: (a, b) => (a.taskQueueName ?? '').localeCompare(b.taskQueueName ?? ''),
+  age: (a, b) => a.ageSeconds - b.ageSeconds,
+  callStatus: (a, b) => a.callStatus.localeCompare(b.callStatus),
+  // "Call ended" reads as time elapsed, so ascending means most recent end first.
+  ended: (a, b) => endedAtMillis(b) - endedAtMillis(a),
+  action: (a, b) => a.action.localeCompare(b.action),
+};
+
+export function sortSuspects(suspects: readonly Suspect[], order: SortOrder): Suspect[] {
+  const compare = COMPARATORS[order.key];
+  const sign = order.direction === 'ascending' ? 1 : -1;
+  // Ties fall back to the SID so the order is stable across rescans.
+  return [...suspects].sort((a, b) => sign * compare(a, b) || a.taskSid.localeCompare(b.taskSid));
+}
+
+export function splitIntoBatches<T>(items: readonly T[], size: number = MAX_CLOSE_BATCH): T[][] {
+  if (!Number.isInteger(size) || size < 1) {
+    throw new RangeError(`batch size must be a positive integer, got ${size}`);
+  }
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    batches.push(items.slice(start, start + size));
+  }
+  return batches;
+}
+
+export function countActions(suspects: Iterable<Suspect>): Record<CloseAction, number> {
+  const counts: Record<CloseAction, number> = { cancel: 0, complete: 0 };
+  for (const suspect of suspects) {
+    counts[suspect.action] += 1;
+  }
+  return counts;
+}
+
+export interface OutcomeSummary {
+  total: number;
+  closed: number;
+  canceled: number;
+  completed: number;
+  notStuck: number;
+  notFound: number;
+  failed: number;
+}
+
+export function summariseOutcomes(results: readonly CloseResult[]): OutcomeSummary {
+  const summary: OutcomeSummary = {
+    total: results.length,
+    closed: 0,
+    canceled: 0,
+    completed: 0,
+    notStuck: 0,
+    notFound: 0,
+    failed: 0,
+  };
+  for (const { outcome } of results) {
+    if (outcome === 'canceled') summary.canceled += 1;
+    else if (outcome === 'completed') summary.completed += 1;
+    else if (outcome === 'not_stuck') summary.notStuck += 1;
+    else if (outcome === 'not_found') summary.notFound += 1;
+    else summary.failed += 1;
+  }
+  summary.closed = summary.canceled + summary.completed;
+  return summary;
+}
+
+/** Outcomes after which the task has nothing left to do in this list. */
+export function leavesTheList(result: CloseResult): boolean {
+  return result.outcome === 'canceled' || result.outcome === 'completed' || result.outcome === 'not_found';
+}

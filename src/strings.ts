@@ -1,0 +1,196 @@
+/**
+ * Every user-facing text of the plugin, as Flex string templates. The plugin registers these defaults
+ * into `manager.strings` without replacing keys that are already there, so a deployment can customise
+ * or translate any of them (e.g. `manager.strings.StuckTasksNavLabel = 'Tâches bloquées'`) before or
+ * after the plugin loads. Placeholders are `{{name}}`, which Flex's Handlebars templates render the
+ * same way, so the summary notification (rendered by Flex) and the view (rendered here) agree.
+ */
+export const DEFAULT_STRINGS = {
+  StuckTasksNavLabel: 'Close stuck tasks',
+  StuckTasksViewTitle: 'Close stuck tasks',
+  StuckTasksViewIntro:
+    'Voice tasks that stayed open after their call ended, for example after an outage. Every task is checked again just before it is closed, and a task whose call is live is never closed.',
+
+  StuckTasksScanAgain: 'Scan again',
+  StuckTasksStopScan: 'Stop scan',
+  StuckTasksScanProgressLabel: 'Scan progress',
+  StuckTasksScanning: 'Scanning open tasks: page {{pages}}…',
+  StuckTasksScanFinished:
+    'Scan finished: {{scanned}} open tasks checked, {{stuck}} stuck, {{needsReview}} need review.',
+  StuckTasksScanStopped:
+    'Scan stopped before the end (pages scanned: {{pages}}). The lists show what was found so far.',
+  StuckTasksCountScanned: 'Scanned',
+  StuckTasksCountStuck: 'Stuck',
+  StuckTasksCountNeedsReview: 'Needs review',
+  StuckTasksLoading: 'Looking for stuck tasks…',
+
+  StuckTasksEmptyHeading: 'No stuck tasks',
+  StuckTasksEmptyBody:
+    'Every open voice task has a live call, or a call that ended too recently to be sure. Scan again later if agents still report stuck tasks.',
+  StuckTasksErrorHeading: 'Something went wrong',
+  StuckTasksTryAgain: 'Try again',
+  StuckTasksNotPermittedHeading: 'Not permitted',
+  StuckTasksNotConfiguredHeading: 'The plugin is not configured',
+  StuckTasksNotConfiguredBody:
+    'It needs the URL of the stuck tasks Functions service: set ui_attributes.stuck_tasks.service_url in the Flex configuration, or build the plugin with FLEX_APP_STUCK_TASKS_SERVICE_URL.',
+
+  StuckTasksErrorUnauthorized: 'Your Flex session is no longer valid. Reload Flex and sign in again, then retry.',
+  StuckTasksErrorForbidden:
+    'Your Flex role may not close stuck tasks. Ask an administrator to add one of your roles to ALLOWED_ROLES of the Functions service.',
+  StuckTasksErrorNotFound: 'The task no longer exists.',
+  StuckTasksErrorBadRequest: 'The service rejected the request: {{message}}',
+  StuckTasksErrorUpstream: 'Twilio kept failing after several attempts: {{message}}',
+  StuckTasksErrorNetwork: 'Could not reach the stuck tasks service. Check the network and the service URL.',
+  StuckTasksErrorUnexpected: 'Unexpected answer from the stuck tasks service (HTTP {{status}}).',
+
+  StuckTasksSuspectsHeading: 'Stuck tasks',
+  StuckTasksSuspectsHelp: 'Select the tasks to close, or open one to review it first.',
+  StuckTasksSelectAll: 'Select all stuck tasks',
+  StuckTasksSelectTask: 'Select task {{taskSid}}',
+  StuckTasksReviewTask: 'Review task {{taskSid}}',
+  StuckTasksSelectedCount: '{{selected}} of {{total}} selected',
+  StuckTasksRenderingRows: 'Showing {{shown}} of {{total}} rows…',
+  StuckTasksColumnTask: 'Task',
+  StuckTasksColumnStatus: 'Status',
+  StuckTasksColumnQueue: 'Queue',
+  StuckTasksColumnAge: 'Age',
+  StuckTasksColumnCallStatus: 'Call status',
+  StuckTasksColumnEnded: 'Call ended',
+  StuckTasksColumnAction: 'Proposed action',
+  StuckTasksColumnOutcome: 'Outcome',
+  StuckTasksColumnProblem: 'Problem',
+  StuckTasksColumnCall: 'Call',
+  StuckTasksColumnDetails: 'Details',
+  StuckTasksSortBy: 'Sort by {{column}}',
+  StuckTasksNoQueue: 'No queue',
+  StuckTasksNone: 'None',
+  StuckTasksUnknown: 'Unknown',
+  StuckTasksAgo: '{{duration}} ago',
+  StuckTasksDurationSeconds: '{{seconds}} s',
+  StuckTasksDurationMinutes: '{{minutes}} min',
+  StuckTasksDurationHours: '{{hours}} h {{minutes}} min',
+  StuckTasksDurationDays: '{{days}} d {{hours}} h',
+
+  StuckTasksActionCancel: 'Cancel',
+  StuckTasksActionComplete: 'Complete',
+  StuckTasksStatusPending: 'Pending',
+  StuckTasksStatusReserved: 'Reserved',
+  StuckTasksStatusAssigned: 'Assigned',
+  StuckTasksStatusWrapping: 'Wrapping',
+  StuckTasksStatusCompleted: 'Completed',
+  StuckTasksStatusCanceled: 'Canceled',
+  StuckTasksCallQueued: 'Queued',
+  StuckTasksCallRinging: 'Ringing',
+  StuckTasksCallInProgress: 'In progress',
+  StuckTasksCallCanceled: 'Canceled',
+  StuckTasksCallCompleted: 'Completed',
+  StuckTasksCallFailed: 'Failed',
+  StuckTasksCallBusy: 'Busy',
+  StuckTasksCallNoAnswer: 'No answer',
+
+  StuckTasksNeedsReviewHeading: 'Needs review',
+  StuckTasksNeedsReviewHelp:
+    'These tasks could not be judged automatically, so they are never closed in bulk. Review one to close it yourself once you are sure its call is over.',
+  StuckTasksProblemNoCallSid: 'The task attributes carry no call SID, so its call cannot be checked.',
+  StuckTasksProblemCallNotFound: 'The call named in the task attributes does not exist in this account.',
+  StuckTasksProblemBadAttributes: 'The task attributes are not a JSON object, so its call cannot be found.',
+  StuckTasksReview: 'Review',
+
+  StuckTasksCloseSelected: 'Close stuck tasks ({{count}})',
+  StuckTasksBulkDialogHeading: 'Close {{count}} stuck tasks?',
+  StuckTasksBulkDialogBody:
+    '{{cancel}} will be canceled (pending or reserved) and {{complete}} will be completed (assigned).',
+  StuckTasksBulkDialogRecheck:
+    'Each task is checked again just before it is closed; a task whose call is live again is left open.',
+  StuckTasksBulkDialogConfirm: 'Close tasks',
+  StuckTasksDialogDismiss: 'Go back',
+  StuckTasksCloseProgressLabel: 'Close progress',
+  StuckTasksClosing: 'Closing tasks: {{done}} of {{total}} done…',
+  StuckTasksCloseSummary:
+    'Closed {{closed}} of {{total}} tasks: {{canceled}} canceled, {{completed}} completed, {{notStuck}} not stuck, {{notFound}} not found, {{failed}} failed.',
+  StuckTasksMissingResult: 'The service did not report on this task.',
+  StuckTasksResultsHeading: 'Results of the last close',
+  StuckTasksRetryFailed: 'Retry failed ({{count}})',
+  StuckTasksOutcomeCanceled: 'Canceled',
+  StuckTasksOutcomeCompleted: 'Completed',
+  StuckTasksOutcomeNotStuck: 'Not stuck',
+  StuckTasksOutcomeNotFound: 'Not found',
+  StuckTasksOutcomeFailed: 'Failed',
+
+  StuckTasksPanelLabel: 'Task review',
+  StuckTasksPanelHeading: 'Task {{taskSid}}',
+  StuckTasksPanelClose: 'Close task review',
+  StuckTasksPanelLoading: 'Loading task…',
+  StuckTasksSectionTask: 'Task',
+  StuckTasksSectionAttributes: 'Attributes',
+  StuckTasksSectionCall: 'Call',
+  StuckTasksSectionReservations: 'Reservations',
+  StuckTasksSectionVerdict: 'Verdict',
+  StuckTasksFieldSid: 'SID',
+  StuckTasksFieldStatus: 'Status',
+  StuckTasksFieldChannel: 'Channel',
+  StuckTasksFieldQueue: 'Queue',
+  StuckTasksFieldWorkflow: 'Workflow',
+  StuckTasksFieldCreated: 'Created',
+  StuckTasksFieldUpdated: 'Updated',
+  StuckTasksFieldAge: 'Age',
+  StuckTasksFieldPriority: 'Priority',
+  StuckTasksFieldReason: 'Reason',
+  StuckTasksFieldCallStatus: 'Status',
+  StuckTasksFieldDirection: 'Direction',
+  StuckTasksFieldFrom: 'From',
+  StuckTasksFieldTo: 'To',
+  StuckTasksFieldStarted: 'Started',
+  StuckTasksFieldEnded: 'Ended',
+  StuckTasksFieldDuration: 'Duration',
+  StuckTasksFieldWorker: 'Worker',
+  StuckTasksNoCall: 'No call could be found for this task.',
+  StuckTasksNoReservations: 'No reservations.',
+  StuckTasksAttributesNotObject: 'The attributes are not a JSON object.',
+  StuckTasksVerdictStuck: 'Stuck: the call has ended but the task is still open.',
+  StuckTasksVerdictNeedsReview: 'Needs review: {{problem}}',
+  StuckTasksVerdictActive: 'Active: the call is live or ended moments ago. Nothing to do.',
+  StuckTasksVerdictNotVoice: 'Not a voice task. This tool leaves it alone.',
+  StuckTasksVerdictClosed: 'Already closed. Nothing to do.',
+  StuckTasksProposedAction: 'Proposed action: {{action}}',
+  StuckTasksCancelTask: 'Cancel task',
+  StuckTasksCompleteTask: 'Complete task',
+  StuckTasksForceCancelTask: 'Force cancel task',
+  StuckTasksForceCompleteTask: 'Force complete task',
+  StuckTasksCancelDialogHeading: 'Cancel this task?',
+  StuckTasksCompleteDialogHeading: 'Complete this task?',
+  StuckTasksSingleDialogBody:
+    'Task {{taskSid}} ({{status}}) will be {{outcome}}. It is checked once more just before, and left open if its call is live again.',
+  StuckTasksForceDialogHeading: 'Force close a task that needs review?',
+  StuckTasksForceDialogBody:
+    'This task could not be checked automatically: {{problem}} If its caller is in fact still connected, closing it removes the conversation from the agent and from reporting while the call goes on. Continue only if you have confirmed the call is over.',
+  StuckTasksForceDialogConfirm: 'Force close',
+  StuckTasksSingleOutcome: '{{outcome}}: {{message}}',
+} as const;
+
+export type StringKey = keyof typeof DEFAULT_STRINGS;
+
+export type TemplateValues = Record<string, string | number>;
+
+/** Renders one of the plugin's strings with its placeholders filled. */
+export type Translate = (key: StringKey, values?: TemplateValues) => string;
+
+/** A lookup that reads the current templates on each call, so late overrides still apply. */
+export function createTranslator(getTemplates: () => Readonly<Record<string, string | undefined>>): Translate {
+  return (key, values) => {
+    const template = getTemplates()[key] ?? DEFAULT_STRINGS[key];
+    return fillTemplate(template, values);
+  };
+}
+
+export function fillTemplate(template: string, values: TemplateValues = {}): string {
+  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_match, name: string) => {
+    const value = values[name];
+    return value === undefined ? '' : String(value);
+  });
+}
+
+/** Adds the defaults for every key the host does not define yet; existing overrides win. */
+export function withDefaultStrings<T extends object>(existing: T): typeof DEFAULT_STRINGS & T {
+  return { ...DEFAULT_STRINGS, ...existing };
+}
