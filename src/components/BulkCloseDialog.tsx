@@ -1,0 +1,32 @@
+import * as React from 'react';
+import { AlertDialog } from '@twilio-paste/core/alert-dialog';
+import { Paragraph } from '@twilio-paste/core/paragraph';
+import type { CloseAction } from '@plugin-stuck-tasks/contract';
+import { useTranslate } from './StringsContext';
+
+export interface BulkCloseDialogProps {
+  isOpen: boolean;
+  counts: Record<CloseAction, number>;
+  onConfirm: () => void;
+  onDismiss: () => void;
+}
+
+/** The one deliberate step before a bulk close: says exactly how many tasks get each action. */
+export const BulkCloseDialog: React.FC<BulkCloseDialogProps> = ({ isOpen, counts, onConfirm, onDismiss }) => {
+  const t = useTranslate();
+  const total = counts.cancel + counts.complete;
+  return (
+    <AlertDialog
+      heading={t('StuckTasksBulkDialogHeading', { count: total })}
+      isOpen={isOpen}
+      onConfirm={onConfirm}
+      onConfirmLabel={t('StuckTasksBulkDialogConfirm')}
+      onDismiss={onDismiss}
+      onDismissLabel={t('StuckTasksDialogDismiss')}
+      destructive
+    >
+      <Paragraph>{t('StuckTasksBulkDialogBody', { cancel: counts.cancel, complete: counts.complete })}</Paragraph>
+      <Paragraph marginBottom="space0">{t('StuckTasksBulkDialogRecheck')}</Paragraph>
+    </AlertDialog>
+  );
+};

@@ -1,0 +1,74 @@
+import * as React from 'react';
+import { Button } from '@twilio-paste/core/button';
+import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
+import { Text } from '@twilio-paste/core/text';
+import type { ReviewItem } from '@plugin-stuck-tasks/contract';
+import { formatDuration, problemText } from '../model/labels';
+import { StatusBadge } from './Badges';
+import { useTranslate } from './StringsContext';
+import { useProgressiveCount } from './useProgressiveCount';
+
+export interface NeedsReviewTableProps {
+  items: readonly ReviewItem[];
+  onOpenTask: (taskSid: string) => void;
+}
+
+export const NeedsReviewTable: React.FC<NeedsReviewTableProps> = ({ items, onOpenTask }) => {
+  const t = useTranslate();
+  const shown = useProgressiveCount(items.length);
+  return (
+    <Table scrollHorizontally aria-label={t('StuckTasksNeedsReviewHeading')}>
+      <THead>
+        <Tr>
+          <Th>{t('StuckTasksColumnTask')}</Th>
+          <Th>{t('StuckTasksColumnStatus')}</Th>
+          <Th>{t('StuckTasksColumnQueue')}</Th>
+          <Th>{t('StuckTasksColumnAge')}</Th>
+          <Th>{t('StuckTasksColumnCall')}</Th>
+          <Th>{t('StuckTasksColumnProblem')}</Th>
+        </Tr>
+      </THead>
+      <TBody>
+        {items.slice(0, shown).map((item) => (
+          <ReviewRow key={item.taskSid} item={item} onOpen={onOpenTask} />
+        ))}
+      </TBody>
+    </Table>
+  );
+};
+
+const ReviewRow = React.memo(function ReviewRow({
+  item,
+  onOpen,
+}: {
+  item: ReviewItem;
+  onOpen: (taskSid: string) => void;
+}) {
+  const t = useTranslate();
+  return (
+    <Tr>
+      <Td>
+        <Button
+          variant="link"
+          onClick={() => onOpen(item.taskSid)}
+          aria-label={t('StuckTasksReviewTask', { taskSid: item.taskSid })}
+        >
+          <Text as="span" fontFamily="fontFamilyCode" fontSize="fontSize20">
+            {item.taskSid}
+          </Text>
+        </Button>
+      </Td>
+      <Td>
+        <StatusBadge status={item.assignmentStatus} />
+      </Td>
+      <Td>{item.taskQueueName ?? t('StuckTasksNoQueue')}</Td>
+      <Td>{formatDuration(item.ageSeconds, t)}</Td>
+      <Td>
+        <Text as="span" fontFamily="fontFamilyCode" fontSize="fontSize20">
+          {item.callSid ?? t('StuckTasksNone')}
+        </Text>
+      </Td>
+      <Td>{problemText(item.problem, t)}</Td>
+    </Tr>
+  );
+});

@@ -1,0 +1,397 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { setupUser } from '../test/user';
+import type { CloseResult } from '@plugin-stuck-tasks/contract';
+import { apiError, FakeFunctions, ok } from '../test/fakeFunctions';
+import { makeReviewItem, makeSuspect, scanPages, taskSid } from '../test/fixtures';
+import { renderView } from '../test/renderView';
+
+const suspectsTable = () => screen.getByRole('table', { name: 'Stuck tasks' });
+// Row counts and row lookups go through the DOM: jsdom resolves label/role names by walking the whole
+// document for every candidate, which with hundreds of rows turns one query into seconds.
+const bodyRows = (table: HTMLElement) => Array.from(table.querySelectorAll<HTMLElement>('tbody > tr'));
+const rowOf = (sid: string) => bodyRows(suspectsTable()).find((row) => row.textContent?.includes(sid))!;
+const selectAll = () =>
+  within(suspectsTable().querySelector('thead')!).getByRole('checkbox', { name: 'Select all stuck tasks' });
+const count = (label: string) => screen.getByText(label, { selector: 'dt' }).nextElementSibling?.textContent;
+const scanStatus = () => screen.getByRole('status');
+
+async function scanFinished() {
+  await waitFor(() => expect(scanStatus()).toHaveTextContent(/Scan finished/));
+}
+
+function serviceWith(count: number, options: { needsReview?: number } = {}) {
+  const suspects = Array.from({ length: count }, (_, i) => makeSuspect(i + 1));
+  const needsReview = Array.from({ length: options.needsReview ?? 0 }, (_, i) =>
+    makeReviewItem(5000 + i, { problem: i % 2 === 0 ? 'no_call_sid' : 'call_not_found' }),
+  );
+  const service = new FakeFunctions()
+    .serveScan(scanPages(suspects, { pageSize: 50, needsReview }))
+    .serveClose(suspects);
+  return { service, suspects, needsReview };
+}
+
+describe('scanning', () => {
+  it('walks every page, showing a progress bar and running counts, then lists what it found', async () => {
+    const suspects = Array.from({ length: 7 }, (_, i) => makeSuspect(i + 1));
+    const pages = scanPages(suspects, { pageSize: 3, needsReview: [makeReviewItem(100)] });
+    let releaseLastPage: () => void = () => undefined;
+    const service = new FakeFunctions().on('/stuck-tasks/scan', async (params) => {
+      if (params.PageToken === 'page-2') await new Promise<void>((resolve) => (releaseLastPage = resolve));
+      return ok(pages.get(params.PageToken ?? null));
+    });
+    renderView(service);
+
+    expect(await screen.findByRole('progressbar', { name: 'Scan progress' })).toBeInTheDocument();
+    await waitFor(() => expect(scanStatus()).toHaveTextContent('Scanning open tasks: page 3…'));
+    expect([count('Scanned'), count('Stuck'), count('Needs review')]).toEqual(['13', '6', '1']);
+    expect(bodyRows(suspectsTable())).toHaveLength(6);
+
+    releaseLastPage();
+    await waitFor(() =>
+      expect(scanStatus()).toHaveTextContent('Scan finished: 17 open tasks checked, 7 stuck, 1 need review.'),
+    );
+    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+    expect([count('Scanned'), count('Stuck'), count('Needs review')]).toEqual(['17', '7', '1']);
+    expect(service.requestsTo('/stuck-tasks/scan').map((request) => request.params.PageToken)).toEqual([
+      undefined,
+      'page-1',
+      'page-2',
+    ]);
+    expect(bodyRows(suspectsTable())).toHaveLength(7);
+  });
+
+  it('scans again on demand, and can be stopped part way', async () => {
+    const user = setupUser();
+    const suspects = Array.from({ length: 6 }, (_, i) => makeSuspect(i + 1));
+    const pages = scanPages(suspects, { pageSize: 2 });
+    let holdSecondPage = false;
+    let release: () => void = () => undefined;
+    const service = new FakeFunctions().on('/stuck-tasks/scan', async (params) => {
+      if (holdSecondPage && params.PageToken === 'page-1') await new Promise<void>((resolve) => (release = resolve));
+      return ok(pages.get(params.PageToken ?? null));
+    });
+    renderView(service);
+    await scanFinished();
+    expect(service.requestsTo('/stuck-tasks/scan')).toHaveLength(3);
+
+    holdSecondPage = true;
+    await user.click(screen.getByRole('button', { name: 'Scan again' }));
+    await waitFor(() => expect(service.requestsTo('/stuck-tasks/scan')).toHaveLength(5));
+    await user.click(screen.getByRole('button', { name: 'Stop scan' }));
+    release();
+
+    await waitFor(() =>
+      expect(scanStatus()).toHaveTextContent(
+        'Scan stopped before the end (pages scanned: 1). The lists show what was found so far.',
+      ),
+    );
+    expect(bodyRows(suspectsTable())).toHaveLength(2);
+    expect(service.requestsTo('/stuck-tasks/scan')).toHaveLength(5);
+  });
+
+  it('says so when nothing is stuck', async () => {
+    renderView(serviceWith(0).service);
+    expect(await screen.findByRole('heading', { name: 'No stuck tasks' })).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Close stuck tasks (0)' })).toBeDisabled();
+  });
+
+  it('rides out 429s, 5xx and network errors with retries', async () => {
+    const { service } = serviceWith(3);
+    service.queue(
+      '/stuck-tasks/scan',
+      apiError('upstream', 'Twilio 503'),
+      { status: 429, body: {} },
+      { networkError: true },
+    );
+    renderView(service);
+    await scanFinished();
+    expect(bodyRows(suspectsTable())).toHaveLength(3);
+    expect(service.requestsTo('/stuck-tasks/scan')).toHaveLength(4);
+  });
+
+  it('shows an error it can retry when the service keeps failing', async () => {
+    const user = setupUser();
+    const { service } = serviceWith(2);
+    const failures = Array.from({ length: 5 }, () => apiError('upstream', 'TaskRouter answered 503.'));
+    service.queue('/stuck-tasks/scan', ...failures);
+    renderView(service);
+
+    expect(await screen.findByText('Something went wrong')).toBeInTheDocument();
+    expect(
+      screen.getByText('Twilio kept failing after several attempts: TaskRouter answered 503.'),
+    ).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    await scanFinished();
+    expect(screen.queryByText('Something went wrong')).not.toBeInTheDocument();
+    expect(bodyRows(suspectsTable())).toHaveLength(2);
+  });
+
+  it('explains an expired session (401) without retrying', async () => {
+    const service = new FakeFunctions().on('/stuck-tasks/scan', () => apiError('unauthorized', 'Token expired.'));
+    renderView(service);
+    expect(
+      await screen.findByText('Your Flex session is no longer valid. Reload Flex and sign in again, then retry.'),
+    ).toBeInTheDocument();
+    expect(service.requestsTo('/stuck-tasks/scan')).toHaveLength(1);
+  });
+
+  it('explains a missing role (403) as not permitted', async () => {
+    const service = new FakeFunctions().on('/stuck-tasks/scan', () => apiError('forbidden', 'No allowed role.'));
+    renderView(service);
+    expect(await screen.findByText('Not permitted')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Your Flex role may not close stuck tasks. Ask an administrator to add one of your roles to ALLOWED_ROLES of the Functions service.',
+      ),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('the lists', () => {
+  it('keeps needs-review tasks apart, explaining each problem, and out of bulk selection', async () => {
+    const user = setupUser();
+    const { service } = serviceWith(2, { needsReview: 2 });
+    renderView(service);
+    await scanFinished();
+
+    const review = screen.getByRole('table', { name: 'Needs review' });
+    expect(bodyRows(review)).toHaveLength(2);
+    expect(
+      within(review).getByText('The task attributes carry no call SID, so its call cannot be checked.'),
+    ).toBeInTheDocument();
+    expect(
+      within(review).getByText('The call named in the task attributes does not exist in this account.'),
+    ).toBeInTheDocument();
+    expect(within(review).queryByRole('checkbox')).not.toBeInTheDocument();
+
+    await user.click(selectAll());
+    expect(screen.getByText('2 of 2 selected')).toBeInTheDocument();
+  });
+
+  it('sorts by a column when its header is clicked, and reverses on a second click', async () => {
+    const user = setupUser();
+    const { service } = serviceWith(4);
+    renderView(service);
+    await scanFinished();
+    const firstTask = () => within(bodyRows(suspectsTable())[0]).getAllByRole('button')[0].textContent;
+
+    // Oldest first by default.
+    expect(firstTask()).toBe(taskSid(4));
+    const ageHeader = screen.getByRole('columnheader', { name: /Age/ });
+    expect(ageHeader).toHaveAttribute('aria-sort', 'descending');
+
+    await user.click(within(ageHeader).getByRole('button'));
+    expect(ageHeader).toHaveAttribute('aria-sort', 'ascending');
+    expect(firstTask()).toBe(taskSid(1));
+
+    const actionHeader = screen.getByRole('columnheader', { name: /Proposed action/ });
+    await user.click(within(actionHeader).getByRole('button'));
+    expect(actionHeader).toHaveAttribute('aria-sort', 'ascending');
+    expect(ageHeader).toHaveAttribute('aria-sort', 'none');
+    expect(within(bodyRows(suspectsTable())[0]).getByText('Cancel')).toBeInTheDocument();
+  });
+});
+
+describe('bulk close', () => {
+  it('selects rows one by one or all at once, and the dialog says how many get canceled and completed', async () => {
+    const user = setupUser();
+    const { service } = serviceWith(7);
+    renderView(service);
+    await scanFinished();
+
+    await user.click(screen.getByRole('checkbox', { name: `Select task ${taskSid(1)}` }));
+    await user.click(screen.getByRole('checkbox', { name: `Select task ${taskSid(2)}` }));
+    expect(screen.getByText('2 of 7 selected')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (2)' }));
+    let dialog = screen.getByRole('alertdialog', { name: 'Close 2 stuck tasks?' });
+    // Task 1 is reserved (cancel), task 2 is assigned (complete).
+    expect(
+      within(dialog).getByText('1 will be canceled (pending or reserved) and 1 will be completed (assigned).'),
+    ).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Go back' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
+
+    await user.click(selectAll());
+    expect(screen.getByText('7 of 7 selected')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (7)' }));
+    dialog = screen.getByRole('alertdialog', { name: 'Close 7 stuck tasks?' });
+    expect(
+      within(dialog).getByText('5 will be canceled (pending or reserved) and 2 will be completed (assigned).'),
+    ).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Go back' }));
+
+    await user.click(selectAll());
+    expect(screen.getByText('0 of 7 selected')).toBeInTheDocument();
+    expect(service.requestsTo('/stuck-tasks/close')).toHaveLength(0);
+  });
+
+  it('closes the selection in batches of at most 50 with a progress bar, and closed rows leave the list', async () => {
+    const user = setupUser();
+    const { service, suspects } = serviceWith(120);
+    const batchGate: Array<() => void> = [];
+    service.intercept('/stuck-tasks/close', async (_params, next) => {
+      await new Promise<void>((resolve) => batchGate.push(resolve));
+      return next();
+    });
+    const view = renderView(service);
+    await scanFinished();
+    await waitFor(() => expect(bodyRows(suspectsTable())).toHaveLength(120));
+
+    await user.click(selectAll());
+    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (120)' }));
+    await user.click(screen.getByRole('button', { name: 'Close tasks' }));
+
+    const progress = await screen.findByRole('progressbar', { name: 'Close progress' });
+    expect(progress).toHaveAttribute('aria-valuenow', '0');
+    expect(progress).toHaveAttribute('aria-valuemax', '120');
+    await waitFor(() => expect(batchGate).toHaveLength(1));
+    batchGate[0]();
+    await waitFor(() => expect(screen.getByText('Closing tasks: 50 of 120 done…')).toBeInTheDocument());
+    expect(screen.getByRole('progressbar', { name: 'Close progress' })).toHaveAttribute('aria-valuenow', '50');
+    await waitFor(() => expect(batchGate).toHaveLength(2));
+    batchGate[1]();
+    await waitFor(() => expect(batchGate).toHaveLength(3));
+    batchGate[2]();
+
+    await waitFor(() =>
+      expect(
+        screen.getByText('Closed 120 of 120 tasks: 80 canceled, 40 completed, 0 not stuck, 0 not found, 0 failed.'),
+      ).toBeInTheDocument(),
+    );
+    const batches = service.requestsTo('/stuck-tasks/close').map((request) => JSON.parse(request.params.TaskSids));
+    expect(batches.map((batch: string[]) => batch.length)).toEqual([50, 50, 20]);
+    expect(new Set(batches.flat())).toEqual(new Set(suspects.map((suspect) => suspect.taskSid)));
+    expect(service.requestsTo('/stuck-tasks/close').every((request) => request.params.Force === undefined)).toBe(true);
+    expect(screen.queryByRole('table', { name: 'Stuck tasks' })).not.toBeInTheDocument();
+    const results = screen.getByRole('table', { name: 'Results of the last close' });
+    await waitFor(() => expect(bodyRows(results)).toHaveLength(120));
+    expect(within(results).getAllByText('Canceled')).toHaveLength(80);
+    expect(within(results).getAllByText('Completed')).toHaveLength(40);
+    expect(view.summaries).toEqual([
+      { total: 120, closed: 120, canceled: 80, completed: 40, notStuck: 0, notFound: 0, failed: 0 },
+    ]);
+  });
+
+  it('shows each outcome; failed rows stay selected and can be retried', async () => {
+    const user = setupUser();
+    const { service, suspects } = serviceWith(60);
+    const revived = suspects[0].taskSid;
+    const vanished = suspects[1].taskSid;
+    const secondBatch = new Set(suspects.slice(50).map((suspect) => suspect.taskSid));
+    let secondBatchDown = true;
+    service.serveClose(suspects, (sid): CloseResult | null => {
+      if (sid === revived) return { taskSid: sid, outcome: 'not_stuck', message: 'The call is in-progress again.' };
+      if (sid === vanished) return { taskSid: sid, outcome: 'not_found', message: 'Task not found.' };
+      return null;
+    });
+    service.intercept('/stuck-tasks/close', (params, next) => {
+      const sids = JSON.parse(params.TaskSids) as string[];
+      if (secondBatchDown && sids.some((sid) => secondBatch.has(sid))) {
+        return apiError('upstream', 'TaskRouter answered 503.');
+      }
+      return next();
+    });
+    const view = renderView(service);
+    await scanFinished();
+    // Sort by task SID so the batches are predictable: tasks 1–50, then 51–60.
+    await user.click(within(screen.getByRole('columnheader', { name: /Task/ })).getByRole('button'));
+
+    await user.click(selectAll());
+    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (60)' }));
+    await user.click(screen.getByRole('button', { name: 'Close tasks' }));
+
+    await waitFor(() =>
+      expect(
+        screen.getByText('Closed 48 of 60 tasks: 32 canceled, 16 completed, 1 not stuck, 1 not found, 10 failed.'),
+      ).toBeInTheDocument(),
+    );
+    const rows = bodyRows(suspectsTable());
+    // The 10 failed rows and the one that is not stuck stay; closed and vanished ones leave.
+    expect(rows).toHaveLength(11);
+    const revivedRow = rows.find((row) => within(row).queryByText(revived))!;
+    expect(within(revivedRow).getByText('Not stuck')).toBeInTheDocument();
+    expect(within(revivedRow).getByText('The call is in-progress again.')).toBeInTheDocument();
+    expect(within(revivedRow).getByRole('checkbox')).not.toBeChecked();
+    expect(within(revivedRow).getByRole('checkbox')).toBeDisabled();
+    const failedRows = rows.filter((row) => within(row).queryByText('Failed'));
+    expect(failedRows).toHaveLength(10);
+    for (const row of failedRows) {
+      expect(
+        within(row).getByText('Twilio kept failing after several attempts: TaskRouter answered 503.'),
+      ).toBeInTheDocument();
+      expect(within(row).getByRole('checkbox')).toBeChecked();
+    }
+    expect(view.summaries[0]).toMatchObject({ failed: 10, closed: 48 });
+
+    secondBatchDown = false;
+    await user.click(screen.getByRole('button', { name: 'Retry failed (10)' }));
+    await waitFor(() => expect(bodyRows(suspectsTable())).toHaveLength(1));
+    // The notification reports the retry; the view sums up the whole run including it.
+    expect(view.summaries[1]).toEqual({
+      total: 10,
+      closed: 10,
+      canceled: 7,
+      completed: 3,
+      notStuck: 0,
+      notFound: 0,
+      failed: 0,
+    });
+    expect(
+      screen.getByText('Closed 58 of 60 tasks: 39 canceled, 19 completed, 1 not stuck, 1 not found, 0 failed.'),
+    ).toBeInTheDocument();
+    const retried = service.requestsTo('/stuck-tasks/close').at(-1)!;
+    expect(JSON.parse(retried.params.TaskSids).sort()).toEqual([...secondBatch].sort());
+    // The results list keeps the earlier outcomes and now shows the retried ones as closed.
+    const results = screen.getByRole('table', { name: 'Results of the last close' });
+    await waitFor(() => expect(bodyRows(results)).toHaveLength(60));
+    expect(within(results).queryByText('Failed')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Retry failed/ })).not.toBeInTheDocument();
+  });
+
+  it('stops calling once the token is rejected and reports every remaining task as failed', async () => {
+    const user = setupUser();
+    const { service } = serviceWith(120);
+    service.on('/stuck-tasks/close', () => apiError('unauthorized', 'Token expired.'));
+    renderView(service);
+    await scanFinished();
+
+    await user.click(selectAll());
+    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (120)' }));
+    await user.click(screen.getByRole('button', { name: 'Close tasks' }));
+
+    await waitFor(() =>
+      expect(
+        screen.getByText('Closed 0 of 120 tasks: 0 canceled, 0 completed, 0 not stuck, 0 not found, 120 failed.'),
+      ).toBeInTheDocument(),
+    );
+    expect(service.requestsTo('/stuck-tasks/close')).toHaveLength(1);
+    expect(within(suspectsTable()).getAllByText('Failed')).toHaveLength(120);
+    expect(
+      within(suspectsTable()).getAllByText(
+        'Your Flex session is no longer valid. Reload Flex and sign in again, then retry.',
+      ),
+    ).toHaveLength(120);
+  });
+
+  it('with 2,000 suspects, shows the first rows at once and select-all and the dialog cover every task', async () => {
+    const user = setupUser();
+    const { service } = serviceWith(2000);
+    renderView(service);
+    await scanFinished();
+
+    // Rows are mounted a chunk at a time; the oldest task heads the list and can be used right away.
+    expect(screen.getByText(/^Showing \d+ of 2000 rows…$/)).toBeInTheDocument();
+    await user.click(selectAll());
+    expect(screen.getByText('2000 of 2000 selected')).toBeInTheDocument();
+    await user.click(within(rowOf(taskSid(2000))).getByRole('checkbox', { name: `Select task ${taskSid(2000)}` }));
+    expect(screen.getByText('1999 of 2000 selected')).toBeInTheDocument();
+
+    await user.click(screen.getByText('Close stuck tasks (1999)'));
+    // Task 2000 is assigned, so one fewer "complete".
+    expect(
+      screen.getByText('1333 will be canceled (pending or reserved) and 666 will be completed (assigned).'),
+    ).toBeInTheDocument();
+  }, 30_000);
+});

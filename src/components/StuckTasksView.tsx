@@ -1,0 +1,379 @@
+import * as React from 'react';
+import { Alert } from '@twilio-paste/core/alert';
+import { Box } from '@twilio-paste/core/box';
+import { Button } from '@twilio-paste/core/button';
+import { Heading } from '@twilio-paste/core/heading';
+import { Paragraph } from '@twilio-paste/core/paragraph';
+import { Stack } from '@twilio-paste/core/stack';
+import { Text } from '@twilio-paste/core/text';
+import type { CloseResult } from '@plugin-stuck-tasks/contract';
+import type { StuckTasksApi } from '../api/client';
+import { closeInBatches } from '../api/closeInBatches';
+import { describeApiError, isPermissionError } from '../api/describeError';
+import { scanAllPages } from '../api/scanAllPages';
+import type { OutcomeSummary, SortKey, SortOrder } from '../model/suspects';
+import { countActions, DEFAULT_SORT, sortSuspects, summariseOutcomes } from '../model/suspects';
+import { INITIAL_VIEW_STATE, viewReducer } from '../model/viewState';
+import type { Translate } from '../strings';
+import { BulkCloseDialog } from './BulkCloseDialog';
+import { CloseResultsTable } from './CloseResultsTable';
+import { NeedsReviewTable } from './NeedsReviewTable';
+import { ProgressBar } from './ProgressBar';
+import { StringsProvider, useTranslate } from './StringsContext';
+import { SuspectsTable } from './SuspectsTable';
+import { TaskPanel } from './TaskPanel';
+
+export interface StuckTasksViewProps {
+  /** Null when no service URL is configured. */
+  api: StuckTasksApi | null;
+  t: Translate;
+  /** Told after every close (bulk or single) so the host can show a summary notification. */
+  onCloseSummary: (summary: OutcomeSummary) => void;
+  configProblems?: readonly string[];
+}
+
+export const StuckTasksView: React.FC<StuckTasksViewProps> = ({ api, t, onCloseSummary, configProblems = [] }) => (
+  <StringsProvider value={t}>
+    <Box padding="space70" height="100%" overflowY="auto" backgroundColor="colorBackgroundBody">
+      {api ? (
+        <StuckTasksScreen api={api} onCloseSummary={onCloseSummary} />
+      ) : (
+        <NotConfigured problems={configProblems} />
+      )}
+    </Box>
+  </StringsProvider>
+);
+
+const NotConfigured: React.FC<{ problems: readonly string[] }> = ({ problems }) => {
+  const t = useTranslate();
+  return (
+    <Stack orientation="vertical" spacing="space50">
+      <Heading as="h1" variant="heading20">
+        {t('StuckTasksViewTitle')}
+      </Heading>
+      <Alert variant="warning">
+        <Text as="p" fontWeight="fontWeightSemibold">
+          {t('StuckTasksNotConfiguredHeading')}
+        </Text>
+        <Text as="p">{t('StuckTasksNotConfiguredBody')}</Text>
+        {problems.map((problem) => (
+          <Text as="p" key={problem}>
+            {problem}
+          </Text>
+        ))}
+      </Alert>
+    </Stack>
+  );
+};
+
+interface ScreenProps {
+  api: StuckTasksApi;
+  onCloseSummary: (summary: OutcomeSummary) => void;
+}
+
+const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
+  const t = useTranslate();
+  const [state, dispatch] = React.useReducer(viewReducer, INITIAL_VIEW_STATE);
+  const [sort, setSort] = React.useState<SortOrder>(DEFAULT_SORT);
+  const [panelTaskSid, setPanelTaskSid] = React.useState<string | null>(null);
+  const [confirmingBulk, setConfirmingBulk] = React.useState(false);
+  const scanController = React.useRef<AbortController | null>(null);
+  const runCounter = React.useRef(0);
+  const mounted = React.useRef(true);
+  const focusAfterPanel = React.useRef<HTMLElement | null>(null);
+
+  const safeDispatch: typeof dispatch = React.useCallback((action) => {
+    if (mounted.current) dispatch(action);
+  }, []);
+
+  const startScan = React.useCallback(() => {
+    scanController.current?.abort();
+    const controller = new AbortController();
+    scanController.current = controller;
+    runCounter.current += 1;
+    const runId = runCounter.current;
+    safeDispatch({ type: 'scanStarted', runId });
+    scanAllPages(api, (page) => safeDispatch({ type: 'pageReceived', runId, page }), controller.signal).then(
+      (phase) => safeDispatch({ type: 'scanEnded', runId, phase }),
+      (error: unknown) => safeDispatch({ type: 'scanFailed', runId, error }),
+    );
+  }, [api, safeDispatch]);
+
+  const stopScan = React.useCallback(() => scanController.current?.abort(), []);
+
+  React.useEffect(() => {
+    mounted.current = true;
+    startScan();
+    return () => {
+      mounted.current = false;
+      scanController.current?.abort();
+    };
+  }, [startScan]);
+
+  const sortedSuspects = React.useMemo(() => sortSuspects(state.suspects, sort), [state.suspects, sort]);
+  const selectedSuspects = React.useMemo(
+    () => sortedSuspects.filter((suspect) => state.selected.has(suspect.taskSid)),
+    [sortedSuspects, state.selected],
+  );
+  const actionCounts = React.useMemo(() => countActions(selectedSuspects), [selectedSuspects]);
+  const lastSummary = React.useMemo(() => (state.lastRun ? summariseOutcomes(state.lastRun) : null), [state.lastRun]);
+  const retryableSids = React.useMemo(() => {
+    const listed = new Set(state.suspects.map((suspect) => suspect.taskSid));
+    return (state.lastRun ?? [])
+      .filter((result) => result.outcome === 'failed' && listed.has(result.taskSid))
+      .map((result) => result.taskSid);
+  }, [state.lastRun, state.suspects]);
+
+  const runClose = React.useCallback(
+    async (taskSids: string[], retry: boolean) => {
+      safeDispatch({ type: 'closeStarted', taskSids, retry });
+      const results = await closeInBatches(api, taskSids, {
+        onBatch: (batch) => safeDispatch({ type: 'batchClosed', results: batch }),
+        describeError: (error) => describeApiError(error, t),
+        missingResultMessage: t('StuckTasksMissingResult'),
+      });
+      safeDispatch({ type: 'closeEnded' });
+      onCloseSummary(summariseOutcomes(results));
+    },
+    [api, onCloseSummary, safeDispatch, t],
+  );
+
+  const confirmBulkClose = () => {
+    setConfirmingBulk(false);
+    void runClose(
+      selectedSuspects.map((suspect) => suspect.taskSid),
+      false,
+    );
+  };
+
+  const onSortChange = React.useCallback((key: SortKey) => {
+    setSort((current) =>
+      current.key === key
+        ? { key, direction: current.direction === 'ascending' ? 'descending' : 'ascending' }
+        : { key, direction: 'ascending' },
+    );
+  }, []);
+  const onToggleRow = React.useCallback((taskSid: string) => dispatch({ type: 'rowToggled', taskSid }), []);
+  const onToggleAll = React.useCallback((selected: boolean) => dispatch({ type: 'allToggled', selected }), []);
+  const onOpenTask = React.useCallback((taskSid: string) => {
+    if (document.activeElement instanceof HTMLElement) focusAfterPanel.current = document.activeElement;
+    setPanelTaskSid(taskSid);
+  }, []);
+  const onPanelDismiss = React.useCallback(() => {
+    setPanelTaskSid(null);
+    const previous = focusAfterPanel.current;
+    if (previous && document.contains(previous)) previous.focus();
+  }, []);
+  const onSingleClosed = React.useCallback(
+    (result: CloseResult) => {
+      dispatch({ type: 'singleClosed', result });
+      onCloseSummary(summariseOutcomes([result]));
+    },
+    [onCloseSummary],
+  );
+
+  const { scan, close } = state;
+  const scanning = scan.phase === 'running';
+  const nothingFound = state.suspects.length === 0 && state.needsReview.length === 0;
+  const permissionProblem = scan.phase === 'failed' && isPermissionError(scan.error);
+
+  return (
+    <Stack orientation="vertical" spacing="space60">
+      <Box>
+        <Heading as="h1" variant="heading20">
+          {t('StuckTasksViewTitle')}
+        </Heading>
+        <Paragraph marginBottom="space0">{t('StuckTasksViewIntro')}</Paragraph>
+      </Box>
+
+      <Box display="flex" flexWrap="wrap" columnGap="space40" rowGap="space30" alignItems="center">
+        {scanning ? (
+          <Button variant="secondary" onClick={stopScan}>
+            {t('StuckTasksStopScan')}
+          </Button>
+        ) : (
+          <Button variant="secondary" onClick={startScan} disabled={close.running}>
+            {t('StuckTasksScanAgain')}
+          </Button>
+        )}
+        <Button
+          variant="destructive"
+          onClick={() => setConfirmingBulk(true)}
+          disabled={close.running || state.selected.size === 0}
+        >
+          {t('StuckTasksCloseSelected', { count: state.selected.size })}
+        </Button>
+      </Box>
+
+      <ScanStatus state={state} />
+
+      {scan.phase === 'failed' ? (
+        <Alert variant="error">
+          <Text as="p" fontWeight="fontWeightSemibold">
+            {t(permissionProblem ? 'StuckTasksNotPermittedHeading' : 'StuckTasksErrorHeading')}
+          </Text>
+          <Text as="p">{describeApiError(scan.error, t)}</Text>
+          <Box marginTop="space30">
+            <Button variant="secondary" size="small" onClick={startScan}>
+              {t('StuckTasksTryAgain')}
+            </Button>
+          </Box>
+        </Alert>
+      ) : null}
+
+      {(scan.phase === 'done' || scan.phase === 'stopped') && nothingFound ? (
+        <Box
+          borderStyle="solid"
+          borderWidth="borderWidth10"
+          borderColor="colorBorderWeak"
+          borderRadius="borderRadius30"
+          padding="space70"
+        >
+          <Heading as="h2" variant="heading40">
+            {t('StuckTasksEmptyHeading')}
+          </Heading>
+          <Paragraph marginBottom="space0">{t('StuckTasksEmptyBody')}</Paragraph>
+        </Box>
+      ) : null}
+
+      <CloseStatus
+        running={close.running}
+        done={close.done}
+        total={close.total}
+        summary={close.running ? null : lastSummary}
+        retryableCount={retryableSids.length}
+        onRetry={() => void runClose(retryableSids, true)}
+      />
+
+      {state.suspects.length > 0 ? (
+        <Box as="section" aria-labelledby="stuck-tasks-suspects-heading">
+          <Heading as="h2" variant="heading30" id="stuck-tasks-suspects-heading">
+            {t('StuckTasksSuspectsHeading')} ({state.suspects.length})
+          </Heading>
+          <Box display="flex" flexWrap="wrap" justifyContent="space-between" columnGap="space40" marginBottom="space40">
+            <Text as="p">{t('StuckTasksSuspectsHelp')}</Text>
+            <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
+              {t('StuckTasksSelectedCount', { selected: state.selected.size, total: state.suspects.length })}
+            </Text>
+          </Box>
+          <SuspectsTable
+            suspects={sortedSuspects}
+            selected={state.selected}
+            outcomes={state.outcomes}
+            sort={sort}
+            onSortChange={onSortChange}
+            onToggleRow={onToggleRow}
+            onToggleAll={onToggleAll}
+            onOpenTask={onOpenTask}
+            disabled={close.running}
+          />
+        </Box>
+      ) : null}
+
+      {state.needsReview.length > 0 ? (
+        <Box as="section" aria-labelledby="stuck-tasks-review-heading">
+          <Heading as="h2" variant="heading30" id="stuck-tasks-review-heading">
+            {t('StuckTasksNeedsReviewHeading')} ({state.needsReview.length})
+          </Heading>
+          <Paragraph>{t('StuckTasksNeedsReviewHelp')}</Paragraph>
+          <NeedsReviewTable items={state.needsReview} onOpenTask={onOpenTask} />
+        </Box>
+      ) : null}
+
+      {state.lastRun && state.lastRun.length > 0 ? (
+        <Box as="section" aria-labelledby="stuck-tasks-results-heading">
+          <Heading as="h2" variant="heading30" id="stuck-tasks-results-heading">
+            {t('StuckTasksResultsHeading')}
+          </Heading>
+          <CloseResultsTable results={state.lastRun} />
+        </Box>
+      ) : null}
+
+      {panelTaskSid ? (
+        <TaskPanel taskSid={panelTaskSid} api={api} onDismiss={onPanelDismiss} onClosed={onSingleClosed} />
+      ) : null}
+
+      <BulkCloseDialog
+        isOpen={confirmingBulk}
+        counts={actionCounts}
+        onConfirm={confirmBulkClose}
+        onDismiss={() => setConfirmingBulk(false)}
+      />
+    </Stack>
+  );
+};
+
+const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE }> = ({ state }) => {
+  const t = useTranslate();
+  const { phase, pages, counts } = state.scan;
+  let sentence = '';
+  if (phase === 'running') {
+    sentence = pages === 0 ? t('StuckTasksLoading') : t('StuckTasksScanning', { pages: pages + 1 });
+  } else if (phase === 'done') {
+    sentence = t('StuckTasksScanFinished', { ...counts });
+  } else if (phase === 'stopped') {
+    sentence = t('StuckTasksScanStopped', { pages });
+  }
+  return (
+    <Box>
+      {phase === 'running' ? <ProgressBar label={t('StuckTasksScanProgressLabel')} valueText={sentence} /> : null}
+      <Text as="p" marginTop="space30" aria-live="polite" role="status">
+        {sentence}
+      </Text>
+      <Box as="dl" display="flex" columnGap="space90" marginTop="space30" marginBottom="space0">
+        <Count label={t('StuckTasksCountScanned')} value={counts.scanned} />
+        <Count label={t('StuckTasksCountStuck')} value={counts.stuck} />
+        <Count label={t('StuckTasksCountNeedsReview')} value={counts.needsReview} />
+      </Box>
+    </Box>
+  );
+};
+
+const Count: React.FC<{ label: string; value: number }> = ({ label, value }) => (
+  <Box display="flex" flexDirection="column-reverse">
+    <Text as="dt" color="colorTextWeak" fontSize="fontSize20">
+      {label}
+    </Text>
+    <Text as="dd" fontSize="fontSize60" fontWeight="fontWeightBold" marginLeft="space0">
+      {value.toLocaleString()}
+    </Text>
+  </Box>
+);
+
+interface CloseStatusProps {
+  running: boolean;
+  done: number;
+  total: number;
+  summary: OutcomeSummary | null;
+  retryableCount: number;
+  onRetry: () => void;
+}
+
+const CloseStatus: React.FC<CloseStatusProps> = ({ running, done, total, summary, retryableCount, onRetry }) => {
+  const t = useTranslate();
+  const progressText = t('StuckTasksClosing', { done, total });
+  return (
+    <Box aria-live="polite">
+      {running ? (
+        <Box>
+          <ProgressBar label={t('StuckTasksCloseProgressLabel')} value={done} max={total} valueText={progressText} />
+          <Text as="p" marginTop="space30">
+            {progressText}
+          </Text>
+        </Box>
+      ) : null}
+      {summary && summary.total > 0 ? (
+        <Alert variant={summary.failed > 0 ? 'warning' : 'neutral'}>
+          <Text as="p">{t('StuckTasksCloseSummary', { ...summary })}</Text>
+          {retryableCount > 0 ? (
+            <Box marginTop="space30">
+              <Button variant="secondary" size="small" onClick={onRetry}>
+                {t('StuckTasksRetryFailed', { count: retryableCount })}
+              </Button>
+            </Box>
+          ) : null}
+        </Alert>
+      ) : null}
+    </Box>
+  );
+};
