@@ -177,129 +177,137 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   const nothingFound = state.suspects.length === 0 && state.needsReview.length === 0;
   const permissionProblem = scan.phase === 'failed' && isPermissionError(scan.error);
 
+  // A flex column, not Paste's Stack: Stack keys its children by position, so a section appearing or
+  // leaving would remount everything after it (losing table and panel state).
   return (
-    <Stack orientation="vertical" spacing="space60">
-      <Box>
-        <Heading as="h1" variant="heading20">
-          {t('StuckTasksViewTitle')}
-        </Heading>
-        <Paragraph marginBottom="space0">{t('StuckTasksViewIntro')}</Paragraph>
-      </Box>
+    <>
+      <Box display="flex" flexDirection="column" rowGap="space60">
+        <Box>
+          <Heading as="h1" variant="heading20">
+            {t('StuckTasksViewTitle')}
+          </Heading>
+          <Paragraph marginBottom="space0">{t('StuckTasksViewIntro')}</Paragraph>
+        </Box>
 
-      <Box display="flex" flexWrap="wrap" columnGap="space40" rowGap="space30" alignItems="center">
-        {scanning ? (
-          <Button variant="secondary" onClick={stopScan}>
-            {t('StuckTasksStopScan')}
-          </Button>
-        ) : (
-          <Button variant="secondary" onClick={startScan} disabled={close.running}>
-            {t('StuckTasksScanAgain')}
-          </Button>
-        )}
-        <Button
-          variant="destructive"
-          onClick={() => setConfirmingBulk(true)}
-          disabled={close.running || state.selected.size === 0}
-        >
-          {t('StuckTasksCloseSelected', { count: state.selected.size })}
-        </Button>
-      </Box>
-
-      <ScanStatus state={state} />
-
-      {scan.phase === 'failed' ? (
-        <Alert variant="error">
-          <Text as="p" fontWeight="fontWeightSemibold">
-            {t(permissionProblem ? 'StuckTasksNotPermittedHeading' : 'StuckTasksErrorHeading')}
-          </Text>
-          <Text as="p">{describeApiError(scan.error, t)}</Text>
-          <Box marginTop="space30">
-            <Button variant="secondary" size="small" onClick={startScan}>
-              {t('StuckTasksTryAgain')}
+        <Box display="flex" flexWrap="wrap" columnGap="space40" rowGap="space30" alignItems="center">
+          {scanning ? (
+            <Button variant="secondary" onClick={stopScan}>
+              {t('StuckTasksStopScan')}
             </Button>
-          </Box>
-        </Alert>
-      ) : null}
-
-      {(scan.phase === 'done' || scan.phase === 'stopped') && nothingFound ? (
-        <Box
-          borderStyle="solid"
-          borderWidth="borderWidth10"
-          borderColor="colorBorderWeak"
-          borderRadius="borderRadius30"
-          padding="space70"
-        >
-          <Heading as="h2" variant="heading40">
-            {t('StuckTasksEmptyHeading')}
-          </Heading>
-          <Paragraph marginBottom="space0">{t('StuckTasksEmptyBody')}</Paragraph>
+          ) : (
+            <Button variant="secondary" onClick={startScan} disabled={close.running}>
+              {t('StuckTasksScanAgain')}
+            </Button>
+          )}
+          <Button
+            variant="destructive"
+            onClick={() => setConfirmingBulk(true)}
+            disabled={close.running || state.selected.size === 0}
+          >
+            {t('StuckTasksCloseSelected', { count: state.selected.size })}
+          </Button>
         </Box>
-      ) : null}
 
-      <CloseStatus
-        running={close.running}
-        done={close.done}
-        total={close.total}
-        summary={close.running ? null : lastSummary}
-        retryableCount={retryableSids.length}
-        onRetry={() => void runClose(retryableSids, true)}
-      />
+        <ScanStatus state={state} />
 
-      {state.suspects.length > 0 ? (
-        <Box as="section" aria-labelledby="stuck-tasks-suspects-heading">
-          <Heading as="h2" variant="heading30" id="stuck-tasks-suspects-heading">
-            {t('StuckTasksSuspectsHeading')} ({state.suspects.length})
-          </Heading>
-          <Box display="flex" flexWrap="wrap" justifyContent="space-between" columnGap="space40" marginBottom="space40">
-            <Text as="p">{t('StuckTasksSuspectsHelp')}</Text>
-            <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
-              {t('StuckTasksSelectedCount', { selected: state.selected.size, total: state.suspects.length })}
+        {scan.phase === 'failed' ? (
+          <Alert variant="error">
+            <Text as="p" fontWeight="fontWeightSemibold">
+              {t(permissionProblem ? 'StuckTasksNotPermittedHeading' : 'StuckTasksErrorHeading')}
             </Text>
+            <Text as="p">{describeApiError(scan.error, t)}</Text>
+            <Box marginTop="space30">
+              <Button variant="secondary" size="small" onClick={startScan}>
+                {t('StuckTasksTryAgain')}
+              </Button>
+            </Box>
+          </Alert>
+        ) : null}
+
+        {(scan.phase === 'done' || scan.phase === 'stopped') && nothingFound ? (
+          <Box
+            borderStyle="solid"
+            borderWidth="borderWidth10"
+            borderColor="colorBorderWeak"
+            borderRadius="borderRadius30"
+            padding="space70"
+          >
+            <Heading as="h2" variant="heading40">
+              {t('StuckTasksEmptyHeading')}
+            </Heading>
+            <Paragraph marginBottom="space0">{t('StuckTasksEmptyBody')}</Paragraph>
           </Box>
-          <SuspectsTable
-            suspects={sortedSuspects}
-            selected={state.selected}
-            outcomes={state.outcomes}
-            sort={sort}
-            onSortChange={onSortChange}
-            onToggleRow={onToggleRow}
-            onToggleAll={onToggleAll}
-            onOpenTask={onOpenTask}
-            disabled={close.running}
-          />
-        </Box>
-      ) : null}
+        ) : null}
 
-      {state.needsReview.length > 0 ? (
-        <Box as="section" aria-labelledby="stuck-tasks-review-heading">
-          <Heading as="h2" variant="heading30" id="stuck-tasks-review-heading">
-            {t('StuckTasksNeedsReviewHeading')} ({state.needsReview.length})
-          </Heading>
-          <Paragraph>{t('StuckTasksNeedsReviewHelp')}</Paragraph>
-          <NeedsReviewTable items={state.needsReview} onOpenTask={onOpenTask} />
-        </Box>
-      ) : null}
+        <CloseStatus
+          running={close.running}
+          done={close.done}
+          total={close.total}
+          summary={close.running ? null : lastSummary}
+          retryableCount={retryableSids.length}
+          onRetry={() => void runClose(retryableSids, true)}
+        />
 
-      {state.lastRun && state.lastRun.length > 0 ? (
-        <Box as="section" aria-labelledby="stuck-tasks-results-heading">
-          <Heading as="h2" variant="heading30" id="stuck-tasks-results-heading">
-            {t('StuckTasksResultsHeading')}
-          </Heading>
-          <CloseResultsTable results={state.lastRun} />
-        </Box>
-      ) : null}
+        {state.suspects.length > 0 ? (
+          <Box as="section" aria-labelledby="stuck-tasks-suspects-heading">
+            <Heading as="h2" variant="heading30" id="stuck-tasks-suspects-heading">
+              {t('StuckTasksSuspectsHeading')} ({state.suspects.length})
+            </Heading>
+            <Box
+              display="flex"
+              flexWrap="wrap"
+              justifyContent="space-between"
+              columnGap="space40"
+              marginBottom="space40"
+            >
+              <Text as="p">{t('StuckTasksSuspectsHelp')}</Text>
+              <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
+                {t('StuckTasksSelectedCount', { selected: state.selected.size, total: state.suspects.length })}
+              </Text>
+            </Box>
+            <SuspectsTable
+              suspects={sortedSuspects}
+              selected={state.selected}
+              outcomes={state.outcomes}
+              sort={sort}
+              onSortChange={onSortChange}
+              onToggleRow={onToggleRow}
+              onToggleAll={onToggleAll}
+              onOpenTask={onOpenTask}
+              disabled={close.running}
+            />
+          </Box>
+        ) : null}
 
+        {state.needsReview.length > 0 ? (
+          <Box as="section" aria-labelledby="stuck-tasks-review-heading">
+            <Heading as="h2" variant="heading30" id="stuck-tasks-review-heading">
+              {t('StuckTasksNeedsReviewHeading')} ({state.needsReview.length})
+            </Heading>
+            <Paragraph>{t('StuckTasksNeedsReviewHelp')}</Paragraph>
+            <NeedsReviewTable items={state.needsReview} onOpenTask={onOpenTask} />
+          </Box>
+        ) : null}
+
+        {state.lastRun && state.lastRun.length > 0 ? (
+          <Box as="section" aria-labelledby="stuck-tasks-results-heading">
+            <Heading as="h2" variant="heading30" id="stuck-tasks-results-heading">
+              {t('StuckTasksResultsHeading')}
+            </Heading>
+            <CloseResultsTable results={state.lastRun} />
+          </Box>
+        ) : null}
+      </Box>
       {panelTaskSid ? (
         <TaskPanel taskSid={panelTaskSid} api={api} onDismiss={onPanelDismiss} onClosed={onSingleClosed} />
       ) : null}
-
       <BulkCloseDialog
         isOpen={confirmingBulk}
         counts={actionCounts}
         onConfirm={confirmBulkClose}
         onDismiss={() => setConfirmingBulk(false)}
       />
-    </Stack>
+    </>
   );
 };
 

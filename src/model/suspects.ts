@@ -16,9 +16,9 @@ export function actionForStatus(status: OpenAssignmentStatus | string): CloseAct
   return status === 'assigned' || status === 'wrapping' ? 'complete' : 'cancel';
 }
 
-function endedAtMillis(suspect: Suspect): number {
+function endedAtMillis(suspect: Suspect): number | null {
   const millis = suspect.callEndedAt === null ? NaN : Date.parse(suspect.callEndedAt);
-  return Number.isNaN(millis) ? Number.POSITIVE_INFINITY : millis;
+  return Number.isNaN(millis) ? null : millis;
 }
 
 const COMPARATORS: Record<SortKey, (a: Suspect, b: Suspect) => number> = {
@@ -28,15 +28,17 @@ const COMPARATORS: Record<SortKey, (a: Suspect, b: Suspect) => number> = {
   age: (a, b) => a.ageSeconds - b.ageSeconds,
   callStatus: (a, b) => a.callStatus.localeCompare(b.callStatus),
   // "Call ended" reads as time elapsed, so ascending means most recent end first.
-  ended: (a, b) => endedAtMillis(b) - endedAtMillis(a),
+  ended: (a, b) => (endedAtMillis(b) ?? 0) - (endedAtMillis(a) ?? 0),
   action: (a, b) => a.action.localeCompare(b.action),
 };
 
 export function sortSuspects(suspects: readonly Suspect[], order: SortOrder): Suspect[] {
   const compare = COMPARATORS[order.key];
   const sign = order.direction === 'ascending' ? 1 : -1;
-  // Ties fall back to the SID so the order is stable across rescans.
-  return [...suspects].sort((a, b) => sign * compare(a, b) || a.taskSid.localeCompare(b.taskSid));
+  // Unknown end times go last either way; ties fall back to the SID so rescans keep the order.
+  const unknownLast = (a: Suspect, b: Suspect) =>
+    order.key === 'ended' ? Number(endedAtMillis(a) === null) - Number(endedAtMillis(b) === null) : 0;
+  return [...suspects].sort((a, b) => unknownLast(a, b) || sign * compare(a, b) || a.taskSid.localeCompare(b.taskSid));
 }
 
 export function splitIntoBatches<T>(items: readonly T[], size: number = MAX_CLOSE_BATCH): T[][] {

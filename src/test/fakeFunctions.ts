@@ -8,7 +8,12 @@ import type {
 import { API_ERROR_STATUS, MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
 import { closedResult } from './fixtures';
 
+import type { RetryOptions } from '../api/client';
+
 export const SERVICE_URL = 'https://stuck-tasks-1234.twil.io';
+
+/** Retries as in production, but without the waiting. */
+export const FAST_RETRY: RetryOptions = { retries: 4, minTimeoutMs: 1, maxTimeoutMs: 2 };
 
 /** One POST as the Functions service received it. */
 export interface RecordedRequest {

@@ -1,16 +1,12 @@
 import * as React from 'react';
 import { render } from '@testing-library/react';
 import { Theme } from '@twilio-paste/core/theme';
-import type { RetryOptions } from '../api/client';
 import { createStuckTasksApi } from '../api/client';
 import { StuckTasksView } from '../components/StuckTasksView';
 import type { OutcomeSummary } from '../model/suspects';
 import { createTranslator } from '../strings';
 import type { FakeFunctions } from './fakeFunctions';
-import { SERVICE_URL } from './fakeFunctions';
-
-/** Retries as in production, but without the waiting. */
-export const FAST_RETRY: RetryOptions = { retries: 4, minTimeoutMs: 1, maxTimeoutMs: 2 };
+import { FAST_RETRY, SERVICE_URL } from './fakeFunctions';
 
 export interface RenderedView {
   service: FakeFunctions;

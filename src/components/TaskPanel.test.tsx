@@ -1,0 +1,161 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import type { CloseResult } from '@plugin-stuck-tasks/contract';
+import { apiError, FakeFunctions } from '../test/fakeFunctions';
+import { makeDetail, makeReviewItem, makeSuspect, scanPages, taskSid } from '../test/fixtures';
+import { renderView } from '../test/renderView';
+import { setupUser } from '../test/user';
+
+const assigned = makeSuspect(2); // assigned -> complete
+const reserved = makeSuspect(1); // reserved -> cancel
+const noCallSid = makeReviewItem(50, { assignmentStatus: 'assigned', problem: 'no_call_sid' });
+
+function setup(options: { closeOverride?: (sid: string, force: boolean) => CloseResult | null } = {}) {
+  const suspects = [reserved, assigned];
+  const service = new FakeFunctions()
+    .serveScan(scanPages(suspects, { needsReview: [noCallSid] }))
+    .serveDetails([makeDetail(reserved), makeDetail(assigned), makeDetail(noCallSid)])
+    .serveClose([...suspects], options.closeOverride);
+  const view = renderView(service);
+  return { service, view, user: setupUser() };
+}
+
+async function openTask(user: ReturnType<typeof setupUser>, sid: string) {
+  await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(/Scan finished/));
+  await user.click(screen.getByRole('button', { name: `Review task ${sid}` }));
+  return screen.findByRole('dialog', { name: 'Task review' });
+}
+
+const closeRequests = (service: FakeFunctions) => service.requestsTo('/stuck-tasks/close');
+
+it('opens a review of the task with its fields, attributes, call, reservation and verdict', async () => {
+  const { user } = setup();
+  const panel = await openTask(user, assigned.taskSid);
+
+  expect(within(panel).getByRole('heading', { name: `Task ${assigned.taskSid}` })).toBeInTheDocument();
+  expect(await within(panel).findByText('Stuck: the call has ended but the task is still open.')).toBeInTheDocument();
+  expect(within(panel).getByText('Proposed action: Complete')).toBeInTheDocument();
+  expect(within(panel).getByText('Inbound support')).toBeInTheDocument();
+  expect(within(panel).getAllByText(assigned.callSid).length).toBeGreaterThan(0);
+  expect(within(panel).getByText('+15550199')).toBeInTheDocument();
+  expect(within(panel).getByText('Alice Agent')).toBeInTheDocument();
+  expect(within(panel).getByText('accepted')).toBeInTheDocument();
+  expect(within(panel).getByText(/"call_sid": "CA0+2"/)).toBeInTheDocument();
+  expect(within(panel).getByRole('button', { name: 'Complete task' })).toBeInTheDocument();
+});
+
+it('closes one task after a confirmation, shows the outcome, and the row leaves the list', async () => {
+  const { user, service, view } = setup();
+  const panel = await openTask(user, reserved.taskSid);
+
+  await user.click(await within(panel).findByRole('button', { name: 'Cancel task' }));
+  const dialog = screen.getByRole('alertdialog', { name: 'Cancel this task?' });
+  expect(
+    within(dialog).getByText(
+      `Task ${reserved.taskSid} (Reserved) will be canceled. It is checked once more just before, and left open if its call is live again.`,
+    ),
+  ).toBeInTheDocument();
+  expect(closeRequests(service)).toHaveLength(0);
+  await user.click(within(dialog).getByRole('button', { name: 'Cancel task' }));
+
+  expect(await within(panel).findByText('Canceled: Canceled (was reserved).')).toBeInTheDocument();
+  expect(closeRequests(service)).toHaveLength(1);
+  expect(closeRequests(service)[0].params).toMatchObject({
+    TaskSids: JSON.stringify([reserved.taskSid]),
+    Token: 'flex-token-1',
+  });
+  expect(closeRequests(service)[0].params.Force).toBeUndefined();
+  const table = screen.getByRole('table', { name: 'Stuck tasks' });
+  expect(within(table).queryByText(reserved.taskSid)).not.toBeInTheDocument();
+  expect(view.summaries).toEqual([
+    { total: 1, closed: 1, canceled: 1, completed: 0, notStuck: 0, notFound: 0, failed: 0 },
+  ]);
+});
+
+it('going back from the confirmation closes nothing', async () => {
+  const { user, service } = setup();
+  const panel = await openTask(user, assigned.taskSid);
+  await user.click(await within(panel).findByRole('button', { name: 'Complete task' }));
+  await user.click(
+    within(screen.getByRole('alertdialog', { name: 'Complete this task?' })).getByRole('button', {
+      name: 'Go back',
+    }),
+  );
+  await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
+  expect(closeRequests(service)).toHaveLength(0);
+});
+
+it('closes a needs-review task only through an explicit force confirmation that explains the risk', async () => {
+  const { user, service } = setup({
+    closeOverride: (sid, force) =>
+      sid === noCallSid.taskSid && force
+        ? { taskSid: sid, outcome: 'completed', message: 'Completed (forced).' }
+        : null,
+  });
+  const panel = await openTask(user, noCallSid.taskSid);
+  expect(
+    await within(panel).findByText(
+      'Needs review: The task attributes carry no call SID, so its call cannot be checked.',
+    ),
+  ).toBeInTheDocument();
+
+  await user.click(within(panel).getByRole('button', { name: 'Force complete task' }));
+  const dialog = screen.getByRole('alertdialog', { name: 'Force close a task that needs review?' });
+  expect(within(dialog).getByText(/closing it removes the conversation from the agent/)).toBeInTheDocument();
+  expect(within(dialog).getByText(/The task attributes carry no call SID/)).toBeInTheDocument();
+  await user.click(within(dialog).getByRole('button', { name: 'Force close' }));
+
+  expect(await within(panel).findByText('Completed: Completed (forced).')).toBeInTheDocument();
+  expect(closeRequests(service)[0].params).toMatchObject({
+    TaskSids: JSON.stringify([noCallSid.taskSid]),
+    Force: 'true',
+  });
+  expect(screen.queryByRole('table', { name: 'Needs review' })).not.toBeInTheDocument();
+});
+
+it('offers no close button for a task whose call is live again', async () => {
+  const live = makeSuspect(3);
+  const service = new FakeFunctions().serveScan(scanPages([live])).serveDetails([
+    makeDetail(live, {
+      verdict: 'active',
+      action: undefined,
+      call: { ...makeDetail(live).call!, status: 'in-progress' },
+    }),
+  ]);
+  renderView(service);
+  const user = setupUser();
+  const panel = await openTask(user, live.taskSid);
+  expect(
+    await within(panel).findByText('Active: the call is live or ended moments ago. Nothing to do.'),
+  ).toBeInTheDocument();
+  expect(within(panel).getByText('In progress')).toBeInTheDocument();
+  expect(within(panel).queryByRole('button', { name: /task$/ })).not.toBeInTheDocument();
+});
+
+it('says when the task no longer exists, and when the close itself fails', async () => {
+  const { user, service } = setup({
+    closeOverride: (sid) =>
+      sid === assigned.taskSid ? { taskSid: sid, outcome: 'failed', message: 'TaskRouter answered 500.' } : null,
+  });
+  service.serveDetails([makeDetail(assigned)]);
+  const panel = await openTask(user, reserved.taskSid);
+  expect(await within(panel).findByText('The task no longer exists.')).toBeInTheDocument();
+
+  await user.click(screen.getByRole('button', { name: `Review task ${assigned.taskSid}` }));
+  await user.click(await within(panel).findByRole('button', { name: 'Complete task' }));
+  await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Complete task' }));
+  expect(await within(panel).findByText('Failed: TaskRouter answered 500.')).toBeInTheDocument();
+  const table = screen.getByRole('table', { name: 'Stuck tasks' });
+  expect(within(table).getByText(assigned.taskSid)).toBeInTheDocument();
+  expect(within(table).getByText('TaskRouter answered 500.')).toBeInTheDocument();
+});
+
+it('maps a rejected token to a clear message in the panel', async () => {
+  const { user, service } = setup();
+  service.on('/stuck-tasks/task', () => apiError('forbidden', 'No allowed role.'));
+  const panel = await openTask(user, taskSid(1));
+  expect(
+    await within(panel).findByText(
+      'Your Flex role may not close stuck tasks. Ask an administrator to add one of your roles to ALLOWED_ROLES of the Functions service.',
+    ),
+  ).toBeInTheDocument();
+});
