@@ -261,7 +261,7 @@ async function runEngine(
     stuckLeftOpen: result.stuckLeftOpen,
     wronglyClosed: result.wronglyClosed,
     floorMs: (planRequests * options.latencyMs) / options.limit,
-    note: `${scan.counts.scanned} scanned in ${scan.pages} engine pages`,
+    note: `${scan.counts.scanned} tasks scanned in ${scan.pages} engine scan call${scan.pages === 1 ? '' : 's'}`,
   };
 }
 
@@ -419,9 +419,19 @@ async function runBench(argv: string[]): Promise<number> {
   write('\n');
   printTables(rows, options, write);
   write(
-    `\nfloor = requests the engine's plan needed (429s excluded) x latency / concurrency limit: the best any ` +
-      `client could do with that plan.\nwrongly closed = closed although the call ended inside the grace period or ` +
-      `was live at update time. Bench wall time ${seconds(Date.now() - benchStarted)} s.\n`,
+    [
+      '',
+      "floor = requests the engine's plan needed (429s excluded) x latency / concurrency limit: the best any client",
+      'could do with that plan (at concurrency 20 the engine cannot go below 5x of it).',
+      'closed = tasks closed by the run; more than the seeded stuck share when calls that had ended less than the',
+      'grace period before the run crossed it while the run was going (then closing them is right).',
+      'failures = engine: outcome "failed"; naive: tasks whose call fetch or update threw (its "Error processing task").',
+      'stuck left open = tasks seeded stuck that the run did not close.',
+      `wrongly closed = closed while the call was live or had ended less than ${GRACE_SECONDS} s (the grace period)`,
+      'before the update.',
+      `Bench wall time ${seconds(Date.now() - benchStarted)} s.`,
+      '',
+    ].join('\n'),
   );
   return 0;
 }

@@ -130,7 +130,8 @@ export async function runCli(argv: readonly string[], io: CliIo, tuning: CliTuni
       .option('-o, --out <file>', 'where to write the report; "-" = standard output (default: a new file here)')
       .addOption(formatOption()),
   ).action(async (options: ScanOptions) => {
-    exitCode = await runScan(options, io, tuning);
+    const settings = loadSettingsFor(options, io);
+    exitCode = await talkingToTwilio(settings, () => runScan(settings, options, io, tuning));
   });
 
   withCommonOptions(
@@ -147,7 +148,8 @@ export async function runCli(argv: readonly string[], io: CliIo, tuning: CliTuni
       .option('-o, --out <file>', 'also write the per-task outcomes to this file')
       .addOption(formatOption()),
   ).action(async (options: CloseOptions) => {
-    exitCode = await runClose(options, io, tuning);
+    const settings = loadSettingsFor(options, io);
+    exitCode = await talkingToTwilio(settings, () => runClose(settings, options, io, tuning));
   });
 
   try {
@@ -166,21 +168,41 @@ export async function runCli(argv: readonly string[], io: CliIo, tuning: CliTuni
 function describeFailure(error: unknown): { message: string; exitCode: number } {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   if (error instanceof UpstreamError) {
-    if (error.status === 401 || error.status === 403) {
-      return {
-        message: `Twilio rejected the credentials (${error.status}): ${error.message}. Check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY/TWILIO_API_SECRET).`,
-        exitCode: EXIT_CODES.unauthorized,
-      };
-    }
-    if (error.status === 404) {
-      return {
-        message: `The TaskRouter workspace was not found in this account (404): ${error.message}. Check TASKROUTER_WORKSPACE_SID.`,
-        exitCode: EXIT_CODES.workspaceNotFound,
-      };
-    }
     return { message: `Twilio is not answering usefully: ${error.message}`, exitCode: EXIT_CODES.upstream };
   }
   throw error;
+}
+
+/** Twilio's refusals that mean a setting is wrong, said in the operator's terms. */
+function explainTwilioFailure(error: unknown, settings: Settings): unknown {
+  if (!(error instanceof UpstreamError)) return error;
+  const answer = `HTTP ${error.status}${error.twilioCode ? `, Twilio error ${error.twilioCode}` : ''}`;
+  if (error.status === 401 || error.status === 403) {
+    const credentials = settings.apiKey
+      ? `the API key ${settings.apiKey.sid} (TWILIO_API_KEY, TWILIO_API_SECRET)`
+      : 'TWILIO_AUTH_TOKEN';
+    return new CliError(
+      `Twilio rejected the credentials (${answer}). Check TWILIO_ACCOUNT_SID (${settings.accountSid}) and ${credentials}.`,
+      EXIT_CODES.unauthorized,
+    );
+  }
+  if (error.status === 404) {
+    return new CliError(
+      `Workspace ${settings.workspaceSid} was not found in account ${settings.accountSid} (${answer}). ` +
+        'Check TASKROUTER_WORKSPACE_SID.',
+      EXIT_CODES.workspaceNotFound,
+    );
+  }
+  return error;
+}
+
+/** Runs a command's Twilio work, turning refusals into clear errors. */
+async function talkingToTwilio<T>(settings: Settings, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw explainTwilioFailure(error, settings);
+  }
 }
 
 function loadSettingsFor(options: CommonOptions, io: CliIo): Settings {
@@ -264,8 +286,7 @@ function defaultReportName(kind: 'scan' | 'close', format: ReportFormat): string
   return `stuck-tasks-${kind}-${stamp}.${format}`;
 }
 
-async function runScan(options: ScanOptions, io: CliIo, tuning: CliTuning): Promise<number> {
-  const settings = loadSettingsFor(options, io);
+async function runScan(settings: Settings, options: ScanOptions, io: CliIo, tuning: CliTuning): Promise<number> {
   const toStdout = options.out === '-';
   const format = reportFormatFor(toStdout ? undefined : options.out, options.format);
   const outFile = toStdout ? null : path.resolve(io.cwd, options.out ?? defaultReportName('scan', format));
@@ -394,8 +415,7 @@ function renderOutcomes(results: readonly CloseResult[], elapsedMs: number): str
   return `\n${table}\nTotals: ${summary} (${plural(results.length, 'task')} in ${seconds(elapsedMs)}).\n`;
 }
 
-async function runClose(options: CloseOptions, io: CliIo, tuning: CliTuning): Promise<number> {
-  const settings = loadSettingsFor(options, io);
+async function runClose(settings: Settings, options: CloseOptions, io: CliIo, tuning: CliTuning): Promise<number> {
   const identity = identityFor(options, io);
   if (!options.yes && !io.stdin.isTTY) {
     throw new CliError(

@@ -7,7 +7,7 @@ export interface Progress {
 }
 
 const FORMATS = {
-  scan: 'Scanning {value} open tasks | {pages} pages | {stuck} stuck | {needsReview} need review | {duration_formatted}',
+  scan: 'Scanning: {value} open tasks looked at | {stuck} stuck | {needsReview} need review | {duration_formatted}',
   close: 'Closing  [{bar}] {value}/{total} tasks | {failed} failed | {duration_formatted} | ETA {eta_formatted}',
 } as const;
 
