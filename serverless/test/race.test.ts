@@ -350,6 +350,17 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
   return { violations, revivedInWindow, unconfirmable };
 }
 
+/** A scenario normally takes a fraction of a second; a hang must still name its seed. */
+const SCENARIO_TIME_LIMIT_MS = 30_000;
+
+function withinTime<T>(work: Promise<T>, limitMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish within ${limitMs / 1000} s`)), limitMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 describe('race and fault scenarios', () => {
   let sim: Simulator;
   let workDir: string;
@@ -374,12 +385,12 @@ describe('race and fault scenarios', () => {
       const scenario = scenarioFor(seed);
       let violations: string[];
       try {
-        const outcome = await runScenario(sim, scenario, workDir);
+        const outcome = await withinTime(runScenario(sim, scenario, workDir), SCENARIO_TIME_LIMIT_MS);
         violations = outcome.violations;
         revivedInWindow += outcome.revivedInWindow;
         unconfirmable += outcome.unconfirmable;
       } catch (error) {
-        violations = [`threw ${(error as Error).stack}`];
+        violations = [`threw ${(error as Error).stack ?? error}`];
       }
       closed += sim.updateLog().filter((entry) => entry.source === 'api').length;
       if (violations.length > 0) {
@@ -395,7 +406,7 @@ describe('race and fault scenarios', () => {
         `${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     expect(failures).toEqual([]);
-    // The suite must actually exercise closing, not pass by doing nothing.
-    expect(closed).toBeGreaterThan(SEEDS.length);
+    // The suite must actually exercise closing, not pass by doing nothing (a replayed seed may close little).
+    if (!process.env.RACE_SEED) expect(closed).toBeGreaterThan(SEEDS.length);
   });
 });
