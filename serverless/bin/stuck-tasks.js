@@ -3,6 +3,12 @@
 // `npx stuck-tasks …`: the headless scan/close tool. See `npx stuck-tasks --help`.
 const { loadTypeScriptEntry } = require('./run-typescript');
 
+// `stuck-tasks scan --out - | head`: the reader went away; that is not an error worth a stack trace.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 loadTypeScriptEntry('src/cli/main.ts')
   .then(({ runCli }) =>
     runCli(process.argv.slice(2), {

@@ -20,8 +20,10 @@ export function startProgress(
   const bar = new SingleBar({
     stream,
     format: FORMATS[kind],
-    hideCursor: true,
-    gracefulExit: true,
+    // Ctrl-C must stop the process as usual (a SIGINT listener would keep it running), and a
+    // process stopped that way must not leave the terminal's cursor hidden.
+    hideCursor: false,
+    gracefulExit: false,
     clearOnComplete: false,
     barsize: 30,
     etaBuffer: 200,
