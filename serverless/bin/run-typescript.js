@@ -36,7 +36,9 @@ function isFresh(bundlePath, metaPath) {
     return false;
   }
   if (!Array.isArray(inputs)) return false;
-  return [...inputs, __filename].every((input) => {
+  // The lockfile too: packages are required by the absolute paths they had at bundle time.
+  const lockfile = path.join(repoRoot, 'package-lock.json');
+  return [...inputs, __filename, ...(fs.existsSync(lockfile) ? [lockfile] : [])].every((input) => {
     try {
       return fs.statSync(input).mtimeMs <= builtAt;
     } catch {
