@@ -18,7 +18,10 @@ interface BuildTarget {
   command: string[];
 }
 
-const isTestFile = (file: string) => /\.test\.tsx?$/.test(file) || file.split(path.sep).includes('test');
+const isTestFile = (file: string) =>
+  /\.test\.tsx?$/.test(file) || path.relative(REPO_ROOT, file).split(path.sep).includes('test');
+/** What goes into a bundle: not tests, not docs. */
+const isBuildInput = (file: string) => !isTestFile(file) && !file.endsWith('.md');
 
 async function filesUnder(dir: string, keep: (file: string) => boolean = () => true): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -38,8 +41,8 @@ const TARGETS: BuildTarget[] = [
   {
     name: 'plugin',
     inputs: async () => [
-      ...(await filesUnder(path.join(REPO_ROOT, 'src'), (file) => !isTestFile(file))),
-      ...(await filesUnder(path.join(REPO_ROOT, 'contract', 'src'))),
+      ...(await filesUnder(path.join(REPO_ROOT, 'src'), isBuildInput)),
+      ...(await filesUnder(path.join(REPO_ROOT, 'contract', 'src'), isBuildInput)),
       ...fromRoot('package.json', 'webpack.config.js', 'tsconfig.json'),
     ],
     outputs: async () => [PLUGIN_BUNDLE],
@@ -48,8 +51,8 @@ const TARGETS: BuildTarget[] = [
   {
     name: 'Functions',
     inputs: async () => [
-      ...(await filesUnder(path.join(REPO_ROOT, 'serverless', 'src'), (file) => !isTestFile(file))),
-      ...(await filesUnder(path.join(REPO_ROOT, 'contract', 'src'))),
+      ...(await filesUnder(path.join(REPO_ROOT, 'serverless', 'src'), isBuildInput)),
+      ...(await filesUnder(path.join(REPO_ROOT, 'contract', 'src'), isBuildInput)),
       ...fromRoot('serverless/scripts/build.js', 'serverless/package.json'),
     ],
     outputs: async () => {
