@@ -58,9 +58,15 @@ const inFlexTheme = (element: React.ReactElement) => (
   </Theme.Provider>
 );
 
+beforeEach(() => {
+  // FlexPlugin's constructor announces itself on the console; that is not what these tests look at.
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+
 const savedEnv = { ...process.env };
 const savedFetch = globalThis.fetch;
 afterEach(() => {
+  jest.restoreAllMocks();
   process.env = { ...savedEnv };
   globalThis.fetch = savedFetch;
 });

@@ -4,27 +4,30 @@ import { Text } from '@twilio-paste/core/text';
 import type { CloseResult } from '@plugin-stuck-tasks/contract';
 import { OutcomeBadge } from './Badges';
 import { useTranslate } from './StringsContext';
-import { useProgressiveCount } from './useProgressiveCount';
+import { Pager, usePaged } from './Pager';
 
 /** Every task of the last bulk close with what happened to it, including those that left the list. */
 export const CloseResultsTable: React.FC<{ results: readonly CloseResult[] }> = ({ results }) => {
   const t = useTranslate();
-  const shown = useProgressiveCount(results.length);
+  const paged = usePaged(results, null);
   return (
-    <Table scrollHorizontally aria-label={t('StuckTasksResultsHeading')}>
-      <THead>
-        <Tr>
-          <Th>{t('StuckTasksColumnTask')}</Th>
-          <Th>{t('StuckTasksColumnOutcome')}</Th>
-          <Th>{t('StuckTasksColumnDetails')}</Th>
-        </Tr>
-      </THead>
-      <TBody>
-        {results.slice(0, shown).map((result) => (
-          <ResultRow key={result.taskSid} result={result} />
-        ))}
-      </TBody>
-    </Table>
+    <>
+      <Table scrollHorizontally aria-label={t('StuckTasksResultsHeading')}>
+        <THead>
+          <Tr>
+            <Th>{t('StuckTasksColumnTask')}</Th>
+            <Th>{t('StuckTasksColumnOutcome')}</Th>
+            <Th>{t('StuckTasksColumnDetails')}</Th>
+          </Tr>
+        </THead>
+        <TBody>
+          {paged.pageItems.map((result) => (
+            <ResultRow key={result.taskSid} result={result} />
+          ))}
+        </TBody>
+      </Table>
+      <Pager paged={paged} tableName={t('StuckTasksResultsHeading')} />
+    </>
   );
 };
 

@@ -6,7 +6,7 @@ import type { ReviewItem } from '@plugin-stuck-tasks/contract';
 import { formatDuration, problemText } from '../model/labels';
 import { StatusBadge } from './Badges';
 import { useTranslate } from './StringsContext';
-import { useProgressiveCount } from './useProgressiveCount';
+import { Pager, usePaged } from './Pager';
 
 export interface NeedsReviewTableProps {
   items: readonly ReviewItem[];
@@ -15,25 +15,28 @@ export interface NeedsReviewTableProps {
 
 export const NeedsReviewTable: React.FC<NeedsReviewTableProps> = ({ items, onOpenTask }) => {
   const t = useTranslate();
-  const shown = useProgressiveCount(items.length);
+  const paged = usePaged(items, null);
   return (
-    <Table scrollHorizontally aria-label={t('StuckTasksNeedsReviewHeading')}>
-      <THead>
-        <Tr>
-          <Th>{t('StuckTasksColumnTask')}</Th>
-          <Th>{t('StuckTasksColumnStatus')}</Th>
-          <Th>{t('StuckTasksColumnQueue')}</Th>
-          <Th>{t('StuckTasksColumnAge')}</Th>
-          <Th>{t('StuckTasksColumnCall')}</Th>
-          <Th>{t('StuckTasksColumnProblem')}</Th>
-        </Tr>
-      </THead>
-      <TBody>
-        {items.slice(0, shown).map((item) => (
-          <ReviewRow key={item.taskSid} item={item} onOpen={onOpenTask} />
-        ))}
-      </TBody>
-    </Table>
+    <>
+      <Table scrollHorizontally aria-label={t('StuckTasksNeedsReviewHeading')}>
+        <THead>
+          <Tr>
+            <Th>{t('StuckTasksColumnTask')}</Th>
+            <Th>{t('StuckTasksColumnStatus')}</Th>
+            <Th>{t('StuckTasksColumnQueue')}</Th>
+            <Th>{t('StuckTasksColumnAge')}</Th>
+            <Th>{t('StuckTasksColumnCall')}</Th>
+            <Th>{t('StuckTasksColumnProblem')}</Th>
+          </Tr>
+        </THead>
+        <TBody>
+          {paged.pageItems.map((item) => (
+            <ReviewRow key={item.taskSid} item={item} onOpen={onOpenTask} />
+          ))}
+        </TBody>
+      </Table>
+      <Pager paged={paged} tableName={t('StuckTasksNeedsReviewHeading')} />
+    </>
   );
 };
 

@@ -10,6 +10,7 @@ const suspectsTable = () => screen.getByRole('table', { name: 'Stuck tasks' });
 // document for every candidate, which with hundreds of rows turns one query into seconds.
 const bodyRows = (table: HTMLElement) => Array.from(table.querySelectorAll<HTMLElement>('tbody > tr'));
 const rowOf = (sid: string) => bodyRows(suspectsTable()).find((row) => row.textContent?.includes(sid))!;
+const pagerOf = (table: string) => screen.getByRole('navigation', { name: `Pages of ${table}` });
 const selectAll = () =>
   within(suspectsTable().querySelector('thead')!).getByRole('checkbox', { name: 'Select all stuck tasks' });
 const count = (label: string) => screen.getByText(label, { selector: 'dt' }).nextElementSibling?.textContent;
@@ -237,7 +238,8 @@ describe('bulk close', () => {
     });
     const view = renderView(service);
     await scanFinished();
-    await waitFor(() => expect(bodyRows(suspectsTable())).toHaveLength(120));
+    expect(bodyRows(suspectsTable())).toHaveLength(100);
+    expect(screen.getByText('Rows 1–100 of 120')).toBeInTheDocument();
 
     await user.click(selectAll());
     await user.click(screen.getByRole('button', { name: 'Close stuck tasks (120)' }));
@@ -265,10 +267,16 @@ describe('bulk close', () => {
     expect(new Set(batches.flat())).toEqual(new Set(suspects.map((suspect) => suspect.taskSid)));
     expect(service.requestsTo('/stuck-tasks/close').every((request) => request.params.Force === undefined)).toBe(true);
     expect(screen.queryByRole('table', { name: 'Stuck tasks' })).not.toBeInTheDocument();
+    // Every task's outcome is listed, a page at a time.
     const results = screen.getByRole('table', { name: 'Results of the last close' });
-    await waitFor(() => expect(bodyRows(results)).toHaveLength(120));
-    expect(within(results).getAllByText('Canceled')).toHaveLength(80);
-    expect(within(results).getAllByText('Completed')).toHaveLength(40);
+    const outcomesOnPage = () => bodyRows(results).map((row) => row.cells[1].textContent);
+    const firstPage = outcomesOnPage();
+    expect(firstPage).toHaveLength(100);
+    await user.click(within(pagerOf('Results of the last close')).getByRole('button', { name: 'Next page' }));
+    expect(within(pagerOf('Results of the last close')).getByText('Rows 101–120 of 120')).toBeInTheDocument();
+    const outcomes = [...firstPage, ...outcomesOnPage()];
+    expect(outcomes.filter((outcome) => outcome === 'Canceled')).toHaveLength(80);
+    expect(outcomes.filter((outcome) => outcome === 'Completed')).toHaveLength(40);
     expect(view.summaries).toEqual([
       { total: 120, closed: 120, canceled: 80, completed: 40, notStuck: 0, notFound: 0, failed: 0 },
     ]);
@@ -367,22 +375,27 @@ describe('bulk close', () => {
       ).toBeInTheDocument(),
     );
     expect(service.requestsTo('/stuck-tasks/close')).toHaveLength(1);
-    expect(within(suspectsTable()).getAllByText('Failed')).toHaveLength(120);
+    expect(within(pagerOf('Stuck tasks')).getByText('Rows 1–100 of 120')).toBeInTheDocument();
+    expect(within(suspectsTable()).getAllByText('Failed')).toHaveLength(100);
     expect(
       within(suspectsTable()).getAllByText(
         'Your Flex session is no longer valid. Reload Flex and sign in again, then retry.',
       ),
-    ).toHaveLength(120);
+    ).toHaveLength(100);
   });
 
-  it('with 2,000 suspects, shows the first rows at once and select-all and the dialog cover every task', async () => {
+  it('with 2,000 suspects, shows them a page at a time and select-all and the dialog cover every task', async () => {
     const user = setupUser();
     const { service } = serviceWith(2000);
     renderView(service);
     await scanFinished();
 
-    // Rows are mounted a chunk at a time; the oldest task heads the list and can be used right away.
-    expect(screen.getByText(/^Showing \d+ of 2000 rows…$/)).toBeInTheDocument();
+    // The oldest task heads the first page.
+    expect(bodyRows(suspectsTable())).toHaveLength(100);
+    expect(screen.getByText('Rows 1–100 of 2000')).toBeInTheDocument();
+    expect(
+      screen.getByText('Select the tasks to close, or open one to review it first. The selection covers every page.'),
+    ).toBeInTheDocument();
     await user.click(selectAll());
     expect(screen.getByText('2000 of 2000 selected')).toBeInTheDocument();
     await user.click(within(rowOf(taskSid(2000))).getByRole('checkbox', { name: `Select task ${taskSid(2000)}` }));

@@ -18,6 +18,7 @@ import type { Translate } from '../strings';
 import { BulkCloseDialog } from './BulkCloseDialog';
 import { CloseResultsTable } from './CloseResultsTable';
 import { NeedsReviewTable } from './NeedsReviewTable';
+import { PAGE_SIZE } from './Pager';
 import { ProgressBar } from './ProgressBar';
 import { StringsProvider, useTranslate } from './StringsContext';
 import { SuspectsTable } from './SuspectsTable';
@@ -81,6 +82,7 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   const runCounter = React.useRef(0);
   const mounted = React.useRef(true);
   const focusAfterPanel = React.useRef<HTMLElement | null>(null);
+  const viewTop = React.useRef<HTMLDivElement>(null);
 
   const safeDispatch: typeof dispatch = React.useCallback((action) => {
     if (mounted.current) dispatch(action);
@@ -161,8 +163,10 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   }, []);
   const onPanelDismiss = React.useCallback(() => {
     setPanelTaskSid(null);
+    // Back to the row the review was opened from, or to the top of the view if that row has left.
     const previous = focusAfterPanel.current;
     if (previous && document.contains(previous)) previous.focus();
+    else viewTop.current?.focus();
   }, []);
   const onSingleClosed = React.useCallback(
     (result: CloseResult) => {
@@ -182,7 +186,7 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   return (
     <>
       <Box display="flex" flexDirection="column" rowGap="space60">
-        <Box>
+        <Box ref={viewTop} tabIndex={-1} _focus={{ outline: 'none' }}>
           <Heading as="h1" variant="heading20">
             {t('StuckTasksViewTitle')}
           </Heading>
@@ -201,7 +205,11 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
           )}
           <Button
             variant="destructive"
-            onClick={() => setConfirmingBulk(true)}
+            onClick={() => {
+              // The review panel would sit above the confirmation; a bulk decision is about the list.
+              setPanelTaskSid(null);
+              setConfirmingBulk(true);
+            }}
             disabled={close.running || state.selected.size === 0}
           >
             {t('StuckTasksCloseSelected', { count: state.selected.size })}
@@ -260,7 +268,9 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
               columnGap="space40"
               marginBottom="space40"
             >
-              <Text as="p">{t('StuckTasksSuspectsHelp')}</Text>
+              <Text as="p">
+                {t('StuckTasksSuspectsHelp')} {state.suspects.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}
+              </Text>
               <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
                 {t('StuckTasksSelectedCount', { selected: state.selected.size, total: state.suspects.length })}
               </Text>

@@ -13,7 +13,7 @@ import { callStatusLabel, formatAgo, formatDuration } from '../model/labels';
 import type { StringKey } from '../strings';
 import { ActionBadge, OutcomeBadge, StatusBadge } from './Badges';
 import { useTranslate } from './StringsContext';
-import { useProgressiveCount } from './useProgressiveCount';
+import { Pager, usePaged } from './Pager';
 
 export interface SuspectsTableProps {
   /** Already sorted. */
@@ -28,14 +28,16 @@ export interface SuspectsTableProps {
   disabled: boolean;
 }
 
-const COLUMNS: { key: SortKey; label: StringKey }[] = [
-  { key: 'taskSid', label: 'StuckTasksColumnTask' },
-  { key: 'assignmentStatus', label: 'StuckTasksColumnStatus' },
+// Fixed widths let the table use fixed layout: with thousands of rows, automatic layout re-measures
+// every row whenever one checkbox changes.
+const COLUMNS: { key: SortKey; label: StringKey; width?: string }[] = [
+  { key: 'taskSid', label: 'StuckTasksColumnTask', width: '20rem' },
+  { key: 'assignmentStatus', label: 'StuckTasksColumnStatus', width: '8rem' },
   { key: 'taskQueueName', label: 'StuckTasksColumnQueue' },
-  { key: 'age', label: 'StuckTasksColumnAge' },
-  { key: 'callStatus', label: 'StuckTasksColumnCallStatus' },
-  { key: 'ended', label: 'StuckTasksColumnEnded' },
-  { key: 'action', label: 'StuckTasksColumnAction' },
+  { key: 'age', label: 'StuckTasksColumnAge', width: '7rem' },
+  { key: 'callStatus', label: 'StuckTasksColumnCallStatus', width: '8rem' },
+  { key: 'ended', label: 'StuckTasksColumnEnded', width: '8rem' },
+  { key: 'action', label: 'StuckTasksColumnAction', width: '9rem' },
 ];
 
 /** Memoised so that dialogs, the side panel and progress updates do not walk thousands of rows. */
@@ -51,17 +53,17 @@ export const SuspectsTable = React.memo(function SuspectsTable({
   disabled,
 }: SuspectsTableProps) {
   const t = useTranslate();
-  const shown = useProgressiveCount(suspects.length);
+  const paged = usePaged(suspects, sort);
   const selectableCount = suspects.filter((s) => outcomes.get(s.taskSid)?.outcome !== 'not_stuck').length;
   const allSelected = selectableCount > 0 && selected.size >= selectableCount;
   const someSelected = selected.size > 0 && !allSelected;
 
   return (
     <Box>
-      <Table scrollHorizontally aria-label={t('StuckTasksSuspectsHeading')}>
+      <Table scrollHorizontally tableLayout="fixed" aria-label={t('StuckTasksSuspectsHeading')}>
         <THead stickyHeader>
           <Tr>
-            <Th width="size5">
+            <Th width="3.5rem">
               <Checkbox
                 id="stuck-tasks-select-all"
                 checked={allSelected}
@@ -79,15 +81,16 @@ export const SuspectsTable = React.memo(function SuspectsTable({
                 key={column.key}
                 column={column.key}
                 label={t(column.label)}
+                width={column.width}
                 sort={sort}
                 onSortChange={onSortChange}
               />
             ))}
-            <Th>{t('StuckTasksColumnOutcome')}</Th>
+            <Th width="14rem">{t('StuckTasksColumnOutcome')}</Th>
           </Tr>
         </THead>
         <TBody>
-          {suspects.slice(0, shown).map((suspect) => (
+          {paged.pageItems.map((suspect) => (
             <SuspectRow
               key={suspect.taskSid}
               suspect={suspect}
@@ -100,11 +103,7 @@ export const SuspectsTable = React.memo(function SuspectsTable({
           ))}
         </TBody>
       </Table>
-      {shown < suspects.length ? (
-        <Text as="p" marginTop="space30" color="colorTextWeak">
-          {t('StuckTasksRenderingRows', { shown, total: suspects.length })}
-        </Text>
-      ) : null}
+      <Pager paged={paged} tableName={t('StuckTasksSuspectsHeading')} />
     </Box>
   );
 });
@@ -112,15 +111,16 @@ export const SuspectsTable = React.memo(function SuspectsTable({
 interface SortableHeaderProps {
   column: SortKey;
   label: string;
+  width?: string;
   sort: SortOrder;
   onSortChange: (key: SortKey) => void;
 }
 
-const SortableHeader: React.FC<SortableHeaderProps> = ({ column, label, sort, onSortChange }) => {
+const SortableHeader: React.FC<SortableHeaderProps> = ({ column, label, width, sort, onSortChange }) => {
   const t = useTranslate();
   const active = sort.key === column;
   return (
-    <Th aria-sort={active ? sort.direction : 'none'}>
+    <Th aria-sort={active ? sort.direction : 'none'} width={width}>
       <Button
         variant="reset"
         size="reset"

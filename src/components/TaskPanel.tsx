@@ -65,6 +65,7 @@ export const TaskPanel: React.FC<TaskPanelProps> = ({ taskSid, api, onDismiss, o
   const [confirming, setConfirming] = React.useState(false);
   const [closing, setClosing] = React.useState(false);
   const [result, setResult] = React.useState<CloseResult | null>(null);
+  const resultRef = React.useRef<HTMLDivElement>(null);
 
   React.useEffect(() => {
     if (wasVisible.current && !dialog.visible) onDismiss();
@@ -74,6 +75,12 @@ export const TaskPanel: React.FC<TaskPanelProps> = ({ taskSid, api, onDismiss, o
   React.useEffect(() => {
     setResult(null);
   }, [taskSid]);
+
+  // The button that opened the confirmation is busy while closing, so focus would fall back to the
+  // page body; the outcome is where the supervisor's attention (and keyboard) belongs next.
+  React.useEffect(() => {
+    if (result) resultRef.current?.focus();
+  }, [result]);
 
   React.useEffect(() => {
     const controller = new AbortController();
@@ -121,7 +128,7 @@ export const TaskPanel: React.FC<TaskPanelProps> = ({ taskSid, api, onDismiss, o
         <SideModalBody>
           <Box aria-live="polite">
             {result ? (
-              <Box marginBottom="space60">
+              <Box marginBottom="space60" ref={resultRef} tabIndex={-1} _focus={{ outline: 'none' }}>
                 <Alert variant={result.outcome === 'failed' ? 'error' : 'neutral'}>
                   <Text as="span">
                     {t('StuckTasksSingleOutcome', {
