@@ -151,13 +151,13 @@ describe('registration', () => {
     await user.click(screen.getByRole('button', { name: 'Close tasks' }));
     await waitFor(() => expect(flex.Notifications.showNotification).toHaveBeenCalled());
     expect(flex.Notifications.showNotification).toHaveBeenCalledWith('StuckTasksCloseSummary', {
-      total: 1,
-      closed: 1,
-      canceled: 1,
-      completed: 0,
-      notStuck: 0,
-      notFound: 0,
-      failed: 0,
+      total: '1',
+      closed: '1',
+      canceled: '1',
+      completed: '0',
+      notStuck: '0',
+      notFound: '0',
+      failed: '0',
     });
   });
 

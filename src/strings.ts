@@ -187,11 +187,18 @@ export function createTranslator(getTemplates: () => Readonly<Record<string, str
   };
 }
 
+/** Fills `{{name}}` placeholders; numbers are written the reader's way (2,000 rather than 2000). */
 export function fillTemplate(template: string, values: TemplateValues = {}): string {
   return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_match, name: string) => {
     const value = values[name];
-    return value === undefined ? '' : String(value);
+    if (value === undefined) return '';
+    return typeof value === 'number' ? value.toLocaleString() : value;
   });
+}
+
+/** The same numbers, ready for a template rendered elsewhere (Flex's notification templates). */
+export function formatTemplateValues(values: Record<string, number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value.toLocaleString()]));
 }
 
 /** Adds the defaults for every key the host does not define yet; existing overrides win. */

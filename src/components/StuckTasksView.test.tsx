@@ -8,7 +8,7 @@ import { renderView } from '../test/renderView';
 const suspectsTable = () => screen.getByRole('table', { name: 'Stuck tasks' });
 // Row counts and row lookups go through the DOM: jsdom resolves label/role names by walking the whole
 // document for every candidate, which with hundreds of rows turns one query into seconds.
-const bodyRows = (table: HTMLElement) => Array.from(table.querySelectorAll<HTMLElement>('tbody > tr'));
+const bodyRows = (table: HTMLElement) => Array.from(table.querySelectorAll<HTMLTableRowElement>('tbody > tr'));
 const rowOf = (sid: string) => bodyRows(suspectsTable()).find((row) => row.textContent?.includes(sid))!;
 const pagerOf = (table: string) => screen.getByRole('navigation', { name: `Pages of ${table}` });
 const selectAll = () =>
@@ -392,19 +392,19 @@ describe('bulk close', () => {
 
     // The oldest task heads the first page.
     expect(bodyRows(suspectsTable())).toHaveLength(100);
-    expect(screen.getByText('Rows 1–100 of 2000')).toBeInTheDocument();
+    expect(screen.getByText('Rows 1–100 of 2,000')).toBeInTheDocument();
     expect(
       screen.getByText('Select the tasks to close, or open one to review it first. The selection covers every page.'),
     ).toBeInTheDocument();
     await user.click(selectAll());
-    expect(screen.getByText('2000 of 2000 selected')).toBeInTheDocument();
+    expect(screen.getByText('2,000 of 2,000 selected')).toBeInTheDocument();
     await user.click(within(rowOf(taskSid(2000))).getByRole('checkbox', { name: `Select task ${taskSid(2000)}` }));
-    expect(screen.getByText('1999 of 2000 selected')).toBeInTheDocument();
+    expect(screen.getByText('1,999 of 2,000 selected')).toBeInTheDocument();
 
-    await user.click(screen.getByText('Close stuck tasks (1999)'));
+    await user.click(screen.getByText('Close stuck tasks (1,999)'));
     // Task 2000 is assigned, so one fewer "complete".
     expect(
-      screen.getByText('1333 will be canceled (pending or reserved) and 666 will be completed (assigned).'),
+      screen.getByText('1,333 will be canceled (pending or reserved) and 666 will be completed (assigned).'),
     ).toBeInTheDocument();
   }, 30_000);
 });

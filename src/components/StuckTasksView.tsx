@@ -259,7 +259,7 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
         {state.suspects.length > 0 ? (
           <Box as="section" aria-labelledby="stuck-tasks-suspects-heading">
             <Heading as="h2" variant="heading30" id="stuck-tasks-suspects-heading">
-              {t('StuckTasksSuspectsHeading')} ({state.suspects.length})
+              {t('StuckTasksSuspectsHeading')} ({state.suspects.length.toLocaleString()})
             </Heading>
             <Box
               display="flex"
@@ -292,7 +292,7 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
         {state.needsReview.length > 0 ? (
           <Box as="section" aria-labelledby="stuck-tasks-review-heading">
             <Heading as="h2" variant="heading30" id="stuck-tasks-review-heading">
-              {t('StuckTasksNeedsReviewHeading')} ({state.needsReview.length})
+              {t('StuckTasksNeedsReviewHeading')} ({state.needsReview.length.toLocaleString()})
             </Heading>
             <Paragraph>{t('StuckTasksNeedsReviewHelp')}</Paragraph>
             <NeedsReviewTable items={state.needsReview} onOpenTask={onOpenTask} />

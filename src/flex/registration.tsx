@@ -2,7 +2,7 @@ import * as React from 'react';
 import type * as Flex from '@twilio/flex-ui';
 import { CustomizationProvider } from '@twilio-paste/core/customization';
 import type { OutcomeSummary } from '../model/suspects';
-import { withDefaultStrings } from '../strings';
+import { formatTemplateValues, withDefaultStrings } from '../strings';
 import type { StringKey } from '../strings';
 import { StuckTasksSideLink } from '../components/StuckTasksSideLink';
 
@@ -59,7 +59,7 @@ export function registerNotifications(flex: FlexHost): void {
 
 export function showCloseSummary(flex: FlexHost, summary: OutcomeSummary): void {
   const id = summary.failed > 0 ? NOTIFICATION_IDS.closeSummaryWithFailures : NOTIFICATION_IDS.closeSummary;
-  flex.Notifications.showNotification(id, { ...summary });
+  flex.Notifications.showNotification(id, formatTemplateValues({ ...summary }));
 }
 
 export function registerNavAndView(flex: FlexHost, options: { label: () => string; view: React.ReactElement }): void {

@@ -15,6 +15,8 @@ export interface ViewState {
   suspects: Suspect[];
   needsReview: ReviewItem[];
   selected: ReadonlySet<string>;
+  /** Tasks closed (or gone) since this scan started: a page fetched before the close must not bring them back. */
+  left: ReadonlySet<string>;
   /** Latest close outcome of each task still listed (not_stuck, failed). */
   outcomes: ReadonlyMap<string, CloseResult>;
   close: { running: boolean; total: number; done: number };
@@ -41,6 +43,7 @@ export const INITIAL_VIEW_STATE: ViewState = {
   suspects: [],
   needsReview: [],
   selected: new Set(),
+  left: new Set(),
   outcomes: new Map(),
   close: { running: false, total: 0, done: 0 },
   lastRun: null,
@@ -60,6 +63,7 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
         suspects: [],
         needsReview: [],
         selected: new Set(),
+        left: new Set(),
         outcomes: new Map(),
       };
     case 'pageReceived':
@@ -67,8 +71,8 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
       return {
         ...state,
         scan: { ...state.scan, pages: state.scan.pages + 1, counts: addCounts(state.scan.counts, action.page.counts) },
-        suspects: appendNew(state.suspects, action.page.suspects),
-        needsReview: appendNew(state.needsReview, action.page.needsReview),
+        suspects: appendNew(state.suspects, action.page.suspects, state.left),
+        needsReview: appendNew(state.needsReview, action.page.needsReview, state.left),
       };
     case 'scanEnded':
       if (action.runId !== state.scan.runId) return state;
@@ -113,11 +117,13 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
 
 function applyResults(state: ViewState, results: readonly CloseResult[]): ViewState {
   const gone = new Set<string>();
+  const left = new Set(state.left);
   const outcomes = new Map(state.outcomes);
   const selected = new Set(state.selected);
   for (const result of results) {
     if (leavesTheList(result)) {
       gone.add(result.taskSid);
+      left.add(result.taskSid);
       outcomes.delete(result.taskSid);
       selected.delete(result.taskSid);
     } else {
@@ -128,6 +134,7 @@ function applyResults(state: ViewState, results: readonly CloseResult[]): ViewSt
   }
   return {
     ...state,
+    left,
     outcomes,
     selected,
     suspects: gone.size === 0 ? state.suspects : state.suspects.filter((s) => !gone.has(s.taskSid)),
@@ -146,9 +153,13 @@ function addCounts(a: ScanCounts, b: ScanCounts): ScanCounts {
 }
 
 /** Pages never overlap by contract, but a task must not appear twice if a server repeats one. */
-function appendNew<T extends { taskSid: string }>(existing: T[], incoming: readonly T[]): T[] {
+function appendNew<T extends { taskSid: string }>(
+  existing: T[],
+  incoming: readonly T[],
+  excluded: ReadonlySet<string>,
+): T[] {
   if (incoming.length === 0) return existing;
-  const known = new Set(existing.map((item) => item.taskSid));
+  const known = new Set([...existing.map((item) => item.taskSid), ...excluded]);
   const fresh = incoming.filter((item) => {
     if (known.has(item.taskSid)) return false;
     known.add(item.taskSid);
