@@ -28,16 +28,14 @@ export interface SuspectsTableProps {
   disabled: boolean;
 }
 
-// Fixed widths let the table use fixed layout: with thousands of rows, automatic layout re-measures
-// every row whenever one checkbox changes.
-const COLUMNS: { key: SortKey; label: StringKey; width?: string }[] = [
-  { key: 'taskSid', label: 'StuckTasksColumnTask', width: '20rem' },
-  { key: 'assignmentStatus', label: 'StuckTasksColumnStatus', width: '8rem' },
+const COLUMNS: { key: SortKey; label: StringKey }[] = [
+  { key: 'taskSid', label: 'StuckTasksColumnTask' },
+  { key: 'assignmentStatus', label: 'StuckTasksColumnStatus' },
   { key: 'taskQueueName', label: 'StuckTasksColumnQueue' },
-  { key: 'age', label: 'StuckTasksColumnAge', width: '7rem' },
-  { key: 'callStatus', label: 'StuckTasksColumnCallStatus', width: '8rem' },
-  { key: 'ended', label: 'StuckTasksColumnEnded', width: '8rem' },
-  { key: 'action', label: 'StuckTasksColumnAction', width: '9rem' },
+  { key: 'age', label: 'StuckTasksColumnAge' },
+  { key: 'callStatus', label: 'StuckTasksColumnCallStatus' },
+  { key: 'ended', label: 'StuckTasksColumnEnded' },
+  { key: 'action', label: 'StuckTasksColumnAction' },
 ];
 
 /** Memoised so that dialogs, the side panel and progress updates do not walk thousands of rows. */
@@ -60,7 +58,7 @@ export const SuspectsTable = React.memo(function SuspectsTable({
 
   return (
     <Box>
-      <Table scrollHorizontally tableLayout="fixed" aria-label={t('StuckTasksSuspectsHeading')}>
+      <Table scrollHorizontally aria-label={t('StuckTasksSuspectsHeading')}>
         <THead stickyHeader>
           <Tr>
             <Th width="3.5rem">
@@ -81,12 +79,11 @@ export const SuspectsTable = React.memo(function SuspectsTable({
                 key={column.key}
                 column={column.key}
                 label={t(column.label)}
-                width={column.width}
                 sort={sort}
                 onSortChange={onSortChange}
               />
             ))}
-            <Th width="14rem">{t('StuckTasksColumnOutcome')}</Th>
+            <Th>{t('StuckTasksColumnOutcome')}</Th>
           </Tr>
         </THead>
         <TBody>
@@ -111,16 +108,15 @@ export const SuspectsTable = React.memo(function SuspectsTable({
 interface SortableHeaderProps {
   column: SortKey;
   label: string;
-  width?: string;
   sort: SortOrder;
   onSortChange: (key: SortKey) => void;
 }
 
-const SortableHeader: React.FC<SortableHeaderProps> = ({ column, label, width, sort, onSortChange }) => {
+const SortableHeader: React.FC<SortableHeaderProps> = ({ column, label, sort, onSortChange }) => {
   const t = useTranslate();
   const active = sort.key === column;
   return (
-    <Th aria-sort={active ? sort.direction : 'none'} width={width}>
+    <Th aria-sort={active ? sort.direction : 'none'}>
       <Button
         variant="reset"
         size="reset"
@@ -147,6 +143,13 @@ interface SuspectRowProps {
 }
 
 const INTERACTIVE = 'input, button, label, a';
+
+/** Short values ("1 h 14 min") read badly broken over two lines. */
+const NoWrap: React.FC = ({ children }) => (
+  <Text as="span" whiteSpace="nowrap">
+    {children}
+  </Text>
+);
 
 /** Memoised: ticking one row re-renders that row only, which keeps 2,000-row lists responsive. */
 const SuspectRow = React.memo(function SuspectRow({
@@ -196,9 +199,15 @@ const SuspectRow = React.memo(function SuspectRow({
         <StatusBadge status={suspect.assignmentStatus} />
       </Td>
       <Td>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</Td>
-      <Td>{formatDuration(suspect.ageSeconds, t)}</Td>
-      <Td>{callStatusLabel(suspect.callStatus, t)}</Td>
-      <Td>{ended ?? t('StuckTasksUnknown')}</Td>
+      <Td>
+        <NoWrap>{formatDuration(suspect.ageSeconds, t)}</NoWrap>
+      </Td>
+      <Td>
+        <NoWrap>{callStatusLabel(suspect.callStatus, t)}</NoWrap>
+      </Td>
+      <Td>
+        <NoWrap>{ended ?? t('StuckTasksUnknown')}</NoWrap>
+      </Td>
       <Td>
         <ActionBadge action={suspect.action} />
       </Td>
