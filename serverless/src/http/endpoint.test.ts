@@ -133,6 +133,20 @@ describe('defineEndpoint', () => {
     expect(entry.stack).toMatch(/TypeError/);
   });
 
+  it('keeps one engine for a warm container (its live-call list survives between calls), a new one for new settings', async () => {
+    const engines: unknown[] = [];
+    const run = async (call: EndpointCall<unknown>): Promise<object> => {
+      engines.push(call.engine);
+      return {};
+    };
+    await invoke(run, { Token: TOKEN });
+    await invoke(run, { Token: TOKEN });
+    await invoke(run, { Token: TOKEN }, { ...CONTEXT, STUCK_GRACE_SECONDS: '120' });
+    expect(engines[1]).toBe(engines[0]);
+    expect(engines[2]).not.toBe(engines[0]);
+    expect(engines[2]).toMatchObject({ fake: 'engine' });
+  });
+
   it('answers 500 when the settings are invalid, naming them only in the log', async () => {
     const { response } = await invoke(async () => ({}), { Token: TOKEN }, { ...CONTEXT, ACCOUNT_SID: 'nope' });
     expect(response.statusCode).toBe(500);

@@ -31,6 +31,19 @@ export interface EndpointCall<Params> {
 
 const MIN_ENGINE_DEADLINE_MS = 1000;
 
+/**
+ * Engine dependencies kept for the life of a warm Function container, so that consecutive scan calls
+ * share the live-call list (a call seen live less than the grace period ago cannot be stuck yet, so a
+ * list that young is as good as a fresh one) and the gateway's connections. New settings, new deps.
+ */
+let warmEngine: { key: string; deps: EngineDeps } | null = null;
+
+function engineFor(settings: Settings): EngineDeps {
+  const key = JSON.stringify(settings);
+  if (warmEngine?.key !== key) warmEngine = { key, deps: createEngineDeps(settings, { log: logLine }) };
+  return warmEngine.deps;
+}
+
 /** One structured line per entry, which is what Twilio's Function logs keep best. */
 export function logLine(entry: Record<string, unknown>): void {
   console.log(JSON.stringify(entry));
@@ -75,7 +88,7 @@ async function answer<Schema extends z.ZodTypeAny>(
     const caller = await validateFlexToken(token, settings);
     authorise(caller, settings.allowedRoles);
     const params = parseParams(paramsSchema, request.fields);
-    const engine = createEngineDeps(settings, { log: logLine });
+    const engine = engineFor(settings);
     const remainingMs = (budgetMs: number): number =>
       Math.max(MIN_ENGINE_DEADLINE_MS, budgetMs - (Date.now() - startedAt));
     return jsonResponse(200, await run({ params, caller, settings, engine, remainingMs }));
