@@ -290,6 +290,47 @@ describe('simulator: calls', () => {
     );
     expect(revived.body).toMatchObject({ status: 'in-progress', end_time: null });
   });
+
+  it('logs every call fetch it answered, numbered on the update log counter, and serves the log on /_sim', async () => {
+    const task = sim.listTasks({ status: ['pending'], verdict: 'active' }).find((t) => t.callStatus === 'ringing');
+    expect(task).toBeDefined();
+    const { sid: taskSid, callSid } = task as { sid: string; callSid: string };
+    const fetchCall = (sid: string) => twilio<{ end_time: string | null }>(sim, 'GET', callsPath(sim, `/${sid}.json`));
+    const since = Math.max(0, ...sim.updateLog().map((u) => u.seq), ...sim.callFetchLog().map((f) => f.seq));
+
+    await fetchCall(callSid);
+    const endedAt = Date.now() - 90_500;
+    sim.endCall(callSid, 'busy', endedAt);
+    const ended = await fetchCall(callSid);
+    sim.reviveCall(callSid);
+    const update = await twilio(sim, 'POST', tasksPath(sim, `/${taskSid}`), { form: { AssignmentStatus: 'canceled' } });
+    expect(update.status).toBe(200);
+    await fetchCall('CA00000000000000000000000000000000');
+    sim.configure({ errorRate: 1 });
+    expect((await fetchCall(callSid)).status).toBeGreaterThanOrEqual(500);
+    sim.configure({ errorRate: 0 });
+
+    const fetches = sim.callFetchLog(since);
+    const [updated] = sim.updateLog(since);
+    // Ringing, then busy (the end time as answered, whole seconds), then the update saw the revived call.
+    expect(fetches.map((f) => [f.callSid, f.status])).toEqual([
+      [callSid, 'ringing'],
+      [callSid, 'busy'],
+      ['CA00000000000000000000000000000000', null],
+    ]);
+    expect(fetches[0].endTime).toBeNull();
+    expect(fetches[1].endTime).toBe(new Date(Math.floor(endedAt / 1000) * 1000).toISOString());
+    expect(Date.parse(fetches[1].endTime as string)).toBe(Date.parse(ended.body.end_time as string));
+    expect(updated).toMatchObject({ taskSid, callStatus: 'in-progress' });
+    expect(fetches.map((f) => f.seq)).toEqual([since + 1, since + 2, since + 4]);
+    expect(updated.seq).toBe(since + 3);
+    expect(Date.parse(fetches[0].time)).toBeLessThanOrEqual(Date.parse(fetches[1].time));
+
+    const overHttp = await control<{ fetches: unknown[] }>(sim, 'GET', `/call-fetches?since=${since + 1}`);
+    expect(overHttp.body.fetches).toEqual(fetches.slice(1));
+    sim.reset();
+    expect(sim.callFetchLog()).toEqual([]);
+  });
 });
 
 describe('simulator: auth, faults, TTL', () => {

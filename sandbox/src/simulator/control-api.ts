@@ -112,6 +112,7 @@ function controlRoutes(core: SimulatorCore): { method: string; pattern: RegExp; 
           'GET /_sim/calls/{CA}',
           'POST /_sim/calls/{CA}/end|revive',
           'GET /_sim/updates?since=',
+          'GET /_sim/call-fetches?since=',
           'GET /_sim/stats',
           'POST /_sim/stats/reset',
           'GET /_sim/config',
@@ -217,6 +218,11 @@ function controlRoutes(core: SimulatorCore): { method: string; pattern: RegExp; 
       method: 'GET',
       pattern: /^\/updates\/?$/,
       handler: ({ url }) => ({ updates: core.updateLog(Number(url.searchParams.get('since') ?? 0) || 0) }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/call-fetches\/?$/,
+      handler: ({ url }) => ({ fetches: core.callFetchLog(Number(url.searchParams.get('since') ?? 0) || 0) }),
     },
     { method: 'GET', pattern: /^\/stats\/?$/, handler: () => core.stats },
     {

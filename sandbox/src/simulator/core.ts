@@ -3,6 +3,7 @@ import { DEFAULT_CLOSED_TASK_TTL_MS, DEFAULT_GRACE_SECONDS, SANDBOX_USERS } from
 import type { SandboxUserName } from './defaults';
 import type {
   AssignmentStatus,
+  CallFetchLogEntry,
   CallStatus,
   SimCall,
   SimTask,
@@ -415,6 +416,10 @@ export class SimulatorCore {
 
   updateLog(sinceSeq = 0): UpdateLogEntry[] {
     return this.store.updateLog.filter((entry) => entry.seq > sinceSeq).map((entry) => ({ ...entry }));
+  }
+
+  callFetchLog(sinceSeq = 0): CallFetchLogEntry[] {
+    return this.store.callFetchLog.filter((entry) => entry.seq > sinceSeq).map((entry) => ({ ...entry }));
   }
 
   // ---- mutations (control plane: orchestration and callers acting behind the product's back) ----

@@ -21,7 +21,7 @@ import {
   SANDBOX_WORKSPACE_SID,
 } from './defaults';
 import { sendJson } from './http';
-import type { AssignmentStatus, CallStatus, TaskKind, UpdateLogEntry } from './model';
+import type { AssignmentStatus, CallFetchLogEntry, CallStatus, TaskKind, UpdateLogEntry } from './model';
 import type { ScenarioOptions, SeedSummary } from './scenario';
 import type { TokenUser, TokenValidationResult } from './tokens';
 import { handleTwilioRequest } from './twilio-api';
@@ -44,7 +44,7 @@ export type {
   TaskView,
 } from './core';
 export { ControlError, DEFAULT_RUNTIME_OPTIONS, REQUEST_KINDS } from './core';
-export type { UpdateLogEntry, TaskKind } from './model';
+export type { CallFetchLogEntry, UpdateLogEntry, TaskKind } from './model';
 export { CONTROL_PREFIX } from './control-api';
 export { isoDate, rfc2822Date } from './render';
 
@@ -97,6 +97,11 @@ export interface Simulator {
 
   /** Every status change, API and control, oldest first; `sinceSeq` returns only later ones. */
   updateLog(sinceSeq?: number): UpdateLogEntry[];
+  /**
+   * Every call fetch answered from the state, oldest first; `seq` comes from the update log's counter,
+   * so the last fetch of a call before an update is the one with the greatest `seq` below the update's.
+   */
+  callFetchLog(sinceSeq?: number): CallFetchLogEntry[];
   stats(): SimulatorStats;
   resetStats(): void;
   config(): RuntimeOptions;
@@ -186,6 +191,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     addTask: (input) => core.addTask(input),
     addCall: (input) => core.addCall(input),
     updateLog: (sinceSeq) => core.updateLog(sinceSeq),
+    callFetchLog: (sinceSeq) => core.callFetchLog(sinceSeq),
     stats: () => structuredClone(core.stats),
     resetStats: () => core.resetStats(),
     config: () => ({ ...core.config }),

@@ -121,6 +121,7 @@ export interface SimWorkflow {
 
 /** One change of a task's assignment status, as the race suites audit them. */
 export interface UpdateLogEntry {
+  /** Shared with `CallFetchLogEntry.seq`: one counter orders updates and call reads. */
   seq: number;
   /** ISO 8601 with milliseconds. */
   time: string;
@@ -136,4 +137,20 @@ export interface UpdateLogEntry {
   ifMatch: string | null;
   etagBefore: string;
   etagAfter: string;
+}
+
+/**
+ * One `GET …/Calls/{CA}.json` the simulator answered from its state (faults answered before the state
+ * is read are not recorded), so a race suite can tell what the engine last saw of a call before an update.
+ */
+export interface CallFetchLogEntry {
+  /** Taken when the call was read, from the counter that also numbers `UpdateLogEntry.seq`. */
+  seq: number;
+  /** ISO 8601 with milliseconds: when the call was read. */
+  time: string;
+  callSid: string;
+  /** The status answered; null when the answer was 404 (no such call). */
+  status: CallStatus | null;
+  /** The `end_time` answered (whole seconds, as Twilio sends it), ISO 8601; null when it had none. */
+  endTime: string | null;
 }

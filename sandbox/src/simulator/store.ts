@@ -1,5 +1,6 @@
 import type {
   AssignmentStatus,
+  CallFetchLogEntry,
   CallStatus,
   ReservationStatus,
   SimCall,
@@ -58,6 +59,7 @@ export class SimStore {
   readonly taskIndex = new OrderedIndex<AssignmentStatus>();
   readonly callIndex = new OrderedIndex<CallStatus>();
   readonly updateLog: UpdateLogEntry[] = [];
+  readonly callFetchLog: CallFetchLogEntry[] = [];
   queues: SimTaskQueue[] = [];
   workers: SimWorker[] = [];
   channels = new Map<string, SimTaskChannel>();
@@ -67,6 +69,8 @@ export class SimStore {
   /** Closed tasks in closing order, so expiry only looks at the front. */
   private closedQueue: SimTask[] = [];
   private closedQueueHead = 0;
+  /** Numbers update log and call fetch log entries alike, so their order can be compared. */
+  private lastSeq = 0;
 
   constructor(
     readonly accountSid: string,
@@ -167,7 +171,7 @@ export class SimStore {
       this.closedQueue.push(task);
     }
     const entry: UpdateLogEntry = {
-      seq: this.updateLog.length + 1,
+      seq: (this.lastSeq += 1),
       time: new Date(change.now).toISOString(),
       source: change.source,
       taskSid: task.sid,
@@ -182,6 +186,18 @@ export class SimStore {
     };
     this.updateLog.push(entry);
     return entry;
+  }
+
+  /** Records a call fetch answered from the state as it is now (`call` undefined: answered 404). */
+  recordCallFetch(callSid: string, call: SimCall | undefined, now: number): void {
+    this.callFetchLog.push({
+      seq: (this.lastSeq += 1),
+      time: new Date(now).toISOString(),
+      callSid,
+      status: call ? call.status : null,
+      // What the client sees: RFC 2822 has no milliseconds.
+      endTime: !call || call.endTime === null ? null : new Date(Math.floor(call.endTime / 1000) * 1000).toISOString(),
+    });
   }
 
   /** Changes that are not status moves (attributes, priority) still invalidate the ETag. */

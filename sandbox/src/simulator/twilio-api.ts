@@ -209,6 +209,7 @@ async function dispatch(
       return { status: 200, body: listReservations(core, baseUrl, requireTask(core, params.task, url), url) };
     case 'calls.fetch': {
       const call = core.store.calls.get(params.call);
+      core.store.recordCallFetch(params.call, call, core.now());
       if (!call) throw notFound(url.pathname);
       return { status: 200, body: renderCall(call, core.store) };
     }
