@@ -2,8 +2,8 @@
  * Race and fault suite: randomized, seeded scenarios in which the real CLI (`stuck-tasks close`) scans
  * and closes while the simulator's orchestration moves underneath it (calls end and come back, tasks
  * are reserved, accepted, wrapped, closed and deleted) and Twilio misbehaves (429 storms, 10 % 5xx,
- * slow answers, updates applied but answered 500). After each run the simulator's update log is
- * checked against the safety invariants.
+ * slow answers, updates applied but answered 500). After each run the simulator's update log and
+ * call fetch log (one sequence counter orders both) are checked against the safety invariants.
  *
  * The seed fixes the workspace, the faults, the CLI's arguments and the order of orchestration moves;
  * their interleaving with the requests also depends on timing. Replay one scenario with
@@ -17,10 +17,15 @@ import seedrandom from 'seedrandom';
 import { TERMINAL_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
 import type { CallStatus, CloseResult } from '@plugin-stuck-tasks/contract';
 import { startSimulator } from '../../sandbox/src/simulator';
-import type { RuntimeOptions, Simulator, TaskView } from '../../sandbox/src/simulator';
+import type {
+  CallFetchLogEntry,
+  RuntimeOptions,
+  Simulator,
+  TaskView,
+  UpdateLogEntry,
+} from '../../sandbox/src/simulator';
 import { runCli } from '../src/cli/main';
 import type { CliTuning } from '../src/cli/main';
-import type { TwilioGateway } from '../src/engine';
 import { DEFAULT_CLOSE_REASON } from '../src/settings';
 
 const FIRST_SEED = 1;
@@ -77,53 +82,8 @@ function scenarioFor(seed: number): Scenario {
   };
 }
 
-/**
- * When things happened, on one counter shared by the chaos and the engine's requests (all in this
- * process): call SID -> ticks at which it was revived / the engine started fetching it; task SID ->
- * ticks at which the engine's update requests ended.
- */
-class Timeline {
-  private tick = 0;
-  readonly revivals = new Map<string, number[]>();
-  readonly callFetches = new Map<string, number[]>();
-  readonly updateEnds = new Map<string, number[]>();
-
-  note(events: Map<string, number[]>, sid: string): void {
-    events.set(sid, [...(events.get(sid) ?? []), (this.tick += 1)]);
-  }
-
-  /**
-   * Whether the call may have come back to life after the engine last looked at it, before the update
-   * was applied: no client can see that (Twilio has no conditional update on a call's state), and
-   * real calls never leave a terminal state anyway. Otherwise a close of a live call is the engine's fault.
-   */
-  revivedUnseen(callSid: string, taskSid: string): boolean {
-    const updateEnd = Math.max(...(this.updateEnds.get(taskSid) ?? [Infinity]));
-    const lastLook = Math.max(-1, ...(this.callFetches.get(callSid) ?? []).filter((tick) => tick < updateEnd));
-    return (this.revivals.get(callSid) ?? []).some((tick) => tick > lastLook && tick < updateEnd);
-  }
-}
-
-function observe(gateway: TwilioGateway, timeline: Timeline): TwilioGateway {
-  return {
-    ...gateway,
-    withSlot: (work) => gateway.withSlot((slotGateway) => work(observe(slotGateway, timeline))),
-    fetchCall: (callSid, budget) => {
-      timeline.note(timeline.callFetches, callSid);
-      return gateway.fetchCall(callSid, budget);
-    },
-    updateTask: async (taskSid, update, budget) => {
-      try {
-        return await gateway.updateTask(taskSid, update, budget);
-      } finally {
-        timeline.note(timeline.updateEnds, taskSid);
-      }
-    },
-  };
-}
-
 /** Orchestration and callers acting behind the CLI's back, one seeded move every few milliseconds. */
-function startChaos(sim: Simulator, seed: number, timeline: Timeline): () => Promise<number> {
+function startChaos(sim: Simulator, seed: number): () => Promise<number> {
   const random = seedrandom(`chaos-${seed}`);
   let running = true;
   let moves = 0;
@@ -143,10 +103,7 @@ function startChaos(sim: Simulator, seed: number, timeline: Timeline): () => Pro
         random,
         openVoice().filter((candidate) => candidate.callStatus !== null),
       );
-      if (task && !LIVE.includes(task.callStatus as CallStatus)) {
-        sim.reviveCall(task.callSid as string);
-        timeline.note(timeline.revivals, task.callSid as string);
-      }
+      if (task && !LIVE.includes(task.callStatus as CallStatus)) sim.reviveCall(task.callSid as string);
     } else if (roll < 0.6) {
       task = pick(random, sim.listTasks({ status: ['pending', 'reserved'] }));
       if (task) sim.acceptTask(task.sid);
@@ -218,10 +175,52 @@ function printedTotals(stdout: string): Totals | null {
 
 interface ScenarioOutcome {
   violations: string[];
-  /** Closes of a call revived after the engine's last look (not judgeable, see Timeline). */
+  /** Closes of a call revived after the engine's last look saw it ended (not judgeable, see checkCallAtUpdate). */
   revivedInWindow: number;
   /** Closes reported `failed` (outcome unknown) whose task was then deleted, so nobody can check. */
   unconfirmable: number;
+}
+
+/**
+ * What is wrong with closing a task, judged by what the simulator served: the last fetch of the task's
+ * call before the update, made while closing (`callFetches` holds only those), must have answered an
+ * ended status with an end time older than the grace period.
+ * A call that was live at the update is excused only when that last fetch answered it ended: it came
+ * back to life between the engine's last look and the update, which no client can see (Twilio has no
+ * conditional update on a call's state) and real calls never do.
+ */
+function checkCallAtUpdate(
+  update: UpdateLogEntry,
+  callFetches: readonly CallFetchLogEntry[],
+): { violation: string | null; excused: boolean } {
+  // No call known to the account: only a forced close gets here, and there is no call to be live.
+  if (update.callSid === null || update.callStatus === null) return { violation: null, excused: false };
+  let lastLook: CallFetchLogEntry | undefined;
+  for (const fetched of callFetches) {
+    if (fetched.seq > update.seq) break;
+    if (fetched.callSid === update.callSid) lastLook = fetched;
+  }
+  const violation = (problem: string) => ({
+    violation: `${update.taskSid} was closed while its call was ${update.callStatus}; ${problem}`,
+    excused: false,
+  });
+  if (lastLook === undefined) return violation('the engine did not fetch the call while closing, before the update');
+  const looked = `its last fetch (seq ${lastLook.seq}, update seq ${update.seq})`;
+  if (lastLook.status === null || LIVE.includes(lastLook.status)) {
+    return violation(`${looked} answered ${lastLook.status ?? '404'}`);
+  }
+  if (lastLook.endTime === null) return violation(`${looked} answered ${lastLook.status} without an end time`);
+  // The engine reads its clock before fetching the call, so the call's age it saw is at most this one.
+  const endedFor = Date.parse(lastLook.time) - Date.parse(lastLook.endTime);
+  if (endedFor < GRACE_SECONDS * 1000) {
+    return violation(`${looked} answered ${lastLook.status}, ended ${endedFor} ms before: inside the grace period`);
+  }
+  return { violation: null, excused: LIVE.includes(update.callStatus) };
+}
+
+/** The simulator's latest sequence number: update log and call fetch log share the counter. */
+function latestSeq(sim: Simulator): number {
+  return Math.max(0, sim.updateLog().at(-1)?.seq ?? 0, sim.callFetchLog().at(-1)?.seq ?? 0);
 }
 
 async function runScenario(sim: Simulator, scenario: Scenario, workDir: string): Promise<ScenarioOutcome> {
@@ -250,7 +249,12 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
   stdin.end();
   let printed = '';
   let errors = '';
-  stdout.on('data', (chunk) => (printed += chunk));
+  // Where the close starts on the simulator's counter: call fetches of the scan before it are no re-check.
+  let closeStartSeq: number | null = null;
+  stdout.on('data', (chunk) => {
+    printed += chunk;
+    if (closeStartSeq === null && /^Closing \d+ tasks?/m.test(printed)) closeStartSeq = latestSeq(sim);
+  });
   stderr.on('data', (chunk) => (errors += chunk));
   const env = {
     TWILIO_ACCOUNT_SID: sim.accountSid,
@@ -259,12 +263,10 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
     TWILIO_API_BASE_URL: sim.url,
     STUCK_GRACE_SECONDS: String(GRACE_SECONDS),
   };
-  const timeline = new Timeline();
-  const stopChaos = startChaos(sim, seed, timeline);
+  const stopChaos = startChaos(sim, seed);
   let code: number;
   try {
-    const tuning: CliTuning = { ...TUNING, wrapGateway: (gateway) => observe(gateway, timeline) };
-    code = await runCli(argv, { stdin, stdout, stderr, env, cwd: workDir }, tuning);
+    code = await runCli(argv, { stdin, stdout, stderr, env, cwd: workDir }, TUNING);
   } finally {
     await stopChaos();
   }
@@ -275,23 +277,15 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
   const fail = (message: string) => violations.push(message);
   const apiUpdates = sim.updateLog().filter((entry) => entry.source === 'api');
   const reason = `${DEFAULT_CLOSE_REASON} Closed by ${identity}.`;
+  const callFetches = sim.callFetchLog(closeStartSeq ?? Infinity);
   const updatesPerTask = new Map<string, number>();
   let revivedInWindow = 0;
   let unconfirmable = 0;
   for (const update of apiUpdates) {
     updatesPerTask.set(update.taskSid, (updatesPerTask.get(update.taskSid) ?? 0) + 1);
-    const excused = update.callSid !== null && timeline.revivedUnseen(update.callSid, update.taskSid);
-    if (excused) revivedInWindow += 1;
-    if (update.callStatus !== null && LIVE.includes(update.callStatus) && !excused) {
-      fail(`${update.taskSid} was closed while its call was ${update.callStatus}, and the engine had seen it live`);
-    }
-    const call = update.callSid === null ? null : sim.getCall(update.callSid);
-    const endedAt = call?.endTime ? Date.parse(call.endTime) : null;
-    const updatedAt = Date.parse(update.time);
-    // Only judgeable when the call has not changed since the update; Twilio's end times are whole seconds.
-    if (!excused && endedAt !== null && endedAt <= updatedAt && updatedAt - endedAt < (GRACE_SECONDS - 1) * 1000) {
-      fail(`${update.taskSid} was closed ${updatedAt - endedAt} ms after its call ended, inside the grace period`);
-    }
+    const callCheck = checkCallAtUpdate(update, callFetches);
+    if (callCheck.excused) revivedInWindow += 1;
+    if (callCheck.violation !== null) fail(callCheck.violation);
     if (update.from === 'assigned' && update.to === 'canceled') fail(`${update.taskSid} was assigned and got canceled`);
     if (update.to !== (update.from === 'assigned' || update.from === 'wrapping' ? 'completed' : 'canceled')) {
       fail(`${update.taskSid} went from ${update.from} to ${update.to}`);
@@ -401,7 +395,7 @@ describe('race and fault scenarios', () => {
     }
     console.info(
       `race suite: ${SEEDS.length} scenarios, ${closed} tasks closed (${revivedInWindow} of them while their call ` +
-        `was revived between the engine's last look and the update; ${unconfirmable} reported as unknown ` +
+        `was live again after the engine's last fetch had answered it ended; ${unconfirmable} reported as unknown ` +
         `after their task was deleted), ${failures.length} failed, ` +
         `${((Date.now() - started) / 1000).toFixed(1)} s`,
     );

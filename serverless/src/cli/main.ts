@@ -4,7 +4,7 @@ import path from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CloseResult, ReviewProblem } from '@plugin-stuck-tasks/contract';
 import { createEngineDeps } from '../engine';
-import type { EngineDeps, EngineDepsOptions, TwilioGateway } from '../engine';
+import type { EngineDeps, EngineDepsOptions } from '../engine';
 import { UpstreamError } from '../gateway';
 import type { Settings } from '../settings';
 import { environmentWithDotenv, loadCliSettings } from './config';
@@ -29,8 +29,6 @@ type Writable = NodeJS.WritableStream & { isTTY?: boolean };
 /** Tests only: knobs the command line does not expose (fast retries against the simulator). */
 export interface CliTuning {
   gateway?: EngineDepsOptions['gateway'];
-  /** Lets a test observe the Twilio requests the engine makes. */
-  wrapGateway?: (gateway: TwilioGateway) => TwilioGateway;
   scanPageDeadlineMs?: number;
   scanPageRetryDelayMs?: number;
   closeBatchDeadlineMs?: number;
@@ -210,9 +208,7 @@ function loadSettingsFor(options: CommonOptions, io: CliIo): Settings {
 }
 
 function engineFor(settings: Settings, options: CommonOptions, tuning: CliTuning): EngineDeps {
-  const deps = createEngineDeps(settings, { concurrency: options.concurrency, gateway: tuning.gateway });
-  if (tuning.wrapGateway) deps.gateway = tuning.wrapGateway(deps.gateway);
-  return deps;
+  return createEngineDeps(settings, { concurrency: options.concurrency, gateway: tuning.gateway });
 }
 
 function seconds(ms: number): string {
