@@ -465,6 +465,38 @@ function ordinalPage<T extends { ordinal: number }>(
   };
 }
 
+interface PageMetaInput {
+  base: string;
+  path: string;
+  filters: URLSearchParams;
+  pageSize: number;
+  page: number;
+  /** The PageToken this page was asked with. */
+  token: string | undefined;
+  /** The list's key in the body (`tasks`, `reservations`). */
+  key: string;
+  /** Prefix of the cursors this list issues. */
+  prefix: string;
+}
+
+/** TaskRouter v1's `meta` block of a list page, with next/previous links carrying our cursors. */
+function taskRouterPageMeta(input: PageMetaInput, result: Page<unknown>): Record<string, unknown> {
+  const { base, path, filters, pageSize, page, token, key, prefix } = input;
+  return {
+    first_page_url: pageUrl(base, path, filters, pageSize, 0),
+    key,
+    next_page_url: result.next
+      ? pageUrl(base, path, filters, pageSize, page + 1, encodeCursor(prefix, result.next))
+      : null,
+    page,
+    page_size: pageSize,
+    previous_page_url: result.previous
+      ? pageUrl(base, path, filters, pageSize, Math.max(0, page - 1), encodeCursor(prefix, result.previous))
+      : null,
+    url: pageUrl(base, path, filters, pageSize, page, token),
+  };
+}
+
 function offsetPage<T>(all: T[], cursor: Cursor | null, pageSize: number, page: number): Page<T> {
   const offset = cursor?.off ?? page * pageSize;
   const items = all.slice(offset, offset + pageSize);
@@ -580,26 +612,10 @@ function listTasks(core: SimulatorCore, baseUrl: string, url: URL): Record<strin
     tasks: result.items.map((task) =>
       renderTask(task, store, { base: baseUrl }, now, { hideAttributes: core.hidesAttributesInLists(task) }),
     ),
-    meta: {
-      first_page_url: pageUrl(baseUrl, path, filters, pageSize, 0),
-      key: 'tasks',
-      next_page_url: result.next
-        ? pageUrl(baseUrl, path, filters, pageSize, page + 1, encodeCursor(TASKS_TOKEN_PREFIX, result.next))
-        : null,
-      page,
-      page_size: pageSize,
-      previous_page_url: result.previous
-        ? pageUrl(
-            baseUrl,
-            path,
-            filters,
-            pageSize,
-            Math.max(0, page - 1),
-            encodeCursor(TASKS_TOKEN_PREFIX, result.previous),
-          )
-        : null,
-      url: pageUrl(baseUrl, path, filters, pageSize, page, token),
-    },
+    meta: taskRouterPageMeta(
+      { base: baseUrl, path, filters, pageSize, page, token, key: 'tasks', prefix: TASKS_TOKEN_PREFIX },
+      result,
+    ),
   };
 }
 
@@ -621,26 +637,19 @@ function listReservations(core: SimulatorCore, baseUrl: string, task: SimTask, u
   const filters = filterParams(url);
   return {
     reservations: result.items.map((r) => renderReservation(r, task, core.store, { base: baseUrl })),
-    meta: {
-      first_page_url: pageUrl(baseUrl, path, filters, pageSize, 0),
-      key: 'reservations',
-      next_page_url: result.next
-        ? pageUrl(baseUrl, path, filters, pageSize, page + 1, encodeCursor(RESERVATIONS_TOKEN_PREFIX, result.next))
-        : null,
-      page,
-      page_size: pageSize,
-      previous_page_url: result.previous
-        ? pageUrl(
-            baseUrl,
-            path,
-            filters,
-            pageSize,
-            Math.max(0, page - 1),
-            encodeCursor(RESERVATIONS_TOKEN_PREFIX, result.previous),
-          )
-        : null,
-      url: pageUrl(baseUrl, path, filters, pageSize, page, url.searchParams.get('PageToken') ?? undefined),
-    },
+    meta: taskRouterPageMeta(
+      {
+        base: baseUrl,
+        path,
+        filters,
+        pageSize,
+        page,
+        token: url.searchParams.get('PageToken') ?? undefined,
+        key: 'reservations',
+        prefix: RESERVATIONS_TOKEN_PREFIX,
+      },
+      result,
+    ),
   };
 }
 
