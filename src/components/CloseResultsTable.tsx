@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { Box } from '@twilio-paste/core/box';
 import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
 import type { CloseResult } from '@plugin-stuck-tasks/contract';
@@ -42,7 +43,12 @@ const ResultRow = React.memo(function ResultRow({ result }: { result: CloseResul
       <Td>
         <OutcomeBadge outcome={result.outcome} />
       </Td>
-      <Td>{result.message}</Td>
+      <Td>
+        {/* Messages carry 34-character SIDs: let them break anywhere (Box, not Text: Text ignores overflowWrap). */}
+        <Box as="span" overflowWrap="anywhere">
+          {result.message}
+        </Box>
+      </Td>
     </Tr>
   );
 });

@@ -213,7 +213,9 @@ const SuspectRow = React.memo(function SuspectRow({
       </Td>
       <Td>
         {outcome ? (
-          <Box display="flex" flexDirection="column" rowGap="space10">
+          // Messages carry 34-character SIDs: they may break anywhere, so the cell wraps instead of the
+          // table growing sideways. (Box, not Text: Text ignores overflowWrap.)
+          <Box display="flex" flexDirection="column" rowGap="space10" overflowWrap="anywhere">
             <OutcomeBadge outcome={outcome.outcome} />
             <Text as="span" fontSize="fontSize20" color="colorTextWeak">
               {outcome.message}
