@@ -223,6 +223,15 @@ test('bulk close: the stuck tasks are canceled or completed, a task whose call c
   }
   await page.getByRole('heading', { name: 'Stuck tasks (2)' }).waitFor();
   await screenshot(page, '06-bulk-finished', 'bulk-close-finished');
+  // The not_stuck messages name a 34-character call SID: they wrap inside their cells, so neither
+  // table needs scrolling sideways at this width.
+  for (const name of ['Stuck tasks', 'Results of the last close']) {
+    const table = page.getByRole('table', { name, exact: true });
+    const overflow = await table.evaluate(
+      (element) => element.parentElement!.scrollWidth - element.parentElement!.clientWidth,
+    );
+    expect({ name, overflow }).toEqual({ name, overflow: 0 });
+  }
 
   // The simulator saw exactly the stuck tasks closed, each with the right action, If-Match and reason.
   const updates = sandbox.simulator.updateLog().slice(logStart);
