@@ -3,38 +3,21 @@
  * Functions, the Twilio simulator. What the page shows is checked against the simulator's own
  * judgement, and what the close did is checked in the simulator's update log.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 import type { TaskView } from '../sandbox/src/simulator';
 import type { Sandbox } from '../sandbox/src/start/sandbox';
-import { launchChromium, openAs, screenshot, type UserPage } from './support/browser';
-import { startE2eSandbox } from './support/sandbox';
+import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
+import { screenshot } from './support/browser';
 
-const ADMIN_IDENTITY_IN_REASON = 'Closed by ada_40sandbox_2Eexample.';
-
+const session = setUpAdminSession({ tasks: 300 });
 let sandbox: Sandbox;
-let browser: Browser;
-let admin: UserPage;
 let page: Page;
 /** What the first scan listed. */
 let listedAtStart: TaskView[] = [];
 
-beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([startE2eSandbox({ tasks: 300 }), launchChromium()]);
-  admin = await openAs(browser, sandbox, 'admin');
-  page = admin.page;
-}, 240_000);
-
-afterAll(async () => {
-  await admin?.context.close();
-  await browser?.close();
-  await sandbox?.stop();
-});
-
-afterEach(() => {
-  expect(admin.problems).toEqual([]);
-  // Nothing the page asked for left this machine (Paste's web fonts are refused by the page's CSP).
-  expect(admin.remoteRequests).toEqual([]);
+beforeAll(() => {
+  ({ sandbox, page } = session);
 });
 
 const openStatuses = ['pending', 'reserved', 'assigned'] as const;

@@ -4,40 +4,25 @@
  * only after a confirmation that spells out the risk. Even forced, a task whose call turns out to be
  * live is refused and left open.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 import type { TaskView } from '../sandbox/src/simulator';
 import type { Sandbox } from '../sandbox/src/start/sandbox';
-import { launchChromium, openAs, screenshot, type UserPage } from './support/browser';
-import { startE2eSandbox } from './support/sandbox';
+import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
+import { screenshot } from './support/browser';
 
-const ADMIN_IDENTITY_IN_REASON = 'Closed by ada_40sandbox_2Eexample.';
 const NO_CALL_SID_PROBLEM = 'The task attributes carry no call SID, so its call cannot be checked.';
 
+// 150 open tasks give three without a call SID (one pending, one reserved, one assigned).
+const session = setUpAdminSession({ tasks: 150 });
 let sandbox: Sandbox;
-let browser: Browser;
-let admin: UserPage;
 let page: Page;
 /** The tasks without a call SID, as the simulator made them. */
 let noCallSid: TaskView[] = [];
 let needsReviewCount = 0;
 
-beforeAll(async () => {
-  // 150 open tasks give three without a call SID (one pending, one reserved, one assigned).
-  [sandbox, browser] = await Promise.all([startE2eSandbox({ tasks: 150 }), launchChromium()]);
-  admin = await openAs(browser, sandbox, 'admin');
-  page = admin.page;
-}, 240_000);
-
-afterAll(async () => {
-  await admin?.context.close();
-  await browser?.close();
-  await sandbox?.stop();
-});
-
-afterEach(() => {
-  expect(admin.problems).toEqual([]);
-  expect(admin.remoteRequests).toEqual([]);
+beforeAll(() => {
+  ({ sandbox, page } = session);
 });
 
 const panel = () => page.getByRole('dialog', { name: 'Task review' });
