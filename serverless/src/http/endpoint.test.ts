@@ -42,7 +42,8 @@ const CONTEXT = {
   getTwilioClient: () => undefined,
 };
 const TOKEN = 'aaa.bbb.ccc';
-const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '40' };
+// A JSON body (numbers allowed) whose declared length holds every test event's parameters.
+const BODY_HEADERS = { 'content-type': 'application/json', 'content-length': '200' };
 
 function invoke(
   run: (call: EndpointCall<unknown>) => Promise<object>,
@@ -58,7 +59,7 @@ function invoke(
       // Give a second callback (a bug) the chance to show up before resolving.
       setTimeout(() => resolve({ response: response as unknown as FakeResponse, calls }), 20);
     };
-    handler(context, { request: { headers: FORM_HEADERS, cookies: {} }, ...event }, callback);
+    handler(context, { request: { headers: BODY_HEADERS, cookies: {} }, ...event }, callback);
   });
 }
 
