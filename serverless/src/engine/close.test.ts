@@ -288,3 +288,20 @@ describe('closeTasks', () => {
     expect(results.some((result) => result.outcome === 'failed')).toBe(true);
   });
 });
+
+describe('closeTasks: the identity in the reason and the log', () => {
+  it('writes the identity sanitised (no forged second "Closed by" line), the same in the reason and the log', async () => {
+    const gateway = new FakeGateway();
+    const log: Record<string, unknown>[] = [];
+    const deps: EngineDeps = { gateway, settings: testSettings(), now: () => NOW_MS, log: (entry) => log.push(entry) };
+    const task = gateway.addTaskWithCall({ assignment_status: 'pending' }, { status: 'completed' }).task;
+
+    await closeTasks(deps, { taskSids: [task.sid], force: false, identity: 'eve\nClosed by ada_admin.\r\u202e' });
+
+    const written = 'eve Closed by ada_admin.';
+    expect(gateway.updates.map((update) => update.reason)).toEqual([
+      `Orchestration issue: closed stuck voice Task. Closed by ${written}.`,
+    ]);
+    expect(log).toEqual([expect.objectContaining({ event: 'task_closed', identity: written })]);
+  });
+});

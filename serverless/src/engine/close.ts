@@ -2,6 +2,7 @@ import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { CallStatus, CloseAction, CloseResult } from '@plugin-stuck-tasks/contract';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
 import type { CloseStatus, RequestBudget, TwilioTask, UpdateTaskResult } from '../gateway/types';
+import { formatCloseReason, sanitizeIdentity } from './closeReason';
 import type { EngineDeps } from './deps';
 import { nowOf } from './deps';
 import { classifyTask, precheckTask } from './rules';
@@ -27,7 +28,7 @@ export interface CloseRequestInput {
   taskSids: string[];
   /** Also close tasks that need review (never one whose call is live or ended inside the grace period). */
   force: boolean;
-  /** Who asked, from the validated token: written to the task's reason and the log. */
+  /** Who asked, from the validated token: written (sanitised, see closeReason.ts) to the task's reason and the log. */
   identity: string;
 }
 
@@ -45,12 +46,14 @@ const PROBLEM_TEXT = {
  */
 export async function closeTasks(
   deps: EngineDeps,
-  request: CloseRequestInput,
+  asked: CloseRequestInput,
   options: CloseOptions = {},
 ): Promise<CloseResult[]> {
   const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_CLOSE_DEADLINE_MS);
   const maxCheckAgeMs = options.maxCheckAgeMs ?? DEFAULT_MAX_CHECK_AGE_MS;
-  const reason = `${deps.settings.closeReason} Closed by ${request.identity}.`;
+  // The reason and the log line get the same sanitised identity.
+  const request = { ...asked, identity: sanitizeIdentity(asked.identity) };
+  const reason = formatCloseReason(deps.settings.closeReason, request.identity);
   const distinct = [...new Set(request.taskSids)];
   const results = new Map<string, CloseResult>();
   await Promise.all(
