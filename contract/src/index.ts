@@ -8,6 +8,14 @@
 
 /** TaskRouter assignment statuses. */
 export type AssignmentStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
+export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = [
+  'pending',
+  'reserved',
+  'assigned',
+  'wrapping',
+  'completed',
+  'canceled',
+];
 
 /** The statuses a Task can be stuck in: it is still open and holds an agent or a queue slot. */
 export type OpenAssignmentStatus = 'pending' | 'reserved' | 'assigned';
@@ -19,6 +27,9 @@ export type CallStatus =
 
 /** A call in one of these states is over; `canceled` included (the sample script forgot it). */
 export const TERMINAL_CALL_STATUSES: readonly CallStatus[] = ['completed', 'failed', 'busy', 'no-answer', 'canceled'];
+
+/** A call in one of these states is live: its task is never stuck. */
+export const LIVE_CALL_STATUSES: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
 
 /** What closing a stuck Task means: cancel if it was never assigned, complete if it was. */
 export type CloseAction = 'cancel' | 'complete';
@@ -33,6 +44,9 @@ export const MAX_CLOSE_BATCH = 50;
 
 /** `WT` followed by 32 hex digits. */
 export const TASK_SID_PATTERN = /^WT[0-9a-fA-F]{32}$/;
+
+/** `CA` followed by 32 hex digits. */
+export const CALL_SID_PATTERN = /^CA[0-9a-fA-F]{32}$/;
 
 export interface Suspect {
   taskSid: string;

@@ -3,6 +3,7 @@ import type { GatewayOptions } from '../gateway/twilioGateway';
 import type { TwilioGateway } from '../gateway/types';
 import type { Settings } from '../settings';
 import { LiveCallCache } from './liveCalls';
+import type { RuleContext } from './rules';
 
 export type EngineLog = (entry: Record<string, unknown>) => void;
 
@@ -40,4 +41,13 @@ export function createEngineDeps(settings: Settings, options: EngineDepsOptions 
 
 export function nowOf(deps: EngineDeps): number {
   return deps.now ? deps.now() : Date.now();
+}
+
+/** What the rules judge a task by, as of now: the scan, the detail view and the close all take it from here. */
+export function ruleContextOf(deps: EngineDeps): RuleContext {
+  return {
+    nowMs: nowOf(deps),
+    graceSeconds: deps.settings.graceSeconds,
+    excludedTaskQueues: deps.settings.excludedTaskQueues,
+  };
 }

@@ -3,13 +3,11 @@ import type { TaskDetailResponse } from '@plugin-stuck-tasks/contract';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
 import type { RequestBudget, TwilioCall } from '../gateway/types';
 import type { EngineDeps } from './deps';
-import { nowOf } from './deps';
+import { ruleContextOf } from './deps';
 import { toCallDetails, toReservationSummary, toTaskDetails } from './present';
-import { callSidOf, classifyTask, parseAttributes } from './rules';
-import type { RuleContext } from './rules';
+import { callReferenceOf, classifyTask } from './rules';
 
 export const DEFAULT_INSPECT_DEADLINE_MS = 7_000;
-const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 
 /** Everything about one task and the verdict on it; null when the task does not exist (404). */
 export async function inspectTask(
@@ -28,22 +26,19 @@ export async function inspectTask(
 }
 
 async function inspect(deps: EngineDeps, taskSid: string, budget: RequestBudget): Promise<TaskDetailResponse | null> {
-  const { gateway, settings } = deps;
+  const { gateway } = deps;
   const fetched = await gateway.fetchTask(taskSid, budget);
   if (fetched === null) return null;
   const { task } = fetched;
-  const attributes = parseAttributes(task.attributes);
-  const callSid = attributes === null ? null : callSidOf(attributes);
+  // The call the rules would look up (precheckTask's reference), fetched even when the task alone
+  // decides (closed, other channel, excluded queue): the details show it all the same.
+  const reference = callReferenceOf(task);
   const [reservations, call] = await Promise.all([
     gateway.listReservations(taskSid, budget),
-    callSid !== null && CALL_SID.test(callSid) ? gateway.fetchCall(callSid, budget) : Promise.resolve(undefined),
+    reference.problem === null ? gateway.fetchCall(reference.callSid, budget) : Promise.resolve(undefined),
   ]);
 
-  const context: RuleContext = {
-    nowMs: nowOf(deps),
-    graceSeconds: settings.graceSeconds,
-    excludedTaskQueues: settings.excludedTaskQueues,
-  };
+  const context = ruleContextOf(deps);
   const classification = classifyTask(task, observation(call), context);
   const base = {
     task: toTaskDetails(task, context.nowMs),

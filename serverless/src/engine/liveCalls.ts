@@ -8,10 +8,10 @@
  * has, if it ended since, ended less than a grace period ago, so it is "active" either way: reuse
  * changes no verdict. A partial snapshot (deadline, errors) is still a set of calls that were live.
  */
+import { LIVE_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
 import type { CallStatus } from '@plugin-stuck-tasks/contract';
 import type { CallPage, ListCursor, RequestBudget, TwilioGateway } from '../gateway/types';
 
-export const LIVE_CALL_STATUSES: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
 const CALL_PAGE_SIZE = 1000;
 
 export interface LiveCallSnapshot {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { ListCursor } from '../gateway/types';
 import { InvalidPageTokenError } from './errors';
 
@@ -30,10 +31,7 @@ const payloadSchema = z
       .regex(/^[\x21-\x7e]*$/)
       .nullable(),
     o: z.number().int().min(0).max(1_000_000),
-    s: z
-      .string()
-      .regex(/^WT[0-9a-fA-F]{32}$/)
-      .nullable(),
+    s: z.string().regex(TASK_SID_PATTERN).nullable(),
   })
   .strict();
 

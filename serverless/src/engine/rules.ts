@@ -2,7 +2,7 @@
  * The domain rules: when is a voice Task stuck, and what closes it. Pure functions, no I/O, so that
  * the scan, the detail view and the re-check before closing all judge a task the same way.
  */
-import { OPEN_ASSIGNMENT_STATUSES, TERMINAL_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
+import { CALL_SID_PATTERN, OPEN_ASSIGNMENT_STATUSES, TERMINAL_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
 import type {
   AssignmentStatus,
   CallStatus,
@@ -13,7 +13,6 @@ import type {
 import type { TwilioCall, TwilioTask } from '../gateway/types';
 
 export const VOICE_CHANNEL = 'voice';
-const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 
 export interface RuleContext {
   nowMs: number;
@@ -99,6 +98,19 @@ export function isExcludedQueue(task: TwilioTask, excluded: readonly string[]): 
   );
 }
 
+/** What a task's attributes say about its call: the SID to look up, or what stops the lookup. */
+export type CallReference = { callSid: string; problem: null } | { callSid: string | null; problem: ReviewProblem };
+
+export function callReferenceOf(task: TwilioTask): CallReference {
+  const attributes = parseAttributes(task.attributes);
+  if (attributes === null) return { callSid: null, problem: 'bad_attributes' };
+  const callSid = callSidOf(attributes);
+  if (callSid === null) return { callSid: null, problem: 'no_call_sid' };
+  // A value that is not a Call SID names no call; it is never put into a request URL.
+  if (!CALL_SID_PATTERN.test(callSid)) return { callSid, problem: 'call_not_found' };
+  return { callSid, problem: null };
+}
+
 /**
  * Everything that can be decided from the task alone; otherwise the call SID to look up. Cheap checks
  * come first so non-voice tasks and excluded queues never cost a request.
@@ -107,14 +119,10 @@ export function precheckTask(task: TwilioTask, context: RuleContext): Classifica
   if (!isOpenStatus(task.assignment_status)) return { verdict: 'closed', assignmentStatus: task.assignment_status };
   if (task.task_channel_unique_name !== VOICE_CHANNEL) return { verdict: 'skipped', reason: 'not_voice' };
   if (isExcludedQueue(task, context.excludedTaskQueues)) return { verdict: 'skipped', reason: 'excluded_queue' };
+  const reference = callReferenceOf(task);
+  if (reference.problem === null) return { verdict: 'needs_call', callSid: reference.callSid };
   const action = actionFor(task.assignment_status);
-  const attributes = parseAttributes(task.attributes);
-  if (attributes === null) return { verdict: 'needs_review', problem: 'bad_attributes', callSid: null, action };
-  const callSid = callSidOf(attributes);
-  if (callSid === null) return { verdict: 'needs_review', problem: 'no_call_sid', callSid: null, action };
-  // A value that is not a Call SID names no call; it is never put into a request URL.
-  if (!CALL_SID.test(callSid)) return { verdict: 'needs_review', problem: 'call_not_found', callSid, action };
-  return { verdict: 'needs_call', callSid };
+  return { verdict: 'needs_review', problem: reference.problem, callSid: reference.callSid, action };
 }
 
 /**
@@ -159,9 +167,15 @@ export function callEndedAtMs(call: TwilioCall): number | null {
 }
 
 /** Inside the grace period orchestration may still be moving the task on its own. */
-export function endedRecently(call: TwilioCall, context: Pick<RuleContext, 'nowMs' | 'graceSeconds'>): boolean {
-  const endedAt = callEndedAtMs(call);
-  return endedAt !== null && context.nowMs - endedAt < context.graceSeconds * 1000;
+export function endedRecently(call: TwilioCall, context: GraceContext): boolean {
+  return endedWithinGrace(callEndedAtMs(call), context);
+}
+
+export type GraceContext = Pick<RuleContext, 'nowMs' | 'graceSeconds'>;
+
+/** Whether a call that ended at `endedAtMs` (null: not known) ended less than the grace period before now. */
+export function endedWithinGrace(endedAtMs: number | null, context: GraceContext): boolean {
+  return endedAtMs !== null && context.nowMs - endedAtMs < context.graceSeconds * 1000;
 }
 
 /** Whole seconds since the task was created (Twilio's `age` when the creation date is unreadable). */

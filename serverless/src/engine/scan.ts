@@ -2,7 +2,7 @@ import type { ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuc
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
 import type { ListCursor, RequestBudget, TaskPage, TwilioTask } from '../gateway/types';
 import type { EngineDeps } from './deps';
-import { nowOf } from './deps';
+import { ruleContextOf } from './deps';
 import { InvalidPageTokenError } from './errors';
 import type { LiveCallSnapshot } from './liveCalls';
 import { listLiveCalls } from './liveCalls';
@@ -70,11 +70,7 @@ export async function scanPage(
   const pageSize = options.pageSize ?? DEFAULT_SCAN_PAGE_SIZE;
   const { settings, gateway } = deps;
   let position = pageToken === null ? START_POSITION : decodePageToken(pageToken, settings.workspaceSid);
-  const context: RuleContext = {
-    nowMs: nowOf(deps),
-    graceSeconds: settings.graceSeconds,
-    excludedTaskQueues: settings.excludedTaskQueues,
-  };
+  const context = ruleContextOf(deps);
 
   // Work still queued when this call returns is abandoned, not left to run up Twilio's request count.
   const abandon = new AbortController();

@@ -1,6 +1,12 @@
 import { z } from 'zod';
-import { TERMINAL_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
-import type { CallStatus } from '@plugin-stuck-tasks/contract';
+import {
+  ASSIGNMENT_STATUSES,
+  CALL_SID_PATTERN,
+  LIVE_CALL_STATUSES,
+  TASK_SID_PATTERN,
+  TERMINAL_CALL_STATUSES,
+} from '@plugin-stuck-tasks/contract';
+import type { AssignmentStatus, CallStatus } from '@plugin-stuck-tasks/contract';
 import type { TwilioCall, TwilioReservation, TwilioTask } from './types';
 
 // Twilio's answers are checked at the edge so the engine never works on a half-understood object.
@@ -15,15 +21,12 @@ const optionalNumber = z
   .nullish()
   .transform((value) => value ?? null);
 
-const LIVE_CALL_STATUSES = ['queued', 'ringing', 'in-progress'] as const;
-const callStatusSchema = z.enum([...LIVE_CALL_STATUSES, ...(TERMINAL_CALL_STATUSES as CallStatus[])] as [
-  CallStatus,
-  ...CallStatus[],
-]);
+const callStatusSchema = z.enum([...LIVE_CALL_STATUSES, ...TERMINAL_CALL_STATUSES] as [CallStatus, ...CallStatus[]]);
+const assignmentStatusSchema = z.enum([...ASSIGNMENT_STATUSES] as [AssignmentStatus, ...AssignmentStatus[]]);
 
 export const taskSchema: z.ZodType<TwilioTask, z.ZodTypeDef, unknown> = z.object({
-  sid: z.string().regex(/^WT[0-9a-fA-F]{32}$/),
-  assignment_status: z.enum(['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled']),
+  sid: z.string().regex(TASK_SID_PATTERN),
+  assignment_status: assignmentStatusSchema,
   attributes: optionalString,
   task_channel_unique_name: optionalString,
   task_queue_sid: optionalString,
@@ -37,7 +40,7 @@ export const taskSchema: z.ZodType<TwilioTask, z.ZodTypeDef, unknown> = z.object
 });
 
 export const callSchema: z.ZodType<TwilioCall, z.ZodTypeDef, unknown> = z.object({
-  sid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
+  sid: z.string().regex(CALL_SID_PATTERN),
   status: callStatusSchema,
   direction: optionalString,
   from: optionalString,

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import pRetry from 'p-retry';
 import twilio from 'twilio';
 import type { z } from 'zod';
+import { CALL_SID_PATTERN, OPEN_ASSIGNMENT_STATUSES, TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { CallStatus } from '@plugin-stuck-tasks/contract';
 import type { Settings } from '../settings';
 import { DeadlineExceededError, UpstreamError } from './errors';
@@ -29,9 +30,6 @@ import type {
 export const TASKROUTER_HOST = 'https://taskrouter.twilio.com';
 export const API_HOST = 'https://api.twilio.com';
 
-const OPEN_ASSIGNMENT_STATUSES = ['pending', 'reserved', 'assigned'];
-const TASK_SID = /^WT[0-9a-fA-F]{32}$/;
-const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 /** Reservations of one task are few; more pages than this would be a runaway list. */
 const MAX_RESERVATION_PAGES = 5;
 
@@ -245,7 +243,7 @@ export function buildGateway(
           kind: 'listTasks',
           method: 'get',
           uri: tasksUrl,
-          params: { AssignmentStatus: OPEN_ASSIGNMENT_STATUSES, PageSize: pageSize, ...cursorParams(cursor) },
+          params: { AssignmentStatus: [...OPEN_ASSIGNMENT_STATUSES], PageSize: pageSize, ...cursorParams(cursor) },
         };
         const response = await request(spec, budget);
         if (response.statusCode !== 200) refuse(spec, response);
@@ -254,7 +252,7 @@ export function buildGateway(
       },
 
       async fetchTask(taskSid, budget) {
-        assertSid(TASK_SID, taskSid);
+        assertSid(TASK_SID_PATTERN, taskSid);
         const spec: RequestSpec = { kind: 'fetchTask', method: 'get', uri: `${tasksUrl}/${taskSid}` };
         const response = await request(spec, budget);
         if (response.statusCode === 404) return null;
@@ -263,7 +261,7 @@ export function buildGateway(
       },
 
       async updateTask(taskSid, update, budget): Promise<UpdateTaskResult> {
-        assertSid(TASK_SID, taskSid);
+        assertSid(TASK_SID_PATTERN, taskSid);
         const spec: RequestSpec = {
           kind: 'updateTask',
           method: 'post',
@@ -284,7 +282,7 @@ export function buildGateway(
       },
 
       async listReservations(taskSid, budget) {
-        assertSid(TASK_SID, taskSid);
+        assertSid(TASK_SID_PATTERN, taskSid);
         const reservations: TwilioReservation[] = [];
         let cursor: ListCursor | null = null;
         for (let page = 0; page < MAX_RESERVATION_PAGES; page += 1) {
@@ -306,7 +304,7 @@ export function buildGateway(
       },
 
       async fetchCall(callSid, budget) {
-        assertSid(CALL_SID, callSid);
+        assertSid(CALL_SID_PATTERN, callSid);
         const spec: RequestSpec = { kind: 'fetchCall', method: 'get', uri: `${callsUrl}/${callSid}.json` };
         const response = await request(spec, budget);
         if (response.statusCode === 404) return null;
