@@ -1,6 +1,6 @@
 import type { EngineDeps } from './deps';
 import { closeTasks } from './close';
-import { FakeGateway, NOW_MS, makeTask, newTaskSid, testSettings } from './testing';
+import { FakeGateway, NOW_MS, makeTask, newTaskSid, testSettings } from '../../test/support/fakeGateway';
 
 const REASON = 'Orchestration issue: closed stuck voice Task. Closed by ann@example.com.';
 

@@ -1,7 +1,7 @@
 import { UpstreamError } from '../gateway/errors';
 import type { EngineDeps } from './deps';
 import { inspectTask } from './inspect';
-import { FakeGateway, NOW_MS, makeTask, newCallSid, testSettings } from './testing';
+import { FakeGateway, NOW_MS, makeTask, newCallSid, testSettings } from '../../test/support/fakeGateway';
 
 function setup() {
   const gateway = new FakeGateway();

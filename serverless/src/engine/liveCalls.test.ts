@@ -1,6 +1,6 @@
 import { UpstreamError } from '../gateway/errors';
 import { LiveCallCache, listLiveCalls } from './liveCalls';
-import { FakeGateway, makeCall } from './testing';
+import { FakeGateway, makeCall } from '../../test/support/fakeGateway';
 
 /** The second page of in-progress calls fails once. */
 function failSecondInProgressPage(gateway: FakeGateway) {

@@ -1,7 +1,7 @@
 import { InvalidPageTokenError } from './errors';
 import { START_POSITION, decodePageToken, encodePageToken } from './pageToken';
 import type { ScanPosition } from './pageToken';
-import { TEST_WORKSPACE_SID } from './testing';
+import { TEST_WORKSPACE_SID } from '../../test/support/fakeGateway';
 
 const positions: ScanPosition[] = [
   START_POSITION,

@@ -10,7 +10,7 @@ import {
   precheckTask,
   taskAgeSeconds,
 } from './rules';
-import { NOW_MS, makeCall, makeTask } from './testing';
+import { NOW_MS, makeCall, makeTask } from '../../test/support/fakeGateway';
 
 const CALL_SID = `CA${'1'.repeat(32)}`;
 const context: RuleContext = { nowMs: NOW_MS, graceSeconds: 60, excludedTaskQueues: [] };

@@ -6,7 +6,7 @@ import { LiveCallCache } from './liveCalls';
 import { encodePageToken } from './pageToken';
 import type { ScanOptions } from './scan';
 import { scanPage } from './scan';
-import { FakeGateway, NOW_MS, TEST_WORKSPACE_SID, makeTask, testSettings } from './testing';
+import { FakeGateway, NOW_MS, TEST_WORKSPACE_SID, makeTask, testSettings } from '../../test/support/fakeGateway';
 
 function depsFor(gateway: FakeGateway, settings = testSettings()): EngineDeps {
   return { gateway, settings, now: () => NOW_MS };

@@ -1,6 +1,6 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
-import { TEST_ACCOUNT_SID, TEST_WORKSPACE_SID, makeCall, makeTask, testSettings } from '../engine/testing';
+import { TEST_ACCOUNT_SID, TEST_WORKSPACE_SID, makeCall, makeTask, testSettings } from '../../test/support/fakeGateway';
 import { DeadlineExceededError, UpstreamError } from './errors';
 import { rebase } from './requestClient';
 import { buildGateway, createTwilioGateway, cursorFrom, withDefaults } from './twilioGateway';

@@ -1,10 +1,11 @@
 /**
  * Test doubles for the engine: Twilio resources with sensible defaults, and an in-memory gateway
- * (paging, ETags, If-Match, state rules, scripted failures). Only tests import this module.
+ * (paging, ETags, If-Match, state rules, scripted failures) for the engine's and the gateway's unit tests.
  */
-import type { CallStatus } from '@plugin-stuck-tasks/contract';
+import { LIVE_CALL_STATUSES, OPEN_ASSIGNMENT_STATUSES } from '@plugin-stuck-tasks/contract';
+import type { AssignmentStatus, CallStatus } from '@plugin-stuck-tasks/contract';
 import pLimit from 'p-limit';
-import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
+import { DeadlineExceededError, UpstreamError } from '../../src/gateway/errors';
 import type {
   CallPage,
   GatewayStats,
@@ -17,8 +18,8 @@ import type {
   TwilioReservation,
   TwilioTask,
   UpdateTaskResult,
-} from '../gateway/types';
-import type { Settings } from '../settings';
+} from '../../src/gateway/types';
+import type { Settings } from '../../src/settings';
 
 export const TEST_ACCOUNT_SID = `AC${'a'.repeat(32)}`;
 export const TEST_WORKSPACE_SID = `WS${'b'.repeat(32)}`;
@@ -49,7 +50,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
 
 export function makeCall(overrides: Partial<TwilioCall> = {}): TwilioCall {
   const status = overrides.status ?? 'completed';
-  const live = status === 'queued' || status === 'ringing' || status === 'in-progress';
+  const live = LIVE_CALL_STATUSES.includes(status);
   const ended = new Date(NOW_MS - 10 * 60_000).toUTCString();
   return {
     sid: newCallSid(),
@@ -188,7 +189,7 @@ export class FakeGateway implements TwilioGateway {
     await this.enter('listTasks', budget);
     const open = [...this.tasks.values()]
       .map((entry) => entry.task)
-      .filter((task) => ['pending', 'reserved', 'assigned'].includes(task.assignment_status));
+      .filter((task) => (OPEN_ASSIGNMENT_STATUSES as readonly AssignmentStatus[]).includes(task.assignment_status));
     const start = cursor ? Number(cursor.pageToken) : 0;
     const slice = open.slice(start, start + pageSize);
     const next =
