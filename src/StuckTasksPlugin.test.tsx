@@ -8,12 +8,7 @@ import { DEFAULT_STRINGS } from './strings';
 import { FakeFunctions, SERVICE_URL } from './test/fakeFunctions';
 import { makeSuspect, scanPages } from './test/fixtures';
 import { setupUser } from './test/user';
-
-interface FakeSideLinkProps {
-  children?: React.ReactNode;
-  isActive?: boolean;
-  onClick?: () => void;
-}
+import type { NamedSideLinkProps } from './components/StuckTasksSideLink';
 
 /** The parts of the Flex global the plugin may touch, recording what it registers. */
 function fakeFlex() {
@@ -22,9 +17,17 @@ function fakeFlex() {
   const flex = {
     SideNav: { Content: { add: jest.fn((element: React.ReactElement) => nav.push(element)) } },
     ViewCollection: { Content: { add: jest.fn((element: React.ReactElement) => views.push(element)) } },
-    SideLink: ({ children, isActive, onClick }: FakeSideLinkProps) => (
-      <button type="button" aria-current={isActive ? 'page' : undefined} onClick={onClick}>
-        {children}
+    // Like Flex 2.17's SideLink: a button with role "link", `aria-current` true or false, the label shown
+    // only while the side bar is expanded, and `aria-label` passed through to the link.
+    SideLink: ({
+      children,
+      isActive = false,
+      onClick,
+      showLabel = false,
+      'aria-label': ariaLabel,
+    }: NamedSideLinkProps) => (
+      <button type="button" role="link" aria-current={isActive} aria-label={ariaLabel} onClick={onClick}>
+        <span hidden={!showLabel}>{children}</span>
       </button>
     ),
     View: ({ name, children }: { name: string; children?: React.ReactNode }) => (
@@ -80,15 +83,25 @@ describe('role gating', () => {
 
     const user = setupUser();
     render(inFlexTheme(nav[0]));
-    await user.click(screen.getByRole('button', { name: 'Close stuck tasks' }));
+    await user.click(screen.getByRole('link', { name: 'Close stuck tasks' }));
     expect(flex.Actions.invokeAction).toHaveBeenCalledWith('NavigateToView', { viewName: 'stuck-tasks' });
-    expect(screen.getByRole('button', { name: 'Close stuck tasks' })).not.toHaveAttribute('aria-current');
+    expect(screen.getByRole('link', { name: 'Close stuck tasks' })).toHaveAttribute('aria-current', 'false');
   });
 
   it('marks the nav entry active while its view is shown (Flex passes activeView to SideNav children)', async () => {
     const { nav } = await initPlugin(['admin']);
     render(inFlexTheme(React.cloneElement(nav[0], { activeView: 'stuck-tasks' })));
-    expect(screen.getByRole('button', { name: 'Close stuck tasks' })).toHaveAttribute('aria-current', 'page');
+    expect(screen.getByRole('link', { name: 'Close stuck tasks' })).toHaveAttribute('aria-current', 'true');
+  });
+
+  it.each([
+    ['collapsed', false],
+    ['expanded', true],
+  ])('names the nav entry "Close stuck tasks" while the side bar is %s', async (_state, showLabel) => {
+    const { nav } = await initPlugin(['admin'], { strings: { StuckTasksNavLabel: 'Tâches bloquées' } });
+    render(inFlexTheme(React.cloneElement(nav[0], { showLabel })));
+    expect(screen.getByRole('link', { name: 'Tâches bloquées' })).toBeInTheDocument();
+    expect(screen.getByText('Tâches bloquées')).toHaveProperty('hidden', !showLabel);
   });
 
   it.each([[['agent']], [['supervisor']], [['agent', 'wfo.team_leader']], [[]]])(
@@ -209,7 +222,7 @@ describe('strings', () => {
     manager.strings.StuckTasksSelectedCount = '{{selected}} sur {{total}} sélectionnées';
 
     render(inFlexTheme(<>{[...nav, ...views]}</>));
-    expect(screen.getByRole('button', { name: 'Tâches bloquées' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Tâches bloquées' })).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'Fermer les tâches bloquées' })).toBeInTheDocument();
     await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(/Scan finished/));
     expect(within(screen.getByRole('main')).getByText('0 sur 1 sélectionnées')).toBeInTheDocument();
