@@ -11,7 +11,7 @@ import { loadCliSettings } from './config';
 import { EXIT_CODES } from './errors';
 import { runCli } from './main';
 import type { CliTuning } from './main';
-import { scanWorkspace } from './workspace';
+import { scanWorkspace } from '../engine';
 
 /** Twilio failing for good: give up after a fraction of a second instead of the real budgets. */
 const GIVE_UP_FAST: CliTuning = {

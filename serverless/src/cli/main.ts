@@ -21,8 +21,8 @@ import {
 } from './report';
 import type { ReportFormat, WorkspaceReport } from './report';
 import { renderTable } from './table';
-import { closeAll, scanWorkspace } from './workspace';
-import type { WorkspaceScan } from './workspace';
+import { closeAll, scanWorkspace } from '../engine';
+import type { WorkspaceScan } from '../engine';
 
 type Writable = NodeJS.WritableStream & { isTTY?: boolean };
 

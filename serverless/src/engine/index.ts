@@ -9,6 +9,8 @@ export { inspectTask, DEFAULT_INSPECT_DEADLINE_MS } from './inspect';
 export { closeTasks, DEFAULT_CLOSE_DEADLINE_MS, DEFAULT_MAX_CHECK_AGE_MS } from './close';
 export type { CloseOptions, CloseRequestInput } from './close';
 export { formatCloseReason, MAX_IDENTITY_LENGTH, parseClosedBy, sanitizeIdentity } from './closeReason';
+export { closeAll, scanWorkspace } from './wholeWorkspace';
+export type { CloseAllOptions, ScanWorkspaceOptions, WorkspaceScan } from './wholeWorkspace';
 export { InvalidPageTokenError } from './errors';
 export { UpstreamError } from '../gateway/errors';
 export type { GatewayStats, TwilioGateway } from '../gateway/types';

@@ -1,9 +1,17 @@
+/**
+ * The whole workspace at once, for operators' runs (the CLI) and the benchmark: every page of the scan
+ * followed to the end, and closes handed to the engine in batches. The Functions use the per-call
+ * `scanPage` and `closeTasks` instead, within their 10 s limit.
+ */
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
 import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
 import type { CloseResult, ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
-import { closeTasks, scanPage, UpstreamError } from '../engine';
-import type { CallPlan, EngineDeps } from '../engine';
+import { UpstreamError } from '../gateway/errors';
+import { closeTasks } from './close';
+import type { EngineDeps } from './deps';
+import { scanPage } from './scan';
+import type { CallPlan } from './scan';
 
 /** Operators' runs have no 10 s Function limit: each engine scan call may cover more of the workspace. */
 export const SCAN_PAGE_DEADLINE_MS = 60_000;
