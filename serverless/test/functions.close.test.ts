@@ -72,7 +72,8 @@ async function closedLogLines(sids: string[]): Promise<Record<string, unknown>[]
   const wanted = new Set(sids);
   const pick = (entries: Record<string, unknown>[]) =>
     entries.filter((entry) => entry.event === 'task_closed' && wanted.has(entry.taskSid as string));
-  return pick(await stack.functions.waitForLogEntries((entries) => pick(entries).length >= sids.length));
+  // Resolves as soon as the lines are in; the limit only bounds how long a failure takes to show.
+  return pick(await stack.functions.waitForLogEntries((entries) => pick(entries).length >= sids.length, 30_000));
 }
 
 describe('closing stuck tasks', () => {
@@ -161,12 +162,35 @@ describe('closing stuck tasks', () => {
     expect((await close({ TaskSids: assignedReview.sid, Force: 'true' })).map((r) => r.outcome)).toEqual(['completed']);
   });
 
-  it('does not close a task twice when asked twice', async () => {
-    const [task] = take(1, 'stuck', withStatus('assigned'));
-    expect((await close({ TaskSids: task.sid }))[0].outcome).toBe('completed');
-    const again = await close({ TaskSids: task.sid });
-    expect(again[0]).toMatchObject({ outcome: 'not_stuck', message: expect.stringMatching(/already completed/) });
-    expect(apiUpdates([task.sid])).toHaveLength(1);
+  it('does not close a task twice when asked twice; the repeat (a retry after a lost answer) reports the first close', async () => {
+    const [assigned] = take(1, 'stuck', withStatus('assigned'));
+    const [pending] = take(1, 'stuck', withStatus('pending'));
+    const sids = [assigned.sid, pending.sid];
+    expect((await close({ TaskSids: sids })).map((result) => result.outcome)).toEqual(['completed', 'canceled']);
+
+    // What the plugin's client or the CLI sends again when the first answer was a 5xx or never came.
+    const again = await close({ TaskSids: sids });
+
+    expect(again).toEqual([
+      { taskSid: assigned.sid, outcome: 'completed', message: `Completed (by an earlier attempt as ${ADMIN}).` },
+      { taskSid: pending.sid, outcome: 'canceled', message: `Canceled (by an earlier attempt as ${ADMIN}).` },
+    ]);
+    expect(apiUpdates(sids)).toHaveLength(2);
+    expect(await closedLogLines(sids)).toHaveLength(2);
+  });
+
+  it('reports a task this service closed for someone else as not stuck (already closed)', async () => {
+    const [task] = take(1, 'stuck', withStatus('reserved'));
+    stack.sim.closeTask(task.sid, 'canceled', `${CLOSE_REASON} Closed by grace.hopper.`);
+
+    const [result] = await close({ TaskSids: task.sid });
+
+    expect(result).toEqual({
+      taskSid: task.sid,
+      outcome: 'not_stuck',
+      message: 'Not closed: the task is already canceled.',
+    });
+    expect(apiUpdates([task.sid])).toEqual([]);
   });
 });
 

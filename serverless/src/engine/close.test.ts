@@ -186,6 +186,43 @@ describe('closeTasks', () => {
     expect(result).toMatchObject({ outcome: 'not_stuck', message: 'Not closed: the task is already canceled.' });
   });
 
+  it('reports a task its own earlier attempt closed (a retried request) as canceled/completed, not "already closed"', async () => {
+    const { gateway, log, close } = setup();
+    const pending = gateway.addTaskWithCall({ assignment_status: 'pending' }, { status: 'completed' }).task;
+    const assigned = gateway.addTaskWithCall({ assignment_status: 'assigned' }, { status: 'completed' }).task;
+    const first = await close([pending.sid, assigned.sid]);
+    expect(first.map((result) => result.outcome)).toEqual(['canceled', 'completed']);
+
+    // The client never saw that answer (5xx, lost connection) and sends the same batch again.
+    const retried = await close([pending.sid, assigned.sid]);
+
+    expect(retried).toEqual([
+      { taskSid: pending.sid, outcome: 'canceled', message: 'Canceled (by an earlier attempt as ann@example.com).' },
+      { taskSid: assigned.sid, outcome: 'completed', message: 'Completed (by an earlier attempt as ann@example.com).' },
+    ]);
+    expect(gateway.updates).toHaveLength(2);
+    expect(log).toHaveLength(2);
+  });
+
+  it('reports a task closed by this service for another identity, or by orchestration, as not_stuck', async () => {
+    const { gateway, close } = setup();
+    const byBob = gateway.addTaskWithCall({}, { status: 'completed' }).task;
+    const byOrchestration = gateway.addTaskWithCall({}, { status: 'completed' }).task;
+    gateway.mutateTask(byBob.sid, {
+      assignment_status: 'canceled',
+      reason: 'Orchestration issue: closed stuck voice Task. Closed by bob@example.com.',
+    });
+    gateway.mutateTask(byOrchestration.sid, { assignment_status: 'completed', reason: 'Workflow timeout' });
+
+    const results = await close([byBob.sid, byOrchestration.sid]);
+
+    expect(results.map((result) => [result.outcome, result.message])).toEqual([
+      ['not_stuck', 'Not closed: the task is already canceled.'],
+      ['not_stuck', 'Not closed: the task is already completed.'],
+    ]);
+    expect(gateway.updates).toEqual([]);
+  });
+
   it('reports a task that vanished just before the update as not_found', async () => {
     const { gateway, close } = setup();
     const { task } = gateway.addTaskWithCall({}, { status: 'completed' });

@@ -2,7 +2,7 @@ import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { CallStatus, CloseAction, CloseResult } from '@plugin-stuck-tasks/contract';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
 import type { CloseStatus, RequestBudget, TwilioTask, UpdateTaskResult } from '../gateway/types';
-import { formatCloseReason, sanitizeIdentity } from './closeReason';
+import { formatCloseReason, parseClosedBy, sanitizeIdentity } from './closeReason';
 import type { EngineDeps } from './deps';
 import { nowOf } from './deps';
 import { classifyTask, precheckTask } from './rules';
@@ -120,10 +120,16 @@ async function verifyAndClose(
         ? result('failed', 'The task disappeared after the update was sent: it may or may not have been closed.')
         : result('not_found', 'Task not found (closed tasks disappear after about 5 minutes).');
     }
-    // An earlier update of ours was applied although its answer was lost.
-    const closedByUs = alreadyClosedWith(fetched.task, reason);
+    const closedByUs = closedBySameIdentity(fetched.task, deps.settings.closeReason, request.identity);
     if (closedByUs && attempt.sentFor) {
+      // An earlier update of this attempt was applied although its answer was lost.
       return closedResult(deps, taskSid, request, attempt.sentFor.task, attempt.sentFor.classification, closedByUs);
+    }
+    if (closedByUs) {
+      // A retried request (the client saw a 5xx or no answer): its first attempt closed the task, so
+      // report that close rather than "already closed". Its audit line was written by that attempt.
+      const verb = closedByUs === 'canceled' ? 'Canceled' : 'Completed';
+      return result(closedByUs, `${verb} (by an earlier attempt as ${request.identity}).`);
     }
     if (preconditionFailures >= 2) {
       return result('failed', 'The task kept changing while being closed, so it was left as it is; scan again.');
@@ -177,7 +183,8 @@ async function verifyAndClose(
       case 'rejected': {
         // A retried update may have been applied on an earlier attempt whose answer was lost.
         const now = await deps.gateway.fetchTask(taskSid, budget);
-        const appliedEarlier = now === null ? null : alreadyClosedWith(now.task, reason);
+        const appliedEarlier =
+          now === null ? null : closedBySameIdentity(now.task, deps.settings.closeReason, request.identity);
         if (appliedEarlier) return closedResult(deps, taskSid, request, fetched.task, classification, appliedEarlier);
         const state = now === null ? 'gone' : now.task.assignment_status;
         return result(
@@ -255,12 +262,13 @@ function secondsSince(isoEnd: string | null, context: RuleContext): string {
   return `${seconds} s ago, `;
 }
 
-/** The status the task was closed with, when it was closed with exactly this reason (by this request). */
-function alreadyClosedWith(task: TwilioTask, reason: string): CloseStatus | null {
-  if ((task.assignment_status === 'canceled' || task.assignment_status === 'completed') && task.reason === reason) {
-    return task.assignment_status;
-  }
-  return null;
+/**
+ * The status the task was closed with, when this service closed it in the name of the same identity
+ * (its reason is `<CLOSE_REASON> Closed by <identity>.`): by this request, or by an earlier attempt of it.
+ */
+function closedBySameIdentity(task: TwilioTask, closeReason: string, identity: string): CloseStatus | null {
+  if (task.assignment_status !== 'canceled' && task.assignment_status !== 'completed') return null;
+  return parseClosedBy(task.reason, closeReason) === identity ? task.assignment_status : null;
 }
 
 function closedResult(
