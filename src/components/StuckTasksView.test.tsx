@@ -406,5 +406,5 @@ describe('bulk close', () => {
     expect(
       screen.getByText('1,333 will be canceled (pending or reserved) and 666 will be completed (assigned).'),
     ).toBeInTheDocument();
-  }, 30_000);
+  });
 });

@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 
 // Build-time constants that flex-plugin-scripts' webpack defines; FlexPlugin's constructor reads them.
 Object.assign(globalThis, {
@@ -40,3 +41,9 @@ window.getComputedStyle = (element: Element): CSSStyleDeclaration => {
   }
   return style;
 };
+
+// CI is a busy 2-core machine where rendering a few hundred rows in jsdom can take seconds. Every wait
+// below resolves as soon as what it waits for is on screen, so these limits only bound how long a
+// failing test takes to report; they are not expectations about speed.
+configure({ asyncUtilTimeout: 30_000 });
+jest.setTimeout(120_000);
