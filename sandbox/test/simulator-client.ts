@@ -45,7 +45,7 @@ export async function control<T = Record<string, unknown>>(
   path: string,
   json?: unknown,
 ): Promise<Reply<T>> {
-  return twilio<T>(sim, method, `/_sim${path}`, { json, auth: null });
+  return twilio<T>(sim, method, `/_sim${path}`, { json, auth: null, headers: { ...sim.controlHeaders } });
 }
 
 export function tasksPath(sim: Simulator, suffix = ''): string {

@@ -179,20 +179,117 @@ describe('simulator: /_sim control API', () => {
     expect((await control(sim, 'POST', '/users/root/token')).status).toBe(404);
   });
 
-  it('answers a browser preflight', async () => {
-    const preflight = await fetch(`${sim.url}/_sim/configure`, {
-      method: 'OPTIONS',
-      headers: { Origin: 'http://127.0.0.1:1', 'Access-Control-Request-Method': 'POST' },
-    });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
-    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
-  });
-
   it('answers unknown control routes and bad JSON with JSON errors', async () => {
     expect((await control(sim, 'GET', '/nope')).status).toBe(404);
-    const bad = await fetch(`${sim.url}/_sim/configure`, { method: 'POST', body: '{not json' });
+    const bad = await fetch(`${sim.url}/_sim/configure`, {
+      method: 'POST',
+      headers: { ...sim.controlHeaders },
+      body: '{not json',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { status: 400 } });
+  });
+});
+
+describe('simulator: /_sim control API refuses other origins and requests without its per-run secret', () => {
+  const EVIL = 'http://evil.example';
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 'control-secret', scenario: { openTasks: 20 } });
+  });
+  afterAll(() => sim.stop());
+
+  const corsHeadersOf = (response: Response): string[] =>
+    [...response.headers.keys()].filter((name) => name.startsWith('access-control-'));
+
+  it('has a different secret on every start, and a fixed one when asked', async () => {
+    const other = await startSimulator({ scenario: { openTasks: 1 } });
+    const fixed = await startSimulator({ scenario: { openTasks: 1 }, controlSecret: 'a-fixed-secret-for-tests' });
+    try {
+      expect(sim.controlSecret.length).toBeGreaterThanOrEqual(32);
+      expect(other.controlSecret).not.toBe(sim.controlSecret);
+      expect(fixed.controlHeaders).toEqual({ 'X-Sim-Control-Secret': 'a-fixed-secret-for-tests' });
+    } finally {
+      await Promise.all([other.stop(), fixed.stop()]);
+    }
+    await expect(startSimulator({ controlSecret: 'short' })).rejects.toThrow(/at least 16/);
+  });
+
+  it("refuses a page's preflight from another origin, with no CORS header, so its request is never sent", async () => {
+    const preflight = await fetch(`${sim.url}/_sim/users/admin/token`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: EVIL,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type, x-sim-control-secret',
+      },
+    });
+    expect(preflight.status).toBe(403);
+    expect(corsHeadersOf(preflight)).toEqual([]);
+  });
+
+  it('refuses the requests a page can send without a preflight (a token minted, a task closed), changing nothing', async () => {
+    const task = sim.listTasks({ verdict: 'stuck' })[0];
+    const before = sim.getTask(task.sid);
+    const attempts = [
+      fetch(`${sim.url}/_sim/users/admin/token`, {
+        method: 'POST',
+        headers: { Origin: EVIL, 'Content-Type': 'text/plain', 'Sec-Fetch-Site': 'cross-site' },
+        body: '{}',
+      }),
+      fetch(`${sim.url}/_sim/tasks/${task.sid}/close`, {
+        method: 'POST',
+        headers: { Origin: EVIL, 'Content-Type': 'text/plain' },
+        body: '{"reason":"closed from another origin"}',
+      }),
+      fetch(`${sim.url}/_sim/tokens`, {
+        method: 'POST',
+        headers: { Origin: 'null', 'Content-Type': 'text/plain' },
+        body: '{"identity":"eve","roles":["admin"]}',
+      }),
+      fetch(`${sim.url}/_sim/state`, { headers: { Origin: EVIL } }),
+    ];
+    for (const response of await Promise.all(attempts)) {
+      expect(response.status).toBe(403);
+      expect(corsHeadersOf(response)).toEqual([]);
+      const text = await response.text();
+      expect(text).toMatch(/X-Sim-Control-Secret/);
+      expect(text).not.toMatch(/eyJ/);
+    }
+    expect(sim.getTask(task.sid)).toEqual(before);
+    expect(sim.updateLog()).toEqual([]);
+  });
+
+  it('refuses requests without the secret or with a wrong one, even from loopback', async () => {
+    const wrong = `${sim.controlSecret.slice(0, -1)}${sim.controlSecret.endsWith('A') ? 'B' : 'A'}`;
+    const attempts: Record<string, string>[] = [{}, { 'X-Sim-Control-Secret': wrong }, { 'X-Sim-Control-Secret': '' }];
+    for (const headers of attempts) {
+      const token = await fetch(`${sim.url}/_sim/users/admin/token`, { method: 'POST', headers });
+      expect(token.status).toBe(403);
+      expect((await fetch(`${sim.url}/_sim/state`, { headers })).status).toBe(403);
+    }
+  });
+
+  it('answers a request carrying the secret, with no CORS header', async () => {
+    const token = await fetch(`${sim.url}/_sim/users/admin/token`, {
+      method: 'POST',
+      headers: { ...sim.controlHeaders },
+    });
+    expect(token.status).toBe(200);
+    expect(corsHeadersOf(token)).toEqual([]);
+    const { token: jwt } = (await token.json()) as { token: string };
+    expect(sim.validateToken(jwt)).toMatchObject({ valid: true, roles: ['admin'] });
+  });
+
+  it('lets a browser open a read-only link typed by the user or from the simulator itself, but not change anything that way', async () => {
+    const typed = await fetch(`${sim.url}/_sim/state`, { headers: { 'Sec-Fetch-Site': 'none' } });
+    expect(typed.status).toBe(200);
+    expect(corsHeadersOf(typed)).toEqual([]);
+    expect((await fetch(`${sim.url}/_sim/state`, { headers: { Origin: sim.url } })).status).toBe(200);
+    const typedPost = await fetch(`${sim.url}/_sim/users/admin/token`, {
+      method: 'POST',
+      headers: { 'Sec-Fetch-Site': 'none' },
+    });
+    expect(typedPost.status).toBe(403);
   });
 });

@@ -396,7 +396,7 @@ async function runBench(argv: string[]): Promise<number> {
       `Node ${process.version}, ${os.platform()} ${os.release()}.\n\n`,
   );
   const { child, address } = await startSimulatorProcess();
-  const sim = new SimulatorControl(address.url);
+  const sim = new SimulatorControl(address.url, address.controlSecret);
   const rows: RowFigures[] = [];
   const benchStarted = Date.now();
   try {
@@ -444,6 +444,7 @@ async function runSimulatorRole(): Promise<void> {
     accountSid: simulator.accountSid,
     authToken: simulator.authToken,
     workspaceSid: simulator.workspaceSid,
+    controlSecret: simulator.controlSecret,
   } satisfies SimulatorAddress);
   process.once('disconnect', () => {
     void simulator.stop().finally(() => process.exit(0));

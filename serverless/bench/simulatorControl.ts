@@ -8,21 +8,31 @@ import type {
   TaskView,
   UpdateLogEntry,
 } from '../../sandbox/src/simulator';
+// Constants only: the bench's own process never loads the simulator's code (it runs in a child).
+import { CONTROL_SECRET_HEADER } from '../../sandbox/src/simulator/defaults';
 
 export interface SimulatorAddress {
   url: string;
   accountSid: string;
   authToken: string;
   workspaceSid: string;
+  /** The simulator's per-run control secret (X-Sim-Control-Secret). */
+  controlSecret: string;
 }
 
 export class SimulatorControl {
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly controlSecret: string,
+  ) {}
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}/_sim${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      headers: {
+        [CONTROL_SECRET_HEADER]: this.controlSecret,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -1,23 +1,55 @@
+import { timingSafeEqual } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { AddCallInput, AddTaskInput, OracleVerdict, RuntimeOptions, SimulatorCore } from './core';
 import { ControlError } from './core';
 import type { SandboxUserName } from './defaults';
-import { SANDBOX_USERS } from './defaults';
-import { BodyTooLargeError, isLoopback, readBody, sendJson, sendNoContent } from './http';
+import { CONTROL_SECRET_HEADER, SANDBOX_USERS } from './defaults';
+import { BodyTooLargeError, isLoopback, readBody, sendJson as sendAnyJson } from './http';
 import type { AssignmentStatus, CallStatus, TaskKind } from './model';
 import type { ScenarioOptions } from './scenario';
 
 export const CONTROL_PREFIX = '/_sim';
 
+/** Control answers carry no CORS headers: no other origin may read them. */
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  sendAnyJson(res, status, body, { 'Cache-Control': 'no-store' }, { cors: false });
+}
+
+function sameSecret(given: string | string[] | undefined, secret: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Who may use the control API. It can mint admin tokens and change every task, so being on loopback
+ * is not enough: any web page open in the developer's browser can send requests to 127.0.0.1. Allowed:
+ * - a request carrying the per-run secret in `X-Sim-Control-Secret` (the tests, the bench, the
+ *   sandbox, which get it from the in-process Simulator or its parent process; a page cannot add
+ *   that header to another origin without a CORS preflight, which is refused);
+ * - a same-origin request (`Origin` is the simulator itself), or a GET the user typed or bookmarked
+ *   (`Sec-Fetch-Site: none`, which a page cannot forge), so the state link printed by `npm start`
+ *   opens in a browser. Every GET only reads.
+ */
+function mayControl(req: IncomingMessage, baseUrl: string, secret: string): boolean {
+  if (sameSecret(req.headers[CONTROL_SECRET_HEADER.toLowerCase()], secret)) return true;
+  const origin = req.headers.origin;
+  if (origin !== undefined) return origin === baseUrl;
+  return req.method === 'GET' && req.headers['sec-fetch-site'] === 'none';
+}
+
 type Handler = (input: { match: string[]; url: URL; body: Record<string, unknown> }) => unknown | Promise<unknown>;
 
 /**
- * The control plane over HTTP: JSON in and out, no auth, loopback only. Every route mirrors an
- * in-process method of the Simulator (see README.md in this folder).
+ * The control plane over HTTP: JSON in and out, loopback only, and only with the per-run secret
+ * (see mayControl). Every route mirrors an in-process method of the Simulator (see README.md in
+ * this folder).
  */
 export async function handleControlRequest(
   core: SimulatorCore,
   baseUrl: string,
+  secret: string,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -25,8 +57,14 @@ export async function handleControlRequest(
     sendJson(res, 403, { error: { status: 403, message: 'The simulator control API only answers loopback clients' } });
     return;
   }
-  if (req.method === 'OPTIONS') {
-    sendNoContent(res);
+  if (req.method === 'OPTIONS' || !mayControl(req, baseUrl, secret)) {
+    // A browser preflight gets no CORS headers, so the page's request is never sent.
+    sendJson(res, 403, {
+      error: {
+        status: 403,
+        message: `The simulator control API needs the ${CONTROL_SECRET_HEADER} header (Simulator.controlSecret); other origins are refused`,
+      },
+    });
     return;
   }
   const url = new URL(req.url ?? '/', baseUrl);

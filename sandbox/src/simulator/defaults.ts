@@ -45,3 +45,6 @@ export const SANDBOX_USERS: Readonly<Record<SandboxUserName, SandboxUser>> = {
     workerSid: 'WK0a1d5a4b7e0f4c2d9a6b3c8e1f2d4a03',
   },
 };
+
+/** Header carrying the simulator's per-run control secret (`Simulator.controlSecret`) on `/_sim/…` requests. */
+export const CONTROL_SECRET_HEADER = 'X-Sim-Control-Secret';

@@ -39,23 +39,19 @@ const CORS_HEADERS = {
   'Access-Control-Expose-Headers': 'ETag',
 };
 
-/** Answers a CORS preflight. */
-export function sendNoContent(res: ServerResponse): void {
-  res.writeHead(204, { ...CORS_HEADERS, 'Access-Control-Max-Age': '600' });
-  res.end();
-}
-
+/** `cors: false` for the control API, which no other origin may read. */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  { cors = true }: { cors?: boolean } = {},
 ): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
-    ...CORS_HEADERS,
+    ...(cors ? CORS_HEADERS : {}),
     ...headers,
   });
   res.end(text);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import http from 'http';
 import type { AddressInfo, Socket } from 'net';
 import { CONTROL_PREFIX, handleControlRequest } from './control-api';
@@ -14,6 +15,7 @@ import type {
 import { SimulatorCore } from './core';
 import type { SandboxUserName } from './defaults';
 import {
+  CONTROL_SECRET_HEADER,
   SANDBOX_ACCOUNT_SID,
   SANDBOX_API_KEY_SECRET,
   SANDBOX_API_KEY_SID,
@@ -61,6 +63,8 @@ export interface SimulatorOptions extends Partial<RuntimeOptions> {
   scenario?: ScenarioOptions;
   /** Time source (ms since epoch) for dates, ages, TTLs and token expiry. Default Date.now. */
   clock?: () => number;
+  /** Secret the control API (`/_sim/…`) requires in X-Sim-Control-Secret. Default: random per start. */
+  controlSecret?: string;
 }
 
 export interface Simulator {
@@ -72,6 +76,10 @@ export interface Simulator {
   readonly workspaceSid: string;
   readonly apiKeySid: string;
   readonly apiKeySecret: string;
+  /** Per-run secret for the control API over HTTP: send it in the X-Sim-Control-Secret header. */
+  readonly controlSecret: string;
+  /** The headers a control request over HTTP needs: `{'X-Sim-Control-Secret': controlSecret}`. */
+  readonly controlHeaders: Readonly<Record<string, string>>;
   /** What the last seeding produced. */
   readonly seedSummary: SeedSummary;
 
@@ -122,8 +130,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     seed = 1,
     scenario = {},
     clock = Date.now,
+    controlSecret = randomBytes(24).toString('base64url'),
     ...runtime
   } = options;
+  if (controlSecret.length < 16) throw new Error('controlSecret must be at least 16 characters');
   if (!/^AC[0-9a-f]{32}$/i.test(accountSid))
     throw new Error(`accountSid must be AC + 32 hex digits, got ${accountSid}`);
   if (!/^WS[0-9a-f]{32}$/i.test(workspaceSid)) {
@@ -137,8 +147,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const isControl = (req.url ?? '').startsWith(CONTROL_PREFIX);
-    const handler = isControl ? handleControlRequest : handleTwilioRequest;
-    handler(core, baseUrl, req, res).catch((error: unknown) => {
+    const handled = isControl
+      ? handleControlRequest(core, baseUrl, controlSecret, req, res)
+      : handleTwilioRequest(core, baseUrl, req, res);
+    handled.catch((error: unknown) => {
       if (!res.headersSent) {
         sendJson(res, 500, { code: 20500, message: `Simulator failure: ${(error as Error).message}`, status: 500 });
       } else {
@@ -170,6 +182,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     workspaceSid,
     apiKeySid: apiKeys[0]?.sid ?? SANDBOX_API_KEY_SID,
     apiKeySecret: apiKeys[0]?.secret ?? SANDBOX_API_KEY_SECRET,
+    controlSecret,
+    controlHeaders: Object.freeze({ [CONTROL_SECRET_HEADER]: controlSecret }),
     get seedSummary() {
       return core.seedSummary;
     },
