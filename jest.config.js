@@ -14,7 +14,10 @@ const swc = [
 
 const shared = {
   transform: { '^.+\\.(t|j)sx?$': swc },
-  moduleNameMapper: { '^@plugin-stuck-tasks/contract$': '<rootDir>/contract/src/index.ts' },
+  moduleNameMapper: {
+    '^@plugin-stuck-tasks/contract$': '<rootDir>/contract/src/index.ts',
+    '^@plugin-stuck-tasks/sandbox$': '<rootDir>/sandbox/src/index.ts',
+  },
 };
 
 module.exports = {

@@ -5,8 +5,7 @@
  * wrongly accepted would close something and show up in the update log.
  */
 import pLimit from 'p-limit';
-import { SANDBOX_USERS } from '../../sandbox/src/simulator';
-import { issueFlexToken } from '../../sandbox/src/simulator/tokens';
+import { issueFlexToken, SANDBOX_USERS } from '@plugin-stuck-tasks/sandbox';
 import type { ApiAnswer } from './support/functionsServer';
 import { send } from './support/functionsServer';
 import type { Endpoint, Stack } from './support/stack';

@@ -5,8 +5,8 @@
  */
 import type { CloseResponse, CloseResult, ScanResponse } from '@plugin-stuck-tasks/contract';
 import { TERMINAL_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
-import type { OracleVerdict, TaskView, UpdateLogEntry } from '../../sandbox/src/simulator';
-import { SANDBOX_USERS } from '../../sandbox/src/simulator';
+import type { OracleVerdict, TaskView, UpdateLogEntry } from '@plugin-stuck-tasks/sandbox';
+import { SANDBOX_USERS } from '@plugin-stuck-tasks/sandbox';
 import { startStack } from './support/stack';
 import type { Stack } from './support/stack';
 

@@ -3,7 +3,7 @@
  */
 import type { ReviewItem, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
 import { OPEN_ASSIGNMENT_STATUSES } from '@plugin-stuck-tasks/contract';
-import type { TaskView } from '../../sandbox/src/simulator';
+import type { TaskView } from '@plugin-stuck-tasks/sandbox';
 import type { ApiAnswer } from './support/functionsServer';
 import { startStack } from './support/stack';
 import type { Stack } from './support/stack';

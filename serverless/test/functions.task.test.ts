@@ -2,7 +2,7 @@
  * POST /stuck-tasks/task through the real built Functions against the simulator.
  */
 import type { TaskDetailResponse } from '@plugin-stuck-tasks/contract';
-import type { OracleVerdict, TaskView } from '../../sandbox/src/simulator';
+import type { OracleVerdict, TaskView } from '@plugin-stuck-tasks/sandbox';
 import { startStack } from './support/stack';
 import type { Stack } from './support/stack';
 

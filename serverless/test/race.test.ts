@@ -16,14 +16,14 @@ import { PassThrough } from 'stream';
 import seedrandom from 'seedrandom';
 import { TERMINAL_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
 import type { CallStatus, CloseResult } from '@plugin-stuck-tasks/contract';
-import { startSimulator } from '../../sandbox/src/simulator';
+import { startSimulator } from '@plugin-stuck-tasks/sandbox';
 import type {
   CallFetchLogEntry,
   RuntimeOptions,
   Simulator,
   TaskView,
   UpdateLogEntry,
-} from '../../sandbox/src/simulator';
+} from '@plugin-stuck-tasks/sandbox';
 import { runCli } from '../src/cli/main';
 import type { CliTuning } from '../src/cli/main';
 import { DEFAULT_CLOSE_REASON } from '../src/settings';

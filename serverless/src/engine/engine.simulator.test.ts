@@ -5,8 +5,8 @@
  */
 import type { CloseResult, ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
 import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
-import { startSimulator } from '../../../sandbox/src/simulator';
-import type { Simulator, SimulatorOptions } from '../../../sandbox/src/simulator';
+import { startSimulator } from '@plugin-stuck-tasks/sandbox';
+import type { Simulator, SimulatorOptions } from '@plugin-stuck-tasks/sandbox';
 import type { Settings } from '../settings';
 import { closeTasks, createEngineDeps, inspectTask, scanPage } from './index';
 import type { CallPlan, EngineDeps, EngineDepsOptions, ScanOptions } from './index';

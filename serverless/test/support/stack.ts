@@ -1,5 +1,5 @@
-import type { Simulator, SimulatorOptions } from '../../../sandbox/src/simulator';
-import { startSimulator } from '../../../sandbox/src/simulator';
+import type { Simulator, SimulatorOptions } from '@plugin-stuck-tasks/sandbox';
+import { startSimulator } from '@plugin-stuck-tasks/sandbox';
 import type { ApiAnswer, FunctionsServer } from './functionsServer';
 import { post, startFunctionsServer } from './functionsServer';
 
