@@ -6,8 +6,10 @@
  * own copy of the shared code and of the npm packages it uses (twilio, zod, the token validator...).
  *
  * Usage: node scripts/build.js [--check-deploy | --check-built]
- *   --check-deploy  also fail unless package.json "dependencies" holds only what the deployed
- *                   service needs (Twilio installs every entry of it on deploy).
+ *   --check-deploy  also fail unless package.json "dependencies" declares every npm package whose
+ *                   code the bundles carry (so `npm audit --omit=dev` and SCA tools see them),
+ *                   plus @twilio/runtime-handler, and nothing Twilio could not install from npm
+ *                   (Twilio installs every entry on deploy; the bundles do not need them).
  *   --check-built   build nothing: fail when a bundle is missing, warn when sources are newer
  *                   (run by `npm start`, which would otherwise serve nothing or stale code).
  */
@@ -19,8 +21,10 @@ const root = path.resolve(__dirname, '..');
 const sourceDir = path.join(root, 'src', 'functions');
 const outputDir = path.join(root, 'functions');
 
-/** What the deployed service may install: the bundles need nothing else. */
-const DEPLOY_DEPENDENCIES = ['@twilio/runtime-handler'];
+/** Twilio's runtime needs it declared; the bundles do not use it. */
+const RUNTIME_HANDLER = '@twilio/runtime-handler';
+/** Workspace packages are bundled and not on npm: Twilio could not install them. */
+const WORKSPACE_SCOPE = '@plugin-stuck-tasks/';
 
 function functionSources(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -30,22 +34,59 @@ function functionSources(dir) {
   });
 }
 
-function checkDeployDependencies() {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const extra = Object.keys(pkg.dependencies || {}).filter((name) => !DEPLOY_DEPENDENCIES.includes(name));
-  if (extra.length > 0) {
-    throw new Error(
-      `serverless/package.json "dependencies" must only list ${DEPLOY_DEPENDENCIES.join(', ')}: Twilio installs ` +
-        `every entry on deploy, and the bundles already contain their code. Move to devDependencies: ${extra.join(', ')}`,
+/** The npm package a bundled file came from (`node_modules/<name>/...`, the innermost one). */
+function packageOf(file) {
+  const parts = file.split(/[\\/]/);
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0) return null;
+  const name = parts[at + 1];
+  return name && name.startsWith('@') ? `${name}/${parts[at + 2]}` : name;
+}
+
+/**
+ * The packages the bundles carry that our own code imports directly (their own dependencies come
+ * with them, as npm would install them).
+ */
+function directlyBundledPackages(metafile) {
+  const packages = new Set();
+  for (const [file, input] of Object.entries(metafile.inputs)) {
+    if (file.includes('node_modules')) continue;
+    for (const imported of input.imports) {
+      const name = imported.external ? null : packageOf(imported.path);
+      if (name && !name.startsWith(WORKSPACE_SCOPE)) packages.add(name);
+    }
+  }
+  return [...packages].sort();
+}
+
+function checkDeployDependencies(metafile, pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))) {
+  const declared = pkg.dependencies || {};
+  const problems = [];
+  if (!declared[RUNTIME_HANDLER]) problems.push(`${RUNTIME_HANDLER} must be declared (Twilio's runtime needs it)`);
+  const undeclared = directlyBundledPackages(metafile).filter((name) => !declared[name]);
+  if (undeclared.length > 0) {
+    problems.push(
+      `the bundles carry code of ${undeclared.join(', ')}: declare them in "dependencies" so that ` +
+        '`npm audit --omit=dev` and SCA tools see what is deployed',
     );
   }
+  const uninstallable = Object.entries(declared).filter(
+    ([name, spec]) => name.startsWith(WORKSPACE_SCOPE) || /^(file|link|workspace):/.test(String(spec)),
+  );
+  if (uninstallable.length > 0) {
+    problems.push(
+      `Twilio installs every entry of "dependencies" from npm on deploy and cannot install ` +
+        `${uninstallable.map(([name]) => name).join(', ')}: keep workspace packages in devDependencies (they are bundled)`,
+    );
+  }
+  if (problems.length > 0) throw new Error(`serverless/package.json: ${problems.join('; ')}.`);
 }
 
 /**
  * Writes each bundle next to its final name and renames it into place, so a server (or a parallel
  * test run) that loads a bundle never reads a half-written file.
  */
-async function build() {
+async function build({ write = true } = {}) {
   const entryPoints = functionSources(sourceDir);
   if (entryPoints.length === 0) throw new Error(`No functions found under ${sourceDir}`);
   const started = Date.now();
@@ -55,23 +96,26 @@ async function build() {
     outdir: outputDir,
     bundle: true,
     platform: 'node',
-    target: 'node18',
+    // The deployed runtime (.twilioserverlessrc pins node22); Node 20 runs them locally too.
+    target: 'node20',
     format: 'cjs',
     // Bundles stay small enough to upload and load fast; names are kept for readable stack traces.
     minify: true,
     keepNames: true,
     legalComments: 'none',
     logLevel: 'warning',
+    metafile: true,
     write: false,
   });
   const suffix = `.tmp-${process.pid}`;
-  for (const file of result.outputFiles) {
+  for (const file of write ? result.outputFiles : []) {
     fs.mkdirSync(path.dirname(file.path), { recursive: true });
     fs.writeFileSync(file.path + suffix, file.contents);
     fs.renameSync(file.path + suffix, file.path);
   }
   return {
     files: result.outputFiles.map((file) => ({ path: file.path, bytes: file.contents.length })),
+    metafile: result.metafile,
     ms: Date.now() - started,
   };
 }
@@ -80,14 +124,36 @@ function newestMtime(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return Math.max(newest, newestMtime(full));
-    return entry.name.endsWith('.ts') ? Math.max(newest, fs.statSync(full).mtimeMs) : newest;
+    const isSource = entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts');
+    return isSource ? Math.max(newest, fs.statSync(full).mtimeMs) : newest;
   }, 0);
 }
 
-function checkBuilt() {
-  const bundles = functionSources(sourceDir).map((source) =>
+function bundlePaths() {
+  return functionSources(sourceDir).map((source) =>
     path.join(outputDir, path.relative(sourceDir, source).replace(/\.ts$/, '.js')),
   );
+}
+
+/** Why the bundles need building ('missing' or 'stale'), or null when they are current. */
+function staleness() {
+  const bundles = bundlePaths();
+  if (bundles.some((bundle) => !fs.existsSync(bundle))) return 'missing';
+  const oldestBundle = Math.min(...bundles.map((bundle) => fs.statSync(bundle).mtimeMs));
+  const newestSource = Math.max(
+    newestMtime(path.join(root, 'src')),
+    newestMtime(path.join(root, '..', 'contract', 'src')),
+  );
+  return newestSource > oldestBundle ? 'stale' : null;
+}
+
+/** Builds only when a bundle is missing or older than a source (the integration tests). */
+async function buildIfStale() {
+  if (staleness() !== null) await build();
+}
+
+function checkBuilt() {
+  const bundles = bundlePaths();
   const missing = bundles.filter((bundle) => !fs.existsSync(bundle));
   if (missing.length > 0) {
     throw new Error(
@@ -95,17 +161,20 @@ function checkBuilt() {
         'run `npm run build` first.',
     );
   }
-  const oldestBundle = Math.min(...bundles.map((bundle) => fs.statSync(bundle).mtimeMs));
-  const newestSource = Math.max(
-    newestMtime(path.join(root, 'src')),
-    newestMtime(path.join(root, '..', 'contract', 'src')),
-  );
-  if (newestSource > oldestBundle) {
+  if (staleness() === 'stale') {
     console.warn('Warning: sources changed since the last build; run `npm run build` to serve the current code.');
   }
 }
 
-module.exports = { build, checkBuilt, outputDir, sourceDir };
+module.exports = {
+  build,
+  buildIfStale,
+  checkBuilt,
+  checkDeployDependencies,
+  directlyBundledPackages,
+  outputDir,
+  sourceDir,
+};
 
 if (require.main === module) {
   (async () => {
@@ -113,8 +182,8 @@ if (require.main === module) {
       checkBuilt();
       return;
     }
-    if (process.argv.includes('--check-deploy')) checkDeployDependencies();
-    const { files, ms } = await build();
+    const { files, metafile, ms } = await build();
+    if (process.argv.includes('--check-deploy')) checkDeployDependencies(metafile);
     for (const file of files) {
       console.log(`${path.relative(root, file.path)}  ${(file.bytes / 1024 / 1024).toFixed(2)} MB`);
     }

@@ -1,22 +1,29 @@
 /**
  * Who may call the Functions: the Flex token and the role are checked by the server on every
  * endpoint, and nothing is read from or changed in Twilio's tasks for a caller who is turned away.
- * Also the CORS headers every answer carries, and a misconfigured service.
+ * Token validation in both configurations — production (no TWILIO_API_BASE_URL: the unmodified
+ * twilio-flex-token-validator calls iam.twilio.com, answered from the simulator by a test-only
+ * preload inside the function processes) and the sandbox's base URL — including Twilio failing.
+ * Also the CORS headers every answer carries, a misconfigured service, and what an unparseable body
+ * gets from the local runtime.
  */
-import type { Endpoint, Stack } from './support/stack';
-import { startStack } from './support/stack';
-import { send, startFunctionsServer } from './support/functionsServer';
-import type { ApiAnswer } from './support/functionsServer';
+import type { Endpoint, Stack, TwilioRoute } from './support/stack';
+import { startFunctionsFor, startStack } from './support/stack';
+import type { ApiAnswer } from './support/http';
+import { send } from './support/http';
+import type { TwilioFront } from './support/twilioFront';
+import { TOKEN_VALIDATION_BUDGET_MS } from '../src/auth/flexToken';
 
 jest.setTimeout(120_000);
 
 const ENDPOINTS: Endpoint[] = ['scan', 'task', 'close'];
 
+// The production path: no TWILIO_API_BASE_URL.
 let stack: Stack;
 let someTaskSid: string;
 
 beforeAll(async () => {
-  stack = await startStack({ simulator: { seed: 'auth-suite', scenario: { openTasks: 30 } } });
+  stack = await startStack({ simulator: { seed: 'auth-suite', scenario: { openTasks: 30 } }, route: 'realHosts' });
   someTaskSid = stack.sim.listTasks({ verdict: 'stuck' })[0].sid;
 });
 
@@ -50,7 +57,8 @@ function tamperedToken(): string {
 
 describe.each(ENDPOINTS)('POST /stuck-tasks/%s', (endpoint) => {
   it('answers 401 without a Token', async () => {
-    expectError(await stack.call(endpoint, paramsFor(endpoint)), 401, 'unauthorized');
+    // JSON: an empty form body (scan without a token) would be refused as bodiless first.
+    expectError(await stack.call(endpoint, paramsFor(endpoint), 'json'), 401, 'unauthorized');
   });
 
   it('answers 401 for a token that is not valid', async () => {
@@ -97,6 +105,91 @@ describe('turned-away callers', () => {
   });
 });
 
+describe('a body the local runtime cannot read', () => {
+  // A desktop browser's User-Agent: the runtime's error pages were HTML for those.
+  const browser = { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36' };
+
+  it.each([
+    ['malformed JSON', 'application/json', () => `{"Token":"${stack.adminToken()}","TaskSids":["${someTaskSid}"]`, 400],
+    ['too many form parameters', 'application/x-www-form-urlencoded', () => 'a=1&'.repeat(1500), 413],
+  ])('%s gets the JSON error shape: no Express page, no stack trace, no path', async (_name, type, body, status) => {
+    const answer = await send(stack.url('close'), {
+      method: 'POST',
+      headers: { ...browser, 'Content-Type': type },
+      body: body(),
+    });
+    expectError(answer, status, 'bad_request');
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(answer.text).not.toMatch(/<html|<pre|<!DOCTYPE|SyntaxError|\/work\/|\.js:\d+/i);
+  });
+});
+
+describe.each<TwilioRoute>(['realHosts', 'baseUrl'])('token validation with Twilio failing (%s)', (route) => {
+  let failing: Stack;
+  let front: TwilioFront;
+
+  beforeAll(async () => {
+    failing = await startStack({
+      simulator: { seed: `auth-failing-${route}`, scenario: { openTasks: 10 } },
+      route,
+      front: true,
+    });
+    front = failing.front as TwilioFront;
+  });
+
+  afterAll(async () => {
+    await failing?.stop();
+  });
+
+  afterEach(() => front.clear());
+
+  const scan = (token: string): Promise<ApiAnswer> => failing.call('scan', { Token: token });
+  const unavailable = { status: 503, code: 20503, message: 'Service Unavailable' };
+
+  it('answers an admin (the scan reads TaskRouter and the calls through the same route)', async () => {
+    const answer = await scan(failing.adminToken());
+    expect(answer.status).toBe(200);
+    expect((answer.body as { counts: { scanned: number } }).counts.scanned).toBeGreaterThan(0);
+    expect(front.validations()).toHaveLength(1);
+  });
+
+  it("answers 401 on Twilio's verdict: an expired token, saying so", async () => {
+    const answer = await scan(failing.sim.issueSandboxToken('admin', -60));
+    expectError(answer, 401, 'unauthorized');
+    expect(answer.text).toMatch(/expired/i);
+    expect(front.validations()).toHaveLength(1);
+  });
+
+  it("answers 401 on Twilio's verdict: a token that is not valid", async () => {
+    expectError(await scan(`${failing.adminToken()}x`), 401, 'unauthorized');
+  });
+
+  it('retries 429 and 5xx (JSON bodies with a message) and answers 200', async () => {
+    front.script({ status: 429, code: 20429, message: 'Too Many Requests' }, unavailable);
+    expect((await scan(failing.adminToken())).status).toBe(200);
+    expect(front.validations()).toHaveLength(3);
+  });
+
+  it('answers 502 saying Twilio could not be reached when it drops every connection (not 401)', async () => {
+    front.script(...Array.from({ length: 40 }, () => 'reset' as const));
+    const answer = await scan(failing.adminToken());
+    expectError(answer, 502, 'upstream');
+    expect(answer.text).toMatch(/Twilio could not be reached/);
+    expect(front.validations().length).toBeGreaterThan(1);
+  });
+
+  it('answers 502 when Twilio does not answer, having retried within the budget', async () => {
+    front.script(...Array.from({ length: 10 }, () => 'hang' as const));
+    const answer = await scan(failing.adminToken());
+    expectError(answer, 502, 'upstream');
+    expect(answer.text).toMatch(/did not answer within/);
+    const arrivals = front.validations();
+    expect(arrivals.length).toBeGreaterThan(1);
+    // No attempt starts once the budget is spent (arrival lag on a busy machine gets a wide margin).
+    expect(arrivals[arrivals.length - 1] - arrivals[0]).toBeLessThan(TOKEN_VALIDATION_BUDGET_MS + 1500);
+  });
+});
+
 describe('ALLOWED_ROLES', () => {
   let custom: Stack;
 
@@ -123,13 +216,15 @@ describe('ALLOWED_ROLES', () => {
 
 describe('a misconfigured service', () => {
   it('answers 500 internal without details and names the bad settings in its log', async () => {
-    const functions = await startFunctionsServer({
-      ACCOUNT_SID: stack.sim.accountSid,
-      AUTH_TOKEN: stack.sim.authToken,
-      TASKROUTER_WORKSPACE_SID: 'not-a-workspace',
-      STUCK_GRACE_SECONDS: '-5',
-      TWILIO_API_BASE_URL: stack.sim.url,
-    });
+    const functions = await startFunctionsFor(
+      {
+        ACCOUNT_SID: stack.sim.accountSid,
+        AUTH_TOKEN: stack.sim.authToken,
+        TASKROUTER_WORKSPACE_SID: 'not-a-workspace',
+        STUCK_GRACE_SECONDS: '-5',
+      },
+      stack.sim.url,
+    );
     try {
       const answer = await send(`${functions.url}/stuck-tasks/scan`, {
         method: 'POST',

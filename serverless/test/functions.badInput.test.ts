@@ -6,8 +6,8 @@
  */
 import pLimit from 'p-limit';
 import { issueFlexToken, SANDBOX_USERS } from '@plugin-stuck-tasks/sandbox';
-import type { ApiAnswer } from './support/functionsServer';
-import { send } from './support/functionsServer';
+import type { ApiAnswer } from './support/http';
+import { send } from './support/http';
 import type { Endpoint, Stack } from './support/stack';
 import { startStack } from './support/stack';
 

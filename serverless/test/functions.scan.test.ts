@@ -4,7 +4,7 @@
 import type { ReviewItem, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
 import { OPEN_ASSIGNMENT_STATUSES } from '@plugin-stuck-tasks/contract';
 import type { TaskView } from '@plugin-stuck-tasks/sandbox';
-import type { ApiAnswer } from './support/functionsServer';
+import type { ApiAnswer } from './support/http';
 import { startStack } from './support/stack';
 import type { Stack } from './support/stack';
 

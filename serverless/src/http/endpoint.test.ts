@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { validateFlexToken } from '../auth/flexToken';
 import { InvalidPageTokenError, UpstreamError } from '../engine';
 import { defineEndpoint } from './endpoint';
-import type { EndpointCall, RuntimeCallback } from './endpoint';
+import type { Context, EndpointCall, EndpointEvent, ServerlessCallback, ServiceEnvironment } from './endpoint';
 import { notFound } from './errors';
 
 jest.mock('../auth/flexToken', () => ({
@@ -53,13 +53,14 @@ function invoke(
   const handler = defineEndpoint('test', z.object({ Name: z.string().optional() }).strict(), run);
   return new Promise((resolve) => {
     let calls = 0;
-    const callback: RuntimeCallback = (error, response) => {
+    const callback: ServerlessCallback = (error, response) => {
       calls += 1;
       expect(error).toBeNull();
       // Give a second callback (a bug) the chance to show up before resolving.
       setTimeout(() => resolve({ response: response as unknown as FakeResponse, calls }), 20);
     };
-    handler(context, { request: { headers: BODY_HEADERS, cookies: {} }, ...event }, callback);
+    const runtimeEvent = { request: { headers: BODY_HEADERS, cookies: {} }, ...event } as EndpointEvent;
+    void handler(context as unknown as Context<ServiceEnvironment>, runtimeEvent, callback);
   });
 }
 

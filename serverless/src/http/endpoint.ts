@@ -1,3 +1,9 @@
+import type {
+  Context,
+  ServerlessCallback,
+  ServerlessEventObject,
+  ServerlessFunctionSignature,
+} from '@twilio-labs/serverless-runtime-types/types';
 import type { z } from 'zod';
 import type { EngineDeps } from '../engine';
 import { createEngineDeps, InvalidPageTokenError, UpstreamError } from '../engine';
@@ -11,11 +17,13 @@ import { checkBody, readIncomingRequest, readToken } from './request';
 import type { RuntimeResponse } from './response';
 import { errorResponse, jsonResponse } from './response';
 
-/** What the Runtime passes a handler: the service's environment variables plus a few helpers. */
-export type RuntimeContext = Record<string, unknown>;
-export type RuntimeEvent = Record<string, unknown>;
-export type RuntimeCallback = (error: unknown, response?: RuntimeResponse) => void;
-export type RuntimeHandler = (context: RuntimeContext, event: RuntimeEvent, callback: RuntimeCallback) => void;
+/** The service's environment variables, which the Runtime spreads onto the handler's context. */
+export type ServiceEnvironment = { [name: string]: string | undefined };
+/** The request's parameters (form or JSON body, and the query string), plus `request` headers and cookies. */
+export type EndpointEvent = ServerlessEventObject<Record<string, unknown>, Record<string, string | undefined>>;
+/** A Twilio Function handler, typed as Twilio's serverless tooling types it. */
+export type EndpointHandler = ServerlessFunctionSignature<ServiceEnvironment, EndpointEvent>;
+export type { Context, ServerlessCallback };
 
 export interface EndpointCall<Params> {
   params: Params;
@@ -62,12 +70,12 @@ export function defineEndpoint<Schema extends z.ZodTypeAny>(
   name: string,
   paramsSchema: Schema,
   run: (call: EndpointCall<z.output<Schema>>) => Promise<object>,
-): RuntimeHandler {
+): EndpointHandler {
   return (context, event, callback) => {
     const startedAt = Date.now();
     answer(name, paramsSchema, run, context, event ?? {}, startedAt).then(
       (response) => callback(null, response),
-      (error: unknown) => callback(error),
+      (error: unknown) => callback(error instanceof Error ? error : String(error)),
     );
   };
 }
@@ -76,8 +84,8 @@ async function answer<Schema extends z.ZodTypeAny>(
   name: string,
   paramsSchema: Schema,
   run: (call: EndpointCall<z.output<Schema>>) => Promise<object>,
-  context: RuntimeContext,
-  event: RuntimeEvent,
+  context: Context<ServiceEnvironment>,
+  event: Record<string, unknown>,
   startedAt: number,
 ): Promise<RuntimeResponse> {
   try {
@@ -114,7 +122,7 @@ async function answer<Schema extends z.ZodTypeAny>(
  * The string-valued entries of the context are the environment variables. Accessors are skipped
  * unread: the local runtime's SERVICE_SID/ENVIRONMENT_SID getters print a warning when read.
  */
-function environmentOf(context: RuntimeContext): Record<string, string | undefined> {
+function environmentOf(context: Context<ServiceEnvironment>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(context ?? {}))) {
     if (typeof descriptor.value === 'string') env[key] = descriptor.value;

@@ -1,13 +1,10 @@
+import type { ResponseConstructor, TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { ApiError } from './errors';
 
-/** The slice of the Runtime's `Twilio.Response` the handlers use. */
-export interface RuntimeResponse {
-  setStatusCode(code: number): unknown;
-  setBody(body: object | string): unknown;
-  appendHeader(key: string, value: string): unknown;
-}
+/** The Runtime's `Twilio.Response`, as Twilio's serverless tooling types it. */
+export type RuntimeResponse = TwilioResponse;
 
-type RuntimeResponseConstructor = new () => RuntimeResponse;
+type RuntimeResponseConstructor = ResponseConstructor;
 
 /**
  * The Runtime (deployed and `twilio-run start`) installs `Twilio.Response` as a global before it
