@@ -14,7 +14,7 @@ import os from 'os';
 import path from 'path';
 import { PassThrough } from 'stream';
 import seedrandom from 'seedrandom';
-import { TERMINAL_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
+import { OPEN_ASSIGNMENT_STATUSES, TERMINAL_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
 import type { CallStatus, CloseResult } from '@plugin-stuck-tasks/contract';
 import { startSimulator } from '@plugin-stuck-tasks/sandbox';
 import type {
@@ -26,6 +26,7 @@ import type {
 } from '@plugin-stuck-tasks/sandbox';
 import { runCli } from '../src/cli/main';
 import type { CliTuning } from '../src/cli/main';
+import { endedWithinGrace, isTerminalCallStatus } from '../src/engine/rules';
 import { DEFAULT_CLOSE_REASON } from '../src/settings';
 
 const FIRST_SEED = 1;
@@ -34,8 +35,7 @@ const SEEDS = process.env.RACE_SEED
   ? [Number(process.env.RACE_SEED)]
   : Array.from({ length: SCENARIOS }, (_, index) => FIRST_SEED + index);
 const GRACE_SECONDS = 60;
-const LIVE: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
-const OPEN = ['pending', 'reserved', 'assigned'] as const;
+const isLive = (status: CallStatus | null): boolean => status !== null && !isTerminalCallStatus(status);
 
 jest.setTimeout(Math.max(120_000, SEEDS.length * 2_000));
 
@@ -88,14 +88,16 @@ function startChaos(sim: Simulator, seed: number): () => Promise<number> {
   let running = true;
   let moves = 0;
   const openVoice = () =>
-    sim.listTasks({ status: [...OPEN] }).filter((task) => task.channel === 'voice' && task.callSid !== null);
+    sim
+      .listTasks({ status: OPEN_ASSIGNMENT_STATUSES })
+      .filter((task) => task.channel === 'voice' && task.callSid !== null);
   const move = () => {
     const roll = random();
     let task: TaskView | undefined;
     if (roll < 0.25) {
       task = pick(
         random,
-        openVoice().filter((candidate) => LIVE.includes(candidate.callStatus as CallStatus)),
+        openVoice().filter((candidate) => isLive(candidate.callStatus)),
       );
       if (task) sim.endCall(task.callSid as string, pick(random, TERMINAL_CALL_STATUSES));
     } else if (roll < 0.45) {
@@ -103,7 +105,7 @@ function startChaos(sim: Simulator, seed: number): () => Promise<number> {
         random,
         openVoice().filter((candidate) => candidate.callStatus !== null),
       );
-      if (task && !LIVE.includes(task.callStatus as CallStatus)) sim.reviveCall(task.callSid as string);
+      if (task && !isLive(task.callStatus)) sim.reviveCall(task.callSid as string);
     } else if (roll < 0.6) {
       task = pick(random, sim.listTasks({ status: ['pending', 'reserved'] }));
       if (task) sim.acceptTask(task.sid);
@@ -114,7 +116,7 @@ function startChaos(sim: Simulator, seed: number): () => Promise<number> {
       task = pick(random, sim.listTasks({ status: ['assigned'] }));
       if (task) sim.wrapTask(task.sid);
     } else if (roll < 0.9) {
-      task = pick(random, sim.listTasks({ status: [...OPEN] }));
+      task = pick(random, sim.listTasks({ status: OPEN_ASSIGNMENT_STATUSES }));
       if (task) sim.closeTask(task.sid);
     } else {
       task = pick(random, sim.listTasks());
@@ -139,7 +141,7 @@ function startChaos(sim: Simulator, seed: number): () => Promise<number> {
 function closeFile(sim: Simulator, random: Random, file: string): { suspects: string[]; needsReview: string[] } {
   const stuck = sim.listTasks({ verdict: 'stuck' }).map((task) => task.sid);
   const others = sim
-    .listTasks({ status: [...OPEN] })
+    .listTasks({ status: OPEN_ASSIGNMENT_STATUSES })
     .filter((task) => task.verdict !== 'stuck')
     .map((task) => task.sid);
   const unknown = `WT${Math.floor(random() * 2 ** 48)
@@ -184,7 +186,7 @@ interface ScenarioOutcome {
 /**
  * What is wrong with closing a task, judged by what the simulator served: the last fetch of the task's
  * call before the update, made while closing (`callFetches` holds only those), must have answered an
- * ended status with an end time older than the grace period.
+ * ended status with an end time older than the grace period, by the engine's own rules (rules.ts).
  * A call that was live at the update is excused only when that last fetch answered it ended: it came
  * back to life between the engine's last look and the update, which no client can see (Twilio has no
  * conditional update on a call's state) and real calls never do.
@@ -206,16 +208,18 @@ function checkCallAtUpdate(
   });
   if (lastLook === undefined) return violation('the engine did not fetch the call while closing, before the update');
   const looked = `its last fetch (seq ${lastLook.seq}, update seq ${update.seq})`;
-  if (lastLook.status === null || LIVE.includes(lastLook.status)) {
+  if (lastLook.status === null || !isTerminalCallStatus(lastLook.status)) {
     return violation(`${looked} answered ${lastLook.status ?? '404'}`);
   }
   if (lastLook.endTime === null) return violation(`${looked} answered ${lastLook.status} without an end time`);
   // The engine reads its clock before fetching the call, so the call's age it saw is at most this one.
-  const endedFor = Date.parse(lastLook.time) - Date.parse(lastLook.endTime);
-  if (endedFor < GRACE_SECONDS * 1000) {
+  const lookedAt = { nowMs: Date.parse(lastLook.time), graceSeconds: GRACE_SECONDS };
+  const endedAtMs = Date.parse(lastLook.endTime);
+  if (endedWithinGrace(endedAtMs, lookedAt)) {
+    const endedFor = lookedAt.nowMs - endedAtMs;
     return violation(`${looked} answered ${lastLook.status}, ended ${endedFor} ms before: inside the grace period`);
   }
-  return { violation: null, excused: LIVE.includes(update.callStatus) };
+  return { violation: null, excused: !isTerminalCallStatus(update.callStatus) };
 }
 
 /** The simulator's latest sequence number: update log and call fetch log share the counter. */
