@@ -3,13 +3,14 @@ import os from 'os';
 import path from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CloseResult, ReviewProblem } from '@plugin-stuck-tasks/contract';
-import { createEngineDeps } from '../engine';
+import { createEngineDeps, MAX_IDENTITY_LENGTH, sanitizeIdentity } from '../engine';
 import type { EngineDeps, EngineDepsOptions } from '../engine';
 import { UpstreamError } from '../gateway';
 import type { Settings } from '../settings';
 import { environmentWithDotenv, loadCliSettings } from './config';
 import { confirm } from './confirm';
 import { CliError, EXIT_CODES, EXIT_CODES_HELP } from './errors';
+import { checkOutputFile, writeOutputFile } from './outputFile';
 import { startProgress } from './progress';
 import {
   CLOSE_OUTCOMES,
@@ -21,6 +22,7 @@ import {
 } from './report';
 import type { ReportFormat, WorkspaceReport } from './report';
 import { renderTable } from './table';
+import { printableLine, printableText } from './terminal';
 import { closeAll, scanWorkspace } from '../engine';
 import type { WorkspaceScan } from '../engine';
 
@@ -54,6 +56,7 @@ interface CommonOptions {
 
 interface ScanOptions extends CommonOptions {
   out?: string;
+  overwrite: boolean;
   format?: ReportFormat;
 }
 
@@ -63,6 +66,7 @@ interface CloseOptions extends CommonOptions {
   force: boolean;
   identity?: string;
   out?: string;
+  overwrite: boolean;
   format?: ReportFormat;
 }
 
@@ -84,6 +88,9 @@ function withCommonOptions(command: Command): Command {
         .default(DEFAULT_CONCURRENCY),
     );
 }
+
+const overwriteOption = () =>
+  new Option('--overwrite', 'replace the --out file if it exists (a symbolic link is never followed)').default(false);
 
 const formatOption = () =>
   new Option('-f, --format <format>', 'file format (default: json for a .json file name, else csv)').choices(
@@ -115,8 +122,9 @@ export async function runCli(argv: readonly string[], io: CliIo, tuning: CliTuni
     )
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      // Commander echoes what was typed (an unknown option, a bad value): printed safely too.
+      writeOut: (text) => io.stdout.write(printableText(text)),
+      writeErr: (text) => io.stderr.write(printableText(text)),
     })
     .showHelpAfterError('(run stuck-tasks --help for usage)')
     .addHelpText('after', SETTINGS_HELP);
@@ -126,6 +134,7 @@ export async function runCli(argv: readonly string[], io: CliIo, tuning: CliTuni
       .command('scan', { isDefault: true })
       .description('dry run: walk the whole workspace and write the stuck and needs-review tasks to a file')
       .option('-o, --out <file>', 'where to write the report; "-" = standard output (default: a new file here)')
+      .addOption(overwriteOption())
       .addOption(formatOption()),
   ).action(async (options: ScanOptions) => {
     const settings = loadSettingsFor(options, io);
@@ -144,6 +153,7 @@ export async function runCli(argv: readonly string[], io: CliIo, tuning: CliTuni
       .option('--force', 'also close needs-review tasks (never one whose call is live)', false)
       .option('--identity <name>', 'who is closing, written into each task\'s reason (default: "cli:<os user>")')
       .option('-o, --out <file>', 'also write the per-task outcomes to this file')
+      .addOption(overwriteOption())
       .addOption(formatOption()),
   ).action(async (options: CloseOptions) => {
     const settings = loadSettingsFor(options, io);
@@ -158,7 +168,7 @@ export async function runCli(argv: readonly string[], io: CliIo, tuning: CliTuni
       return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     }
     const { message, exitCode: code } = describeFailure(error);
-    io.stderr.write(`stuck-tasks: ${message}\n`);
+    io.stderr.write(`stuck-tasks: ${printableText(message)}\n`);
     return code;
   }
 }
@@ -219,16 +229,6 @@ function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** Fails before any Twilio request when the report could not be written afterwards. */
-function checkWritable(file: string): void {
-  try {
-    fs.accessSync(path.dirname(file), fs.constants.W_OK);
-    if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
-  } catch (error) {
-    throw new CliError(`Cannot write ${file}: ${(error as Error).message}`, EXIT_CODES.usage);
-  }
-}
-
 async function scanWithProgress(deps: EngineDeps, io: CliIo, tuning: CliTuning): Promise<WorkspaceScan> {
   const progress = startProgress(io.stderr, 'scan', 0, { pages: 0, stuck: 0, needsReview: 0 });
   try {
@@ -286,7 +286,7 @@ async function runScan(settings: Settings, options: ScanOptions, io: CliIo, tuni
   const toStdout = options.out === '-';
   const format = reportFormatFor(toStdout ? undefined : options.out, options.format);
   const outFile = toStdout ? null : path.resolve(io.cwd, options.out ?? defaultReportName('scan', format));
-  if (outFile) checkWritable(outFile);
+  if (outFile) checkOutputFile(outFile, options.overwrite);
 
   const deps = engineFor(settings, options, tuning);
   const started = Date.now();
@@ -307,20 +307,13 @@ async function runScan(settings: Settings, options: ScanOptions, io: CliIo, tuni
     io.stdout.write(formatReport(report, format));
     return EXIT_CODES.ok;
   }
-  writeFile(outFile, formatReport(report, format));
-  humans.write(`\nWrote ${plural(rows, 'task')} (${format.toUpperCase()}) to ${outFile}\n`);
+  writeOutputFile(outFile, formatReport(report, format), options.overwrite);
+  humans.write(`\nWrote ${plural(rows, 'task')} (${format.toUpperCase()}) to ${printableLine(outFile)}\n`);
   if (scan.suspects.length > 0) {
-    humans.write(`To close them after review: stuck-tasks close --from ${path.relative(io.cwd, outFile) || outFile}\n`);
+    const relative = path.relative(io.cwd, outFile) || outFile;
+    humans.write(`To close them after review: stuck-tasks close --from ${printableLine(relative)}\n`);
   }
   return EXIT_CODES.ok;
-}
-
-function writeFile(file: string, text: string): void {
-  try {
-    fs.writeFileSync(file, text);
-  } catch (error) {
-    throw new CliError(`Cannot write ${file}: ${(error as Error).message}`, EXIT_CODES.usage);
-  }
 }
 
 function operatorName(env: Record<string, string | undefined>): string {
@@ -332,12 +325,15 @@ function operatorName(env: Record<string, string | undefined>): string {
   }
 }
 
-const IDENTITY_PATTERN = /^[^\p{Cc}]{1,100}$/u;
-
+/** The identity as it will be written into each reason: refused rather than silently changed. */
 function identityFor(options: CloseOptions, io: CliIo): string {
   const identity = (options.identity ?? `cli:${operatorName(io.env)}`).trim();
-  if (!IDENTITY_PATTERN.test(identity)) {
-    throw new CliError('--identity must be 1 to 100 printable characters.', EXIT_CODES.usage);
+  if (identity === '' || sanitizeIdentity(identity) !== identity) {
+    throw new CliError(
+      `--identity must be 1 to ${MAX_IDENTITY_LENGTH} printable characters (no control or invisible formatting ` +
+        'characters, no runs of spaces).',
+      EXIT_CODES.usage,
+    );
   }
   return identity;
 }
@@ -421,13 +417,13 @@ async function runClose(settings: Settings, options: CloseOptions, io: CliIo, tu
     );
   }
   const outFile = options.out === undefined ? null : path.resolve(io.cwd, options.out);
-  if (outFile) checkWritable(outFile);
+  if (outFile) checkOutputFile(outFile, options.overwrite);
 
   const deps = engineFor(settings, options, tuning);
   const plan = options.from
     ? readTargetsFile(options.from, options, io)
     : await scanTargets(deps, settings, options, io, tuning);
-  for (const line of plan.description) io.stdout.write(`${line}\n`);
+  for (const line of plan.description) io.stdout.write(`${printableLine(line)}\n`);
   if (plan.taskSids.length === 0) {
     io.stdout.write('Nothing to close.\n');
     return EXIT_CODES.ok;
@@ -460,8 +456,8 @@ async function runClose(settings: Settings, options: CloseOptions, io: CliIo, tu
   io.stdout.write(renderOutcomes(results, Date.now() - started));
   if (outFile) {
     const format = reportFormatFor(outFile, options.format);
-    writeFile(outFile, formatOutcomes(settings.workspaceSid, results, format));
-    io.stdout.write(`Wrote the outcomes (${format.toUpperCase()}) to ${outFile}\n`);
+    writeOutputFile(outFile, formatOutcomes(settings.workspaceSid, results, format), options.overwrite);
+    io.stdout.write(`Wrote the outcomes (${format.toUpperCase()}) to ${printableLine(outFile)}\n`);
   }
   const failed = results.filter((result) => result.outcome === 'failed').length;
   if (failed > 0) {

@@ -72,19 +72,31 @@ function reviewRow(item: ReviewItem): CsvRow {
   };
 }
 
-// Queue names are free text typed by customers; a spreadsheet would run one starting with these as a
-// formula, so such cells get a leading apostrophe (the OWASP advice for CSV exports).
+// Queue names, channel names and Twilio's messages are free text; a spreadsheet would run a cell
+// starting with one of these as a formula, so such cells get a leading apostrophe (the OWASP advice
+// for CSV exports).
 const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
+
+/**
+ * Every CSV the CLI writes goes through here: RFC 4180 quoting, CRLF, a header row, and the formula
+ * guard on every string cell.
+ */
+export function toCsv<Column extends string>(
+  rows: readonly Record<Column, string | number | null>[],
+  columns: readonly Column[],
+): string {
+  return stringifyCsv([...rows], {
+    header: true,
+    columns: [...columns],
+    record_delimiter: 'windows',
+    cast: { string: (value) => (FORMULA_TRIGGER.test(value) ? `'${value}` : value) },
+  });
+}
 
 export function formatReport(report: WorkspaceReport, format: ReportFormat): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const rows = [...report.suspects.map(suspectRow), ...report.needsReview.map(reviewRow)];
-  return stringifyCsv(rows, {
-    header: true,
-    columns: [...CSV_COLUMNS],
-    record_delimiter: 'windows',
-    cast: { string: (value) => (FORMULA_TRIGGER.test(value) ? `'${value}` : value) },
-  });
+  return toCsv(rows, CSV_COLUMNS);
 }
 
 /** Picks the format from an explicit choice, else from the file name (`.json`), else CSV. */
@@ -202,9 +214,8 @@ export function formatOutcomes(workspaceSid: string, results: readonly CloseResu
     const document = { workspaceSid, finishedAt: new Date().toISOString(), totals, results };
     return `${JSON.stringify(document, null, 2)}\n`;
   }
-  return stringifyCsv([...results], {
-    header: true,
-    columns: ['taskSid', 'outcome', 'message'],
-    record_delimiter: 'windows',
-  });
+  return toCsv(
+    results.map(({ taskSid, outcome, message }) => ({ taskSid, outcome, message })),
+    ['taskSid', 'outcome', 'message'] as const,
+  );
 }
