@@ -12,7 +12,8 @@ import os from 'os';
 import { Command, InvalidArgumentError } from 'commander';
 import { closeAll, createEngineDeps, scanWorkspace } from '../src/engine';
 import type { CallPlan } from '../src/engine';
-import { loadSettings } from '../src/settings';
+import { endedWithinGrace, isTerminalCallStatus } from '../src/engine/rules';
+import { DEFAULT_GRACE_SECONDS, loadSettings } from '../src/settings';
 import { renderTable } from '../src/cli/table';
 import { runNaiveBaseline } from './naive';
 import type { NaiveConfig, NaiveProgress, NaiveResult } from './naive';
@@ -20,8 +21,8 @@ import { SimulatorControl } from './simulatorControl';
 import type { SimulatorAddress } from './simulatorControl';
 
 const SEED = 'bench';
-/** The simulator's and the engine's default grace period. */
-const GRACE_SECONDS = 60;
+/** The engine's default grace period, which the simulator's oracle uses too. */
+const GRACE_SECONDS = DEFAULT_GRACE_SECONDS;
 const REQUEST_KINDS = ['tasks.list', 'tasks.fetch', 'tasks.update', 'calls.list', 'calls.fetch'] as const;
 
 interface BenchOptions {
@@ -183,9 +184,9 @@ async function prepare(sim: SimulatorControl, size: number, options: BenchOption
 }
 
 /**
- * What a run did to the workspace, judged from the simulator's update log: a close is wrong when the
- * call was live at that moment or had ended less than the grace period before (1 s of slack: Twilio
- * gives call end times in whole seconds).
+ * What a run did to the workspace, judged from the simulator's update log by the engine's rules: a close
+ * is wrong when the call was live at that moment or had ended less than the grace period before (1 s of
+ * slack: Twilio gives call end times in whole seconds).
  */
 async function outcome(sim: SimulatorControl, stuckSids: Set<string>, graceSeconds: number) {
   const [stats, updates, calls] = await Promise.all([sim.stats(), sim.updates(), sim.calls()]);
@@ -194,11 +195,10 @@ async function outcome(sim: SimulatorControl, stuckSids: Set<string>, graceSecon
     (entry) => entry.source === 'api' && (entry.to === 'canceled' || entry.to === 'completed'),
   );
   const closed = new Set(closes.map((entry) => entry.taskSid));
-  const live = ['queued', 'ringing', 'in-progress'];
   const wronglyClosed = closes.filter((entry) => {
-    if (entry.callStatus !== null && live.includes(entry.callStatus)) return true;
+    if (entry.callStatus !== null && !isTerminalCallStatus(entry.callStatus)) return true;
     const ended = entry.callSid === null ? null : (endedAt.get(entry.callSid) ?? null);
-    return ended !== null && Date.parse(entry.time) - ended < (graceSeconds - 1) * 1000;
+    return endedWithinGrace(ended, { nowMs: Date.parse(entry.time), graceSeconds: graceSeconds - 1 });
   }).length;
   return {
     stats,
@@ -437,7 +437,7 @@ async function runBench(argv: string[]): Promise<number> {
 
 async function runSimulatorRole(): Promise<void> {
   // Loaded here only: the bench's own process never needs the simulator code.
-  const { startSimulator } = await import('../../sandbox/src/simulator');
+  const { startSimulator } = await import('@plugin-stuck-tasks/sandbox');
   const simulator = await startSimulator({ seed: SEED, scenario: { openTasks: 10 } });
   process.send?.({
     url: simulator.url,

@@ -7,9 +7,9 @@ import type {
   StateSummary,
   TaskView,
   UpdateLogEntry,
-} from '../../sandbox/src/simulator';
+} from '@plugin-stuck-tasks/sandbox';
 // Constants only: the bench's own process never loads the simulator's code (it runs in a child).
-import { CONTROL_SECRET_HEADER } from '../../sandbox/src/simulator/defaults';
+import { CONTROL_SECRET_HEADER } from '@plugin-stuck-tasks/sandbox/src/simulator/defaults';
 
 export interface SimulatorAddress {
   url: string;
