@@ -12,6 +12,7 @@ import { EXIT_CODES } from './errors';
 import { runCli } from './main';
 import type { CliTuning } from './main';
 import { scanWorkspace } from '../engine';
+import { ManualClock, advancingOnAnswers } from '../../test/support/manualClock';
 
 /** Twilio failing for good: give up after a fraction of a second instead of the real budgets. */
 const GIVE_UP_FAST: CliTuning = {
@@ -161,12 +162,17 @@ describe('scan', () => {
   it('follows nextPageToken across engine scan calls cut short by their deadline', async () => {
     // No call ending near the grace boundary: the verdicts must not change while the walk runs.
     sim.reset('cli-pages', { openTasks: 1_200, recentlyEndedShare: 0 });
-    // 10 ms per answer: judging the workspace takes several times the 150 ms budget of one scan call.
-    sim.configure({ latencyMs: 10 });
-    const deps = createEngineDeps(loadCliSettings(simEnv()), { concurrency: 20 });
+    // Time counted in Twilio answers, 10 ms each: a 1 s scan call ends after 100 answers, however slow
+    // the machine, and judging the workspace takes several times that (about 480 requests).
+    const clock = new ManualClock();
+    const real = createEngineDeps(loadCliSettings(simEnv()), { concurrency: 20 });
+    const deps = { ...real, gateway: advancingOnAnswers(real.gateway, clock, 10), clock };
     const pages: number[] = [];
 
-    const scan = await scanWorkspace(deps, { pageDeadlineMs: 150, onPage: ({ counts }) => pages.push(counts.scanned) });
+    const scan = await scanWorkspace(deps, {
+      pageDeadlineMs: 1_000,
+      onPage: ({ counts }) => pages.push(counts.scanned),
+    });
 
     expect(pages.length).toBeGreaterThan(1);
     expect(scan.counts.scanned).toBe(1_200);

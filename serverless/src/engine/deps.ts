@@ -2,6 +2,7 @@ import { createTwilioGateway } from '../gateway/twilioGateway';
 import type { GatewayOptions } from '../gateway/twilioGateway';
 import type { TwilioGateway } from '../gateway/types';
 import type { Settings } from '../settings';
+import type { DeadlineClock } from './clock';
 import { LiveCallCache } from './liveCalls';
 import type { RuleContext } from './rules';
 
@@ -16,6 +17,8 @@ export interface EngineDeps {
   log?: EngineLog;
   /** Live-call snapshot shared by the scans made with these deps; none = each scan lists its own. */
   liveCallCache?: LiveCallCache;
+  /** The clock scan deadlines are measured by; the system clock by default (tests inject their own). */
+  clock?: DeadlineClock;
 }
 
 export interface EngineDepsOptions {

@@ -11,6 +11,8 @@ export type { CloseOptions, CloseRequestInput } from './close';
 export { formatCloseReason, MAX_IDENTITY_LENGTH, parseClosedBy, sanitizeIdentity } from './closeReason';
 export { closeAll, scanWorkspace } from './wholeWorkspace';
 export type { CloseAllOptions, ScanWorkspaceOptions, WorkspaceScan } from './wholeWorkspace';
+export { systemClock } from './clock';
+export type { DeadlineClock } from './clock';
 export { InvalidPageTokenError } from './errors';
 export { UpstreamError } from '../gateway/errors';
 export type { GatewayStats, TwilioGateway } from '../gateway/types';

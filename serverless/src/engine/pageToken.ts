@@ -13,6 +13,8 @@ export interface ScanPosition {
   offset: number;
   /** The last task reported: resuming after it stays right when earlier tasks left the page meanwhile. */
   afterSid: string | null;
+  /** Calls in a row that reached their deadline before judging a task here (absent = none). */
+  stalledCalls?: number;
 }
 
 export const START_POSITION: ScanPosition = { cursor: null, offset: 0, afterSid: null };
@@ -32,6 +34,7 @@ const payloadSchema = z
       .nullable(),
     o: z.number().int().min(0).max(1_000_000),
     s: z.string().regex(TASK_SID_PATTERN).nullable(),
+    z: z.number().int().min(1).max(100).optional(),
   })
   .strict();
 
@@ -46,6 +49,7 @@ export function encodePageToken(position: ScanPosition, workspaceSid: string): s
     t: position.cursor ? position.cursor.pageToken : null,
     o: position.offset,
     s: position.afterSid,
+    ...(position.stalledCalls ? { z: position.stalledCalls } : {}),
   };
   return PREFIX + Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
@@ -71,5 +75,6 @@ export function decodePageToken(token: string, workspaceSid: string): ScanPositi
     cursor: payload.p === null || payload.t === null ? null : { page: payload.p, pageToken: payload.t },
     offset: payload.o,
     afterSid: payload.s,
+    ...(payload.z === undefined ? {} : { stalledCalls: payload.z }),
   };
 }

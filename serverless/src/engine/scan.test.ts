@@ -5,7 +5,8 @@ import { InvalidPageTokenError } from './errors';
 import { LiveCallCache } from './liveCalls';
 import { encodePageToken } from './pageToken';
 import type { ScanOptions } from './scan';
-import { scanPage } from './scan';
+import { MAX_STALLED_CALLS, scanPage } from './scan';
+import { ManualClock, advancingOnAnswers, afterPendingWork } from '../../test/support/manualClock';
 import { FakeGateway, NOW_MS, TEST_WORKSPACE_SID, makeTask, testSettings } from '../../test/support/fakeGateway';
 
 function depsFor(gateway: FakeGateway, settings = testSettings()): EngineDeps {
@@ -215,15 +216,98 @@ describe('scanPage', () => {
   it('stops at the deadline and resumes exactly where it stopped', async () => {
     const gateway = new FakeGateway();
     const stuck = Array.from({ length: 60 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
-    gateway.latencyMs = 20;
     gateway.concurrency = 2;
-    const first = await scanPage(depsFor(gateway), null, { deadlineMs: 150, callPlan: 'fetch-each' });
+    // Time counted in Twilio answers, 20 ms each: the 150 ms deadline passes at the 8th answer.
+    const clock = new ManualClock();
+    const deps = { ...depsFor(advancingOnAnswers(gateway, clock, 20)), clock };
+    const first = await scanPage(deps, null, { deadlineMs: 150, callPlan: 'fetch-each' });
     expect(first.counts.scanned).toBeGreaterThan(0);
     expect(first.counts.scanned).toBeLessThan(60);
     expect(first.nextPageToken).not.toBeNull();
 
-    const resumed = await walkFrom(depsFor(gateway), first.nextPageToken, { callPlan: 'fetch-each' });
+    const resumed = await walkFrom(deps, first.nextPageToken, { callPlan: 'fetch-each' });
     expect([...first.suspects, ...resumed].map((suspect) => suspect.taskSid)).toEqual(stuck);
+  });
+
+  describe('when Twilio is too slow to judge even one task before the deadline', () => {
+    /** A gateway whose answers move the clock 10 ms, and whose first `slowAnswers` answers each pass the deadline. */
+    function slowAtFirst(gateway: FakeGateway, kind: 'listOpenTasks' | 'fetchCall', slowAnswers: number) {
+      const clock = new ManualClock();
+      let slow = slowAnswers;
+      const deps = {
+        ...depsFor(
+          advancingOnAnswers(gateway, clock, 10, async (request) => {
+            if (request === kind && slow > 0) {
+              slow -= 1;
+              clock.advance(1_000);
+              await afterPendingWork();
+            }
+          }),
+        ),
+        clock,
+      };
+      return deps;
+    }
+
+    it.each(['listOpenTasks', 'fetchCall'] as const)(
+      'answers an empty page that resumes at the same place, then goes on (slow %s)',
+      async (kind) => {
+        const gateway = new FakeGateway();
+        const stuck = Array.from({ length: 12 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
+        const deps = slowAtFirst(gateway, kind, 1);
+
+        const first = await scanPage(deps, null, { deadlineMs: 500, callPlan: 'fetch-each' });
+
+        expect(first).toMatchObject({
+          suspects: [],
+          needsReview: [],
+          counts: { scanned: 0, stuck: 0, needsReview: 0, active: 0, skipped: 0 },
+        });
+        expect(first.nextPageToken).not.toBeNull();
+        const rest = await walk(deps, { deadlineMs: 500, callPlan: 'fetch-each' });
+        expect(rest.suspects.map((suspect) => suspect.taskSid)).toEqual(stuck);
+        const resumed = await walkFrom(deps, first.nextPageToken, { deadlineMs: 500, callPlan: 'fetch-each' });
+        expect(resumed.map((suspect) => suspect.taskSid)).toEqual(stuck);
+      },
+    );
+
+    it('resumes a stalled page exactly where an earlier call stopped in it', async () => {
+      const gateway = new FakeGateway();
+      const stuck = Array.from({ length: 6 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
+      const deps = slowAtFirst(gateway, 'fetchCall', 1);
+      const token = encodePageToken({ cursor: null, offset: 2, afterSid: stuck[1] }, TEST_WORKSPACE_SID);
+
+      const stalled = await scanPage(deps, token, { deadlineMs: 500, callPlan: 'fetch-each' });
+      expect(stalled.counts.scanned).toBe(0);
+      const resumed = await walkFrom(deps, stalled.nextPageToken, { deadlineMs: 500, callPlan: 'fetch-each' });
+
+      expect(resumed.map((suspect) => suspect.taskSid)).toEqual(stuck.slice(2));
+    });
+
+    it(`gives up with UpstreamError after ${MAX_STALLED_CALLS} such calls in a row, so a client never loops`, async () => {
+      const gateway = new FakeGateway();
+      gateway.addTaskWithCall({}, { status: 'completed' });
+      const deps = slowAtFirst(gateway, 'listOpenTasks', Infinity);
+      const tokens: (string | null)[] = [];
+      let token: string | null = null;
+
+      const walking = (async () => {
+        for (;;) {
+          const page: ScanResponse = await scanPage(deps, token, { deadlineMs: 500 });
+          expect(page.counts.scanned).toBe(0);
+          token = page.nextPageToken;
+          tokens.push(token);
+        }
+      })();
+
+      await expect(walking).rejects.toThrow(
+        new UpstreamError(
+          `Twilio answered too slowly to judge even one task in ${MAX_STALLED_CALLS} scan calls in a row`,
+        ),
+      );
+      expect(tokens).toHaveLength(MAX_STALLED_CALLS - 1);
+      expect(tokens.every((each) => each !== null)).toBe(true);
+    });
   });
 
   it('resumes after the last reported task even when earlier tasks left the page', async () => {

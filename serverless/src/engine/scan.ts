@@ -1,6 +1,7 @@
 import type { ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
 import type { ListCursor, RequestBudget, TaskPage, TwilioTask } from '../gateway/types';
+import { systemClock } from './clock';
 import type { EngineDeps } from './deps';
 import { ruleContextOf } from './deps';
 import { InvalidPageTokenError } from './errors';
@@ -22,6 +23,10 @@ const DEFAULT_SOFT_BUDGET_SHARE = 0.5;
 export const DEFAULT_MAX_TASKS_PER_CALL = 5000;
 /** Share of the deadline the live-call listing may use before the remaining calls are fetched singly. */
 const LIVE_CALL_BUDGET_SHARE = 0.4;
+/** Calls in a row that may reach their deadline before judging one task before the scan gives up. */
+export const MAX_STALLED_CALLS = 3;
+/** What a race against the deadline gives when the deadline came first. */
+const PAST_DEADLINE = Symbol('past the deadline');
 
 /**
  * How the calls of voice tasks are checked:
@@ -56,33 +61,57 @@ interface Judged {
  * A call may cover several Twilio pages while time allows (`softBudgetMs`, `maxTasks`): the next
  * page is listed while the current one is judged, so listing is off the critical path, and a client
  * makes fewer round trips.
+ *
+ * A slow Twilio never turns the deadline into an error: a call that reaches it before judging even one
+ * task answers an empty page whose token resumes at the same place, and counts the stall in the token.
+ * The client follows it as any other page; only MAX_STALLED_CALLS such calls in a row at the same place
+ * end the scan with an UpstreamError, so a client never loops on empty pages.
  */
 export async function scanPage(
   deps: EngineDeps,
   pageToken: string | null,
   options: ScanOptions = {},
 ): Promise<ScanResponse> {
-  const startedAt = Date.now();
+  const clock = deps.clock ?? systemClock;
+  const startedAt = clock.now();
   const deadlineMs = options.deadlineMs ?? DEFAULT_SCAN_DEADLINE_MS;
   const deadline = startedAt + deadlineMs;
   const softDeadline = startedAt + (options.softBudgetMs ?? deadlineMs * DEFAULT_SOFT_BUDGET_SHARE);
   const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS_PER_CALL;
   const pageSize = options.pageSize ?? DEFAULT_SCAN_PAGE_SIZE;
   const { settings, gateway } = deps;
-  let position = pageToken === null ? START_POSITION : decodePageToken(pageToken, settings.workspaceSid);
+  const requested = pageToken === null ? START_POSITION : decodePageToken(pageToken, settings.workspaceSid);
+  let position: ScanPosition = { cursor: requested.cursor, offset: requested.offset, afterSid: requested.afterSid };
   const context = ruleContextOf(deps);
 
   // Work still queued when this call returns is abandoned, not left to run up Twilio's request count.
   const abandon = new AbortController();
-  const budget: RequestBudget = { deadline, signal: abandon.signal };
+  const budget: RequestBudget = { deadline: clock.gatewayDeadline(deadline), signal: abandon.signal };
+  const pastDeadline = clock.waitUntil(deadline, abandon.signal).then((): typeof PAST_DEADLINE => PAST_DEADLINE);
 
   let liveCalls: Promise<LiveCallSnapshot> | null = null;
   if ((options.callPlan ?? 'live-calls') === 'live-calls') {
-    const liveBudget = { deadline: startedAt + deadlineMs * LIVE_CALL_BUDGET_SHARE, signal: abandon.signal };
+    const liveDeadline = startedAt + deadlineMs * LIVE_CALL_BUDGET_SHARE;
+    // Stops the listing's further requests at its share of the deadline, measured by the scan's clock.
+    const liveStop = new AbortController();
+    void clock.waitUntil(liveDeadline, abandon.signal).then(() => liveStop.abort());
+    const liveBudget = { deadline: clock.gatewayDeadline(liveDeadline), signal: liveStop.signal };
     liveCalls = deps.liveCallCache
       ? deps.liveCallCache.get(gateway, settings.graceSeconds * 1000, liveBudget)
       : listLiveCalls(gateway, liveBudget);
   }
+
+  /** The deadline came before one task was judged: an empty page that resumes here, or the end of patience. */
+  const stalled = (cause: unknown): ScanResponse => {
+    const stalledCalls = (requested.stalledCalls ?? 0) + 1;
+    if (stalledCalls >= MAX_STALLED_CALLS) {
+      if (cause instanceof UpstreamError) throw cause;
+      throw new UpstreamError(
+        `Twilio answered too slowly to judge even one task in ${MAX_STALLED_CALLS} scan calls in a row`,
+      );
+    }
+    return new ScanReport(context.nowMs).response({ ...requested, stalledCalls }, settings.workspaceSid);
+  };
 
   const report = new ScanReport(context.nowMs);
   const listPage = (cursor: ListCursor | null) => gateway.listOpenTasks(cursor, pageSize, budget);
@@ -91,12 +120,19 @@ export async function scanPage(
     for (;;) {
       let page: TaskPage;
       try {
-        page = await listing;
+        const listed = await Promise.race([listing, pastDeadline]);
+        if (listed === PAST_DEADLINE) {
+          if (report.counts.scanned === 0) return stalled(null);
+          break;
+        }
+        page = listed;
       } catch (error) {
         // A later page that cannot be listed ends this call; the client resumes at it.
         if (report.counts.scanned > 0 && (error instanceof UpstreamError || error instanceof DeadlineExceededError)) {
           break;
         }
+        // A listing cut off by the deadline (a timeout at the deadline reads as "no answer") is a stall.
+        if (clock.now() >= deadline && isSlowness(error)) return stalled(listingError(error, position));
         throw listingError(error, position);
       }
 
@@ -104,7 +140,7 @@ export async function scanPage(
       const pending = page.tasks.slice(start);
       const continuing =
         page.next !== null &&
-        Date.now() < softDeadline &&
+        clock.now() < softDeadline &&
         report.counts.scanned + pending.length + pageSize <= maxTasks;
       if (continuing && page.next !== null) {
         listing = listPage(page.next);
@@ -112,7 +148,7 @@ export async function scanPage(
       }
 
       const judging = pending.map((task) => judgeTask(deps, task, liveCalls, context, budget));
-      const settled = await settleUntil(judging, deadline);
+      const settled = await settleUntil(judging, pastDeadline);
       const { done, failure } = report.add(settled);
 
       // Twilio trouble only shortens the call (the client resumes from the token); a bug must surface.
@@ -121,8 +157,9 @@ export async function scanPage(
       }
       if (done < pending.length) {
         if (report.counts.scanned === 0) {
+          if (clock.now() >= deadline && (failure === null || isSlowness(failure))) return stalled(failure);
           if (failure instanceof UpstreamError) throw failure;
-          throw new UpstreamError('Twilio answered too slowly to judge even one task in time');
+          throw new UpstreamError('Twilio did not answer in time to judge even one task');
         }
         if (done > 0) position = { cursor: position.cursor, offset: start + done, afterSid: pending[done - 1].sid };
         break;
@@ -135,6 +172,12 @@ export async function scanPage(
   } finally {
     abandon.abort();
   }
+}
+
+/** Twilio too slow or not answering (as opposed to refusing): what the deadline may cut short. */
+function isSlowness(error: unknown): boolean {
+  if (error instanceof DeadlineExceededError) return true;
+  return error instanceof UpstreamError && (error.status === null || error.status === 429 || error.status >= 500);
 }
 
 function listingError(error: unknown, position: ScanPosition): unknown {
@@ -237,7 +280,7 @@ async function judgeTask(
  */
 async function settleUntil<T>(
   promises: Promise<T>[],
-  deadline: number,
+  pastDeadline: Promise<typeof PAST_DEADLINE>,
 ): Promise<(PromiseSettledResult<T> | undefined)[]> {
   const results: (PromiseSettledResult<T> | undefined)[] = new Array(promises.length).fill(undefined);
   const all = Promise.all(
@@ -252,14 +295,6 @@ async function settleUntil<T>(
       ),
     ),
   );
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-  });
-  try {
-    await Promise.race([all, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await Promise.race([all, pastDeadline]);
   return [...results];
 }
