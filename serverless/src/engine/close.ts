@@ -4,7 +4,7 @@ import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
 import type { CloseStatus, RequestBudget, TwilioTask, UpdateTaskResult } from '../gateway/types';
 import { formatCloseReason, parseClosedBy, sanitizeIdentity } from './closeReason';
 import type { EngineDeps } from './deps';
-import { nowOf } from './deps';
+import { ruleContextOf } from './deps';
 import { classifyTask, precheckTask } from './rules';
 import type { Classification, RuleContext } from './rules';
 
@@ -49,41 +49,55 @@ export async function closeTasks(
   asked: CloseRequestInput,
   options: CloseOptions = {},
 ): Promise<CloseResult[]> {
-  const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_CLOSE_DEADLINE_MS);
-  const maxCheckAgeMs = options.maxCheckAgeMs ?? DEFAULT_MAX_CHECK_AGE_MS;
   // The reason and the log line get the same sanitised identity.
   const request = { ...asked, identity: sanitizeIdentity(asked.identity) };
-  const reason = formatCloseReason(deps.settings.closeReason, request.identity);
+  const run: CloseRun = {
+    deps,
+    request,
+    reason: formatCloseReason(deps.settings.closeReason, request.identity),
+    budget: { deadline: Date.now() + (options.deadlineMs ?? DEFAULT_CLOSE_DEADLINE_MS) },
+    maxCheckAgeMs: options.maxCheckAgeMs ?? DEFAULT_MAX_CHECK_AGE_MS,
+  };
   const distinct = [...new Set(request.taskSids)];
   const results = new Map<string, CloseResult>();
   await Promise.all(
     distinct.map(async (taskSid) => {
-      results.set(taskSid, await closeOne(deps, taskSid, request, reason, { deadline }, maxCheckAgeMs));
+      results.set(taskSid, await closeOne(run, taskSid));
     }),
   );
   return request.taskSids.map((taskSid) => results.get(taskSid) as CloseResult);
 }
 
-interface Attempt {
-  /** Set once an update request may have reached Twilio: the task and verdict it was sent for. */
-  sentFor: { task: TwilioTask; classification: Classification } | null;
+/** What every task of one close request shares. */
+interface CloseRun {
+  deps: EngineDeps;
+  /** With the identity sanitised. */
+  request: CloseRequestInput;
+  /** The task reason written by an update: CLOSE_REASON and who asked. */
+  reason: string;
+  budget: RequestBudget;
+  maxCheckAgeMs: number;
 }
 
-async function closeOne(
-  deps: EngineDeps,
-  taskSid: string,
-  request: CloseRequestInput,
-  reason: string,
-  budget: RequestBudget,
-  maxCheckAgeMs: number,
-): Promise<CloseResult> {
+/** An update request that may have reached Twilio: the task and the verdict it was sent for. */
+interface SentUpdate {
+  task: TwilioTask;
+  classification: Classification;
+}
+
+interface Attempt {
+  /** Set once an update request may have reached Twilio. */
+  sentFor: SentUpdate | null;
+}
+
+async function closeOne(run: CloseRun, taskSid: string): Promise<CloseResult> {
   const result = (outcome: CloseResult['outcome'], message: string): CloseResult => ({ taskSid, outcome, message });
   if (!TASK_SID_PATTERN.test(taskSid)) return result('not_found', 'Not a Task SID (WT followed by 32 hex digits).');
   const attempt: Attempt = { sentFor: null };
   try {
     // One slot for the whole re-check and update: no queueing between reading the call and writing the task.
-    return await deps.gateway.withSlot((gateway) =>
-      verifyAndClose({ ...deps, gateway }, taskSid, request, reason, budget, maxCheckAgeMs, attempt),
+    return await run.deps.gateway.withSlot((gateway) =>
+      verifyAndClose({ ...run, deps: { ...run.deps, gateway } }, taskSid, attempt),
     );
   } catch (error) {
     if (error instanceof UpstreamError || error instanceof DeadlineExceededError) {
@@ -102,15 +116,8 @@ async function closeOne(
 /** Rounds of re-check and update for one task: a 412 or a re-check gone stale earns another. */
 const MAX_ROUNDS = 3;
 
-async function verifyAndClose(
-  deps: EngineDeps,
-  taskSid: string,
-  request: CloseRequestInput,
-  reason: string,
-  budget: RequestBudget,
-  maxCheckAgeMs: number,
-  attempt: Attempt,
-): Promise<CloseResult> {
+async function verifyAndClose(run: CloseRun, taskSid: string, attempt: Attempt): Promise<CloseResult> {
+  const { deps, request, reason, budget, maxCheckAgeMs } = run;
   const result = (outcome: CloseResult['outcome'], message: string): CloseResult => ({ taskSid, outcome, message });
   let preconditionFailures = 0;
   for (let round = 1; round <= MAX_ROUNDS; round += 1) {
@@ -123,7 +130,7 @@ async function verifyAndClose(
     const closedByUs = closedBySameIdentity(fetched.task, deps.settings.closeReason, request.identity);
     if (closedByUs && attempt.sentFor) {
       // An earlier update of this attempt was applied although its answer was lost.
-      return closedResult(deps, taskSid, request, attempt.sentFor.task, attempt.sentFor.classification, closedByUs);
+      return closedResult(run, taskSid, attempt.sentFor, closedByUs);
     }
     if (closedByUs) {
       // A retried request (the client saw a 5xx or no answer): its first attempt closed the task, so
@@ -135,7 +142,7 @@ async function verifyAndClose(
       return result('failed', 'The task kept changing while being closed, so it was left as it is; scan again.');
     }
 
-    const context = ruleContext(deps);
+    const context = ruleContextOf(deps);
     const classification = await judge(deps, fetched.task, context, budget);
     const checkedAt = Date.now();
     const decision = decide(classification, request.force, fetched.task, context);
@@ -144,7 +151,8 @@ async function verifyAndClose(
       return result('failed', 'Twilio sent no ETag for the task, so it cannot be updated safely; it was not changed.');
     }
 
-    attempt.sentFor = { task: fetched.task, classification };
+    const sent: SentUpdate = { task: fetched.task, classification };
+    attempt.sentFor = sent;
     const status = CLOSED_STATUS[decision.action];
     // The update must leave soon after the re-check, or the re-check is done again.
     const updateBudget = { ...budget, deadline: Math.min(budget.deadline ?? Infinity, checkedAt + maxCheckAgeMs) };
@@ -168,7 +176,7 @@ async function verifyAndClose(
     }
     switch (update.kind) {
       case 'updated':
-        return closedResult(deps, taskSid, request, fetched.task, classification, status);
+        return closedResult(run, taskSid, sent, status);
       case 'not_found':
         return update.afterUnansweredAttempt
           ? result(
@@ -185,7 +193,7 @@ async function verifyAndClose(
         const now = await deps.gateway.fetchTask(taskSid, budget);
         const appliedEarlier =
           now === null ? null : closedBySameIdentity(now.task, deps.settings.closeReason, request.identity);
-        if (appliedEarlier) return closedResult(deps, taskSid, request, fetched.task, classification, appliedEarlier);
+        if (appliedEarlier) return closedResult(run, taskSid, sent, appliedEarlier);
         const state = now === null ? 'gone' : now.task.assignment_status;
         return result(
           'not_stuck',
@@ -197,14 +205,6 @@ async function verifyAndClose(
     }
   }
   return result('failed', 'The task kept changing while being closed, so it was left as it is; scan again.');
-}
-
-function ruleContext(deps: EngineDeps): RuleContext {
-  return {
-    nowMs: nowOf(deps),
-    graceSeconds: deps.settings.graceSeconds,
-    excludedTaskQueues: deps.settings.excludedTaskQueues,
-  };
 }
 
 /** The verdict right now: the call is always fetched again, never taken from a scan or a live list. */
@@ -271,20 +271,14 @@ function closedBySameIdentity(task: TwilioTask, closeReason: string, identity: s
   return parseClosedBy(task.reason, closeReason) === identity ? task.assignment_status : null;
 }
 
-function closedResult(
-  deps: EngineDeps,
-  taskSid: string,
-  request: CloseRequestInput,
-  before: TwilioTask,
-  classification: Classification,
-  status: CloseStatus,
-): CloseResult {
+function closedResult(run: CloseRun, taskSid: string, sent: SentUpdate, status: CloseStatus): CloseResult {
+  const { task: before, classification } = sent;
   const callStatus: CallStatus | null =
     classification.verdict === 'stuck' || classification.verdict === 'active' ? classification.callStatus : null;
   const forced = classification.verdict === 'needs_review';
-  deps.log?.({
+  run.deps.log?.({
     event: 'task_closed',
-    identity: request.identity,
+    identity: run.request.identity,
     taskSid,
     fromStatus: before.assignment_status,
     action: status === 'canceled' ? 'cancel' : 'complete',
