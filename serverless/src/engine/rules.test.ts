@@ -4,7 +4,9 @@ import type { CallObservation, RuleContext } from './rules';
 import {
   actionFor,
   callEndedAtMs,
+  callReferenceOf,
   classifyTask,
+  endedWithinGrace,
   isExcludedQueue,
   parseAttributes,
   precheckTask,
@@ -198,6 +200,23 @@ describe('helpers', () => {
     expect(parseAttributes('{"a":1}')).toEqual({ a: 1 });
     expect(parseAttributes('[]')).toBeNull();
     expect(parseAttributes('')).toBeNull();
+  });
+
+  it('names the call to look up, or what stops the lookup', () => {
+    expect(callReferenceOf(task())).toEqual({ callSid: CALL_SID, problem: null });
+    expect(callReferenceOf(task({ attributes: '{"call_sid": " CA../x "}' }))).toEqual({
+      callSid: 'CA../x',
+      problem: 'call_not_found',
+    });
+    expect(callReferenceOf(task({ attributes: '{}' }))).toEqual({ callSid: null, problem: 'no_call_sid' });
+    expect(callReferenceOf(task({ attributes: 'not json' }))).toEqual({ callSid: null, problem: 'bad_attributes' });
+  });
+
+  it('counts a call as inside the grace period until the period has fully passed', () => {
+    const grace = { nowMs: NOW_MS, graceSeconds: 60 };
+    expect(endedWithinGrace(NOW_MS - 59_999, grace)).toBe(true);
+    expect(endedWithinGrace(NOW_MS - 60_000, grace)).toBe(false);
+    expect(endedWithinGrace(null, grace)).toBe(false);
   });
 
   it('reads RFC 2822 call times', () => {
