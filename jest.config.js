@@ -27,7 +27,20 @@ module.exports = {
       displayName: 'plugin',
       testEnvironment: 'jsdom',
       roots: ['<rootDir>/src'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.flex\\.test\\.tsx?$'],
       setupFilesAfterEnv: ['<rootDir>/src/test/setupTests.ts'],
+    },
+    {
+      // The plugin against the real @twilio/flex-ui module (not a mock). Loading it costs about 3 s and
+      // 400 MB per test file, so these tests stay few and in files of their own (`*.flex.test.tsx`).
+      ...shared,
+      displayName: 'flex',
+      testEnvironment: 'jsdom',
+      // Without these conditions jsdom picks the browser (ES module) build of a nested `uuid`.
+      testEnvironmentOptions: { customExportConditions: ['node', 'require', 'default'] },
+      roots: ['<rootDir>/src'],
+      testMatch: ['**/*.flex.test.ts?(x)'],
+      setupFilesAfterEnv: ['<rootDir>/src/test/realFlexSetup.ts'],
     },
     {
       ...shared,

@@ -35,6 +35,7 @@ function fakeFlex() {
     ),
     Actions: { invokeAction: jest.fn(async () => undefined) },
     Notifications: { registerNotification: jest.fn(), showNotification: jest.fn() },
+    NotificationType: { information: 'information', success: 'success', warning: 'warning', error: 'error' },
     setProviders: jest.fn(),
   };
   return { flex, nav, views };

@@ -5,7 +5,7 @@ import { FlexPlugin } from '@twilio/flex-plugin';
 import { createStuckTasksApi } from './api/client';
 import { StuckTasksView } from './components/StuckTasksView';
 import { hasAllowedRole, readBuildVariables, readPluginConfig } from './config';
-import type { FlexHost, ManagerHost } from './flex/registration';
+import type { FlexSurface, ManagerSurface } from './flex/registration';
 import {
   registerNavAndView,
   registerNotifications,
@@ -32,7 +32,7 @@ export default class StuckTasksPlugin extends FlexPlugin {
 }
 
 /** The body of `init`, typed against the part of Flex it uses so tests and the sandbox can supply it. */
-export function registerStuckTasks(flex: FlexHost, manager: ManagerHost): void {
+export function registerStuckTasks(flex: FlexSurface, manager: ManagerSurface): void {
   const config = readPluginConfig(manager.serviceConfiguration?.ui_attributes, readBuildVariables());
   if (!hasAllowedRole(manager.user?.roles, config.allowedRoles)) {
     return;

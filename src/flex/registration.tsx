@@ -7,15 +7,16 @@ import type { StringKey } from '../strings';
 import { StuckTasksSideLink } from '../components/StuckTasksSideLink';
 
 /**
- * Everything of the Flex global this plugin touches. The sandbox's Flex stand-in provides exactly this.
+ * The part of the Flex module (`init`'s `flex`) this plugin touches. The real @twilio/flex-ui satisfies
+ * it: StuckTasksPlugin.flex.test.tsx assigns the real module to it and registers through it.
  */
-export type FlexHost = Pick<
+export type FlexSurface = Pick<
   typeof Flex,
-  'SideNav' | 'ViewCollection' | 'SideLink' | 'View' | 'Actions' | 'Notifications' | 'setProviders'
+  'SideNav' | 'ViewCollection' | 'SideLink' | 'View' | 'Actions' | 'Notifications' | 'NotificationType' | 'setProviders'
 >;
 
-/** Everything of the Flex manager this plugin touches. */
-export type ManagerHost = {
+/** The part of the Flex manager (`init`'s `manager`) this plugin touches. */
+export type ManagerSurface = {
   strings: Flex.Manager['strings'];
   user: Pick<Flex.Manager['user'], 'roles' | 'token'>;
   serviceConfiguration: Pick<Flex.Manager['serviceConfiguration'], 'ui_attributes'>;
@@ -31,38 +32,41 @@ export const NOTIFICATION_IDS = {
 /** The Flex string template both notifications render with the summary as context. */
 const SUMMARY_TEMPLATE: StringKey = 'StuckTasksCloseSummary';
 
-export function registerStrings(manager: ManagerHost): void {
+export function registerStrings(manager: ManagerSurface): void {
   manager.strings = withDefaultStrings(manager.strings);
 }
 
 /** Flex 2 wraps its root in this provider with its own Paste theme, so the plugin's Paste matches Flex. */
-export function registerPasteTheme(flex: FlexHost): void {
+export function registerPasteTheme(flex: FlexSurface): void {
   flex.setProviders({ PasteThemeProvider: CustomizationProvider });
 }
 
-export function registerNotifications(flex: FlexHost): void {
+export function registerNotifications(flex: FlexSurface): void {
   flex.Notifications.registerNotification({
     id: NOTIFICATION_IDS.closeSummary,
     content: SUMMARY_TEMPLATE,
-    type: 'success' as Flex.NotificationType,
+    type: flex.NotificationType.success,
     closeButton: true,
     timeout: 8000,
   });
   flex.Notifications.registerNotification({
     id: NOTIFICATION_IDS.closeSummaryWithFailures,
     content: SUMMARY_TEMPLATE,
-    type: 'warning' as Flex.NotificationType,
+    type: flex.NotificationType.warning,
     closeButton: true,
     timeout: 0,
   });
 }
 
-export function showCloseSummary(flex: FlexHost, summary: OutcomeSummary): void {
+export function showCloseSummary(flex: FlexSurface, summary: OutcomeSummary): void {
   const id = summary.failed > 0 ? NOTIFICATION_IDS.closeSummaryWithFailures : NOTIFICATION_IDS.closeSummary;
   flex.Notifications.showNotification(id, formatTemplateValues({ ...summary }));
 }
 
-export function registerNavAndView(flex: FlexHost, options: { label: () => string; view: React.ReactElement }): void {
+export function registerNavAndView(
+  flex: FlexSurface,
+  options: { label: () => string; view: React.ReactElement },
+): void {
   const navigate = (viewName: string) => {
     void flex.Actions.invokeAction('NavigateToView', { viewName });
   };
