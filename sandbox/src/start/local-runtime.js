@@ -23,7 +23,7 @@ function answerUnreadableBodiesWithJson(server) {
   if (typeof app !== 'function' || typeof app.use !== 'function' || app[HANDLED]) return;
   app[HANDLED] = true;
   // Express recognises an error handler by its four parameters; this one is added last.
-  app.use(function unreadableBody(error, _req, res, next) {
+  app.use(function unreadableBody(error, req, res, next) {
     if (res.headersSent) {
       next(error);
       return;
@@ -36,10 +36,21 @@ function answerUnreadableBodiesWithJson(server) {
         : status < 500
           ? 'The request body could not be read: send form-urlencoded parameters or valid JSON.'
           : 'The local runtime failed before the Function ran (see its output).';
-    res
-      .status(status)
-      .set({ ...CORS_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
-      .send(JSON.stringify({ error: { code: status < 500 ? 'bad_request' : 'internal', message } }));
+    const answer = () =>
+      res
+        .status(status)
+        .set({ ...CORS_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        .send(JSON.stringify({ error: { code: status < 500 ? 'bad_request' : 'internal', message } }));
+    // As Express's own handler does: read the rest of the body first (a 413 is decided before it
+    // is read), or a client still sending it would never see the answer.
+    if (req.readableEnded) {
+      answer();
+      return;
+    }
+    req.unpipe();
+    req.once('end', answer);
+    req.once('error', () => res.destroy());
+    req.resume();
   });
 }
 

@@ -16,7 +16,7 @@ export interface FlexCaller {
 /** Token validation gets this long, retries included, so the endpoint still answers inside 10 s. */
 export const TOKEN_VALIDATION_BUDGET_MS = 3000;
 /** One request to Twilio may take this long before it is given up and tried again. */
-export const TOKEN_VALIDATION_ATTEMPT_MS = 1200;
+export const TOKEN_VALIDATION_ATTEMPT_MS = 2000;
 
 /** Time as token validation sees it; tests inject a virtual one. */
 export interface ValidationClock {
@@ -119,12 +119,10 @@ export async function withinBudget(attempt: Attempt, options: ValidationOptions 
     const attemptLimitMs = Math.min(attemptMs, left());
     const outcome = await Promise.race([
       attempt(abandon.signal),
-      clock
-        .sleep(attemptLimitMs, abandon.signal)
-        .then((): AttemptOutcome => ({
-          kind: 'unreachable',
-          reason: `Twilio did not answer within ${attemptLimitMs} ms`,
-        })),
+      clock.sleep(attemptLimitMs, abandon.signal).then((): AttemptOutcome => ({
+        kind: 'unreachable',
+        reason: `Twilio did not answer within ${attemptLimitMs} ms`,
+      })),
     ]);
     abandon.abort();
     if (outcome.kind === 'verdict') return outcome.result;
