@@ -17,6 +17,10 @@ loadTypeScriptEntry('src/cli/main.ts')
       stderr: process.stderr,
       env: process.env,
       cwd: process.cwd(),
+      onInterrupt: (listener) => {
+        process.on('SIGINT', listener);
+        return () => process.off('SIGINT', listener);
+      },
     }),
   )
   .then(

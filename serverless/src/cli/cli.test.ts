@@ -11,7 +11,8 @@ import { loadCliSettings } from './config';
 import { EXIT_CODES } from './errors';
 import { runCli } from './main';
 import type { CliTuning } from './main';
-import { scanWorkspace } from '../engine';
+import { NOT_ATTEMPTED, scanWorkspace } from '../engine';
+import type { CloseResult } from '@plugin-stuck-tasks/contract';
 import { ManualClock, advancingOnAnswers } from '../../test/support/manualClock';
 
 /** Twilio failing for good: give up after a fraction of a second instead of the real budgets. */
@@ -401,5 +402,96 @@ describe('the installed bin', () => {
     expect(close.code).toBe(EXIT_CODES.notConfirmed);
     expect(close.stderr).toContain('standard input is not a terminal');
     expect(sim.updateLog()).toEqual([]);
+  });
+});
+
+describe('close stopped by Ctrl-C (the installed bin)', () => {
+  interface RunningBin {
+    child: ReturnType<typeof spawn>;
+    stderr: () => string;
+    exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  }
+
+  function startBin(argv: string[], env: Env): RunningBin {
+    const bin = path.resolve(__dirname, '../../bin/stuck-tasks.js');
+    const child = spawn(process.execPath, [bin, ...argv], {
+      cwd: workDir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stdout?.resume();
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code, signal) => resolve({ code, signal }));
+    });
+    return { child, stderr: () => stderr, exited };
+  }
+
+  /** Waits for what the test needs to see; the test's own time limit bounds it. */
+  async function until(condition: () => boolean): Promise<void> {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  let reportedStuck: string[];
+
+  beforeEach(async () => {
+    sim.reset('cli-interrupt', { openTasks: 300, recentlyEndedShare: 0 });
+    await run(['--out', 'report.csv']);
+    reportedStuck = readCsv(path.join(workDir, 'report.csv'))
+      .filter((row) => row.kind === 'suspect')
+      .map((row) => row.taskSid);
+    // Slow enough that the closes are still going when Ctrl-C arrives, whatever the machine.
+    sim.configure({ latencyMs: 100 });
+  });
+
+  afterEach(async () => {
+    sim.configure({ latencyMs: 0 });
+    // No request of the killed CLI may land in the next test's workspace.
+    await until(() => sim.stats().inFlight === 0);
+  });
+
+  const closeArgs = ['close', '--from', 'report.csv', '--yes', '--concurrency', '2', '--out', 'outcomes.json'];
+
+  it('a first Ctrl-C starts no further task, lets those in flight finish, writes their real outcomes and exits 130', async () => {
+    const cli = startBin(closeArgs, simEnv());
+    await until(() => sim.updateLog().length > 0);
+
+    cli.child.kill('SIGINT');
+
+    expect(await cli.exited).toEqual({ code: EXIT_CODES.interrupted, signal: null });
+    expect(cli.stderr()).toContain('Stopping: no further task is started');
+    const results: CloseResult[] = JSON.parse(fs.readFileSync(path.join(workDir, 'outcomes.json'), 'utf8')).results;
+    expect(sorted(results.map((result) => result.taskSid))).toEqual(sorted(reportedStuck));
+    const closed = results.filter((result) => result.outcome === 'canceled' || result.outcome === 'completed');
+    const notAttempted = results.filter((result) => result.outcome === 'failed' && result.message === NOT_ATTEMPTED);
+    expect(closed.length).toBeGreaterThan(0);
+    expect(notAttempted.length).toBeGreaterThan(0);
+    expect(closed.length + notAttempted.length).toBe(results.length);
+    expect(cli.stderr()).toContain(`Stopped by Ctrl-C: ${notAttempted.length} tasks were not attempted`);
+    // Each close in flight is reported as what it did; nothing else was changed.
+    for (const result of closed) expect(sim.getTask(result.taskSid)?.assignmentStatus).toBe(result.outcome);
+    const updated = sim.updateLog().filter((entry) => entry.source === 'api');
+    expect(sorted(updated.map((entry) => entry.taskSid))).toEqual(sorted(closed.map((result) => result.taskSid)));
+    for (const result of notAttempted) {
+      expect(['pending', 'reserved', 'assigned']).toContain(sim.getTask(result.taskSid)?.assignmentStatus);
+    }
+  });
+
+  it('a second Ctrl-C quits at once, without waiting for the closes in flight or writing the report', async () => {
+    const cli = startBin(closeArgs, simEnv());
+    await until(() => sim.updateLog().length > 0);
+    // From here each Twilio answer takes 3 s: the closes in flight are still waiting at the second Ctrl-C.
+    sim.configure({ latencyMs: 3_000 });
+
+    cli.child.kill('SIGINT');
+    await until(() => cli.stderr().includes('Ctrl-C again quits at once'));
+    cli.child.kill('SIGINT');
+
+    const exit = await cli.exited;
+    expect(exit.signal === 'SIGINT' || exit.code === EXIT_CODES.interrupted).toBe(true);
+    expect(fs.existsSync(path.join(workDir, 'outcomes.json'))).toBe(false);
+    expect(cli.stderr()).not.toContain('Stopped by Ctrl-C');
   });
 });

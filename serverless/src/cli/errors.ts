@@ -15,6 +15,8 @@ export const EXIT_CODES = {
   upstream: 5,
   /** `close` was not confirmed (answered no, or no terminal and no `--yes`). */
   notConfirmed: 6,
+  /** `close` stopped by Ctrl-C: the closes in flight finished and were reported (128 + SIGINT). */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
@@ -37,4 +39,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   3  Twilio rejected the credentials (401)
   4  workspace not found in this account (404)
   5  Twilio kept failing after retries, or could not be reached
-  6  close not confirmed (answered no, or no terminal and no --yes)`;
+  6  close not confirmed (answered no, or no terminal and no --yes)
+  130  close stopped by Ctrl-C after the closes in flight finished (a second Ctrl-C quits at once)`;

@@ -23,7 +23,7 @@ import {
 import type { ReportFormat, WorkspaceReport } from './report';
 import { renderTable } from './table';
 import { printableLine, printableText } from './terminal';
-import { closeAll, scanWorkspace } from '../engine';
+import { closeAll, NOT_ATTEMPTED, scanWorkspace } from '../engine';
 import type { WorkspaceScan } from '../engine';
 
 type Writable = NodeJS.WritableStream & { isTTY?: boolean };
@@ -43,6 +43,11 @@ export interface CliIo {
   stderr: Writable;
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * Listens for Ctrl-C (SIGINT) while tasks are being closed; returns how to stop listening. The bin
+   * wires it to the process; without it Ctrl-C is not handled here.
+   */
+  onInterrupt?: (listener: () => void) => () => void;
 }
 
 /** Twilio allows 100 concurrent requests per account, shared with Flex itself. */
@@ -440,6 +445,17 @@ async function runClose(settings: Settings, options: CloseOptions, io: CliIo, tu
   io.stdout.write(`Closing ${plural(plan.taskSids.length, 'task')} as "${identity}"...\n`);
   const started = Date.now();
   const progress = startProgress(io.stderr, 'close', plan.taskSids.length, { failed: 0 });
+  // A first Ctrl-C starts no further task and lets those in flight finish, so their real outcomes are
+  // reported. The listener goes at once: a second Ctrl-C gets Node's default and ends the process.
+  const stop = new AbortController();
+  let stopListening = io.onInterrupt?.(() => {
+    stopListening?.();
+    stopListening = undefined;
+    stop.abort();
+    io.stderr.write(
+      '\nStopping: no further task is started; waiting for those in flight to report. Ctrl-C again quits at once.\n',
+    );
+  });
   let results: CloseResult[];
   try {
     results = await closeAll(deps, {
@@ -449,8 +465,10 @@ async function runClose(settings: Settings, options: CloseOptions, io: CliIo, tu
       concurrency: options.concurrency,
       batchDeadlineMs: tuning.closeBatchDeadlineMs,
       onProgress: (done, failed) => progress.update(done, { failed }),
+      signal: stop.signal,
     });
   } finally {
+    stopListening?.();
     progress.stop();
   }
   io.stdout.write(renderOutcomes(results, Date.now() - started));
@@ -458,6 +476,13 @@ async function runClose(settings: Settings, options: CloseOptions, io: CliIo, tu
     const format = reportFormatFor(outFile, options.format);
     writeOutputFile(outFile, formatOutcomes(settings.workspaceSid, results, format), options.overwrite);
     io.stdout.write(`Wrote the outcomes (${format.toUpperCase()}) to ${printableLine(outFile)}\n`);
+  }
+  if (stop.signal.aborted) {
+    const notAttempted = results.filter((result) => result.message === NOT_ATTEMPTED).length;
+    io.stderr.write(
+      `Stopped by Ctrl-C: ${plural(notAttempted, 'task was', 'tasks were')} not attempted and left unchanged.\n`,
+    );
+    return EXIT_CODES.interrupted;
   }
   const failed = results.filter((result) => result.outcome === 'failed').length;
   if (failed > 0) {

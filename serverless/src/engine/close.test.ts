@@ -1,5 +1,6 @@
+import pLimit from 'p-limit';
 import type { EngineDeps } from './deps';
-import { closeTasks } from './close';
+import { NOT_ATTEMPTED, closeTasks } from './close';
 import { FakeGateway, NOW_MS, makeTask, newTaskSid, testSettings } from '../../test/support/fakeGateway';
 
 const REASON = 'Orchestration issue: closed stuck voice Task. Closed by ann@example.com.';
@@ -308,6 +309,32 @@ describe('closeTasks', () => {
       [b, 'not_stuck'],
     ]);
     expect(gateway.updates).toHaveLength(1);
+  });
+
+  it('once stopped, starts no further task; the task in flight finishes with its real outcome', async () => {
+    const gateway = new FakeGateway();
+    const deps: EngineDeps = { gateway, settings: testSettings(), now: () => NOW_MS };
+    // One slot, as with a concurrency of 1: the other tasks wait for it.
+    const slot = pLimit(1);
+    const withSlot = gateway.withSlot.bind(gateway);
+    gateway.withSlot = (work) => slot(() => withSlot(work));
+    const sids = Array.from({ length: 3 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
+    const stop = new AbortController();
+    gateway.beforeUpdate = () => stop.abort();
+
+    const results = await closeTasks(
+      deps,
+      { taskSids: sids, force: false, identity: 'ann@example.com' },
+      { signal: stop.signal },
+    );
+
+    expect(results.map((result) => [result.outcome, result.message])).toEqual([
+      ['canceled', 'Canceled (was pending; call completed).'],
+      ['failed', NOT_ATTEMPTED],
+      ['failed', NOT_ATTEMPTED],
+    ]);
+    expect(gateway.updates.map((update) => update.taskSid)).toEqual([sids[0]]);
+    expect(gateway.counts.fetchTask).toBe(1);
   });
 
   it('answers for every task within its deadline, even when Twilio is slow', async () => {

@@ -22,6 +22,11 @@ export interface CloseOptions {
   /** Every result is in by then (default 7.5 s). */
   deadlineMs?: number;
   maxCheckAgeMs?: number;
+  /**
+   * Once aborted, no further task is started (each is answered `failed`, "not attempted", unchanged);
+   * tasks already being re-checked or updated finish and report their real outcome.
+   */
+  signal?: AbortSignal;
 }
 
 export interface CloseRequestInput {
@@ -31,6 +36,9 @@ export interface CloseRequestInput {
   /** Who asked, from the validated token: written (sanitised, see closeReason.ts) to the task's reason and the log. */
   identity: string;
 }
+
+/** The answer for a task not started because the close was stopped (the CLI's Ctrl-C). */
+export const NOT_ATTEMPTED = 'Not attempted: the close was stopped before this task; it was not changed.';
 
 const CLOSED_STATUS: Record<CloseAction, CloseStatus> = { cancel: 'canceled', complete: 'completed' };
 
@@ -57,6 +65,7 @@ export async function closeTasks(
     reason: formatCloseReason(deps.settings.closeReason, request.identity),
     budget: { deadline: Date.now() + (options.deadlineMs ?? DEFAULT_CLOSE_DEADLINE_MS) },
     maxCheckAgeMs: options.maxCheckAgeMs ?? DEFAULT_MAX_CHECK_AGE_MS,
+    stop: options.signal,
   };
   const distinct = [...new Set(request.taskSids)];
   const results = new Map<string, CloseResult>();
@@ -77,6 +86,8 @@ interface CloseRun {
   reason: string;
   budget: RequestBudget;
   maxCheckAgeMs: number;
+  /** No task starts once this is aborted. */
+  stop?: AbortSignal;
 }
 
 /** An update request that may have reached Twilio: the task and the verdict it was sent for. */
@@ -94,10 +105,14 @@ async function closeOne(run: CloseRun, taskSid: string): Promise<CloseResult> {
   const result = (outcome: CloseResult['outcome'], message: string): CloseResult => ({ taskSid, outcome, message });
   if (!TASK_SID_PATTERN.test(taskSid)) return result('not_found', 'Not a Task SID (WT followed by 32 hex digits).');
   const attempt: Attempt = { sentFor: null };
+  const notAttempted = () => result('failed', NOT_ATTEMPTED);
+  if (run.stop?.aborted) return notAttempted();
   try {
     // One slot for the whole re-check and update: no queueing between reading the call and writing the task.
     return await run.deps.gateway.withSlot((gateway) =>
-      verifyAndClose({ ...run, deps: { ...run.deps, gateway } }, taskSid, attempt),
+      run.stop?.aborted
+        ? Promise.resolve(notAttempted())
+        : verifyAndClose({ ...run, deps: { ...run.deps, gateway } }, taskSid, attempt),
     );
   } catch (error) {
     if (error instanceof UpstreamError || error instanceof DeadlineExceededError) {

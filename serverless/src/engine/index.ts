@@ -6,7 +6,7 @@ export type { EngineDeps, EngineDepsOptions, EngineLog } from './deps';
 export { scanPage, DEFAULT_SCAN_DEADLINE_MS, DEFAULT_SCAN_PAGE_SIZE } from './scan';
 export type { CallPlan, ScanOptions } from './scan';
 export { inspectTask, DEFAULT_INSPECT_DEADLINE_MS } from './inspect';
-export { closeTasks, DEFAULT_CLOSE_DEADLINE_MS, DEFAULT_MAX_CHECK_AGE_MS } from './close';
+export { closeTasks, DEFAULT_CLOSE_DEADLINE_MS, DEFAULT_MAX_CHECK_AGE_MS, NOT_ATTEMPTED } from './close';
 export type { CloseOptions, CloseRequestInput } from './close';
 export { formatCloseReason, MAX_IDENTITY_LENGTH, parseClosedBy, sanitizeIdentity } from './closeReason';
 export { closeAll, scanWorkspace } from './wholeWorkspace';

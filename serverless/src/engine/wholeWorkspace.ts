@@ -92,6 +92,8 @@ export interface CloseAllOptions {
   /** Time budget of one batch (default CLOSE_BATCH_DEADLINE_MS). */
   batchDeadlineMs?: number;
   onProgress?: (done: number, failed: number) => void;
+  /** Once aborted, no further task is started; those in flight finish (see `closeTasks`). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -130,7 +132,7 @@ async function closeBatch(deps: EngineDeps, batch: string[], options: CloseAllOp
     results = await closeTasks(
       deps,
       { taskSids: batch, force: options.force, identity: options.identity },
-      { deadlineMs: options.batchDeadlineMs ?? CLOSE_BATCH_DEADLINE_MS },
+      { deadlineMs: options.batchDeadlineMs ?? CLOSE_BATCH_DEADLINE_MS, signal: options.signal },
     );
   } catch (error) {
     // The engine reports per-task failures itself; an error here stopped the whole batch part-way,
