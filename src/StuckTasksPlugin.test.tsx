@@ -182,6 +182,22 @@ describe('registration', () => {
     expect(screen.getByText(/FLEX_APP_STUCK_TASKS_SERVICE_URL/)).toBeInTheDocument();
   });
 
+  it('refuses a plain http:// service URL to another machine and tells the admin why, sending nothing', async () => {
+    const fetch = jest.fn();
+    globalThis.fetch = fetch;
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { views } = await initPlugin(['admin'], {
+      uiAttributes: { stuck_tasks: { service_url: 'http://stuck-tasks-1234.example.com' } },
+    });
+    render(inFlexTheme(views[0]));
+    expect(screen.getByText('The plugin is not configured')).toBeInTheDocument();
+    expect(screen.getByText(/"http:\/\/stuck-tasks-1234\.example\.com" must start with https:\/\//)).toHaveTextContent(
+      'because every request carries your Flex token',
+    );
+    expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('must start with https://'));
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
   it('reads the token from the manager at every call, so a refreshed token is used', async () => {
     const suspect = makeSuspect(1);
     const service = new FakeFunctions().serveScan(scanPages([suspect]));

@@ -34,7 +34,7 @@ describe('readPluginConfig', () => {
     expect(config.serviceUrl).toBeNull();
     expect(config.allowedRoles).toEqual(['admin']);
     expect(config.problems).toEqual([
-      'The service URL "ftp://files.example" must start with https:// (or http:// for local testing).',
+      'The service URL "ftp://files.example" must start with https:// (http:// is accepted only for this machine: localhost, 127.0.0.0/8 or [::1]), because every request carries your Flex token; it was ignored.',
       'Allowed roles must be a list of role names or a comma-separated string; using the default.',
     ]);
     expect(readPluginConfig({ stuck_tasks: 'yes' }, {}).problems).toEqual([
@@ -44,6 +44,48 @@ describe('readPluginConfig', () => {
       'The service URL "not a url" is not a valid URL.',
       'Allowed roles is empty; using the default.',
     ]);
+  });
+});
+
+describe('the service URL scheme (the Flex token travels with every request)', () => {
+  it.each([
+    'http://stuck-tasks-1234.twil.io',
+    'http://10.0.0.5:3000',
+    'http://[::ffff:127.0.0.1]:3000',
+    'http://127.0.0.1.nip.io',
+    'http://localhost.example.com',
+    'http://[::2]',
+    'http://[::]:3000',
+    'http://128.0.0.1',
+    'http://localhost.:3000',
+    'ws://127.0.0.1:3000',
+  ])('refuses %s, saying why, from UI attributes and from build variables', (url) => {
+    const why = `The service URL "${url}" must start with https:// (http:// is accepted only for this machine: localhost, 127.0.0.0/8 or [::1]), because every request carries your Flex token; it was ignored.`;
+    expect(readPluginConfig({ stuck_tasks: { service_url: url } }, {})).toMatchObject({
+      serviceUrl: null,
+      problems: [why],
+    });
+    expect(readPluginConfig({}, { serviceUrl: url })).toMatchObject({ serviceUrl: null, problems: [why] });
+  });
+
+  it.each([
+    ['http://127.0.0.1:3001', 'http://127.0.0.1:3001'],
+    ['http://127.8.9.10/', 'http://127.8.9.10'],
+    ['http://localhost:3001/', 'http://localhost:3001'],
+    ['http://LOCALHOST:3001', 'http://LOCALHOST:3001'],
+    ['http://[::1]:3001', 'http://[::1]:3001'],
+    // Other spellings of a loopback address, which the URL parser canonicalises.
+    ['http://127.1:3001', 'http://127.1:3001'],
+    ['http://0x7f.0.0.1:3001', 'http://0x7f.0.0.1:3001'],
+    ['http://[0:0::1]:3001', 'http://[0:0::1]:3001'],
+    ['https://stuck-tasks-1234.twil.io', 'https://stuck-tasks-1234.twil.io'],
+    ['https://10.0.0.5:3000', 'https://10.0.0.5:3000'],
+  ])('accepts %s', (url, serviceUrl) => {
+    expect(readPluginConfig({ stuck_tasks: { service_url: url } }, {})).toEqual({
+      serviceUrl,
+      allowedRoles: ['admin'],
+      problems: [],
+    });
   });
 });
 

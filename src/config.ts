@@ -10,6 +10,8 @@
  * 2. Build variables baked in by `flex-plugin build` (from the shell or `.env`):
  *    `FLEX_APP_STUCK_TASKS_SERVICE_URL`, `FLEX_APP_STUCK_TASKS_ALLOWED_ROLES` (comma-separated).
  * Then the defaults: no service URL (the view explains how to set one) and roles `admin`.
+ * The service URL must be `https://`, or `http://` to a loopback host (local testing): each request
+ * carries the user's Flex token.
  */
 
 export const DEFAULT_ALLOWED_ROLES: readonly string[] = ['admin'];
@@ -95,11 +97,24 @@ function parseServiceUrl(value: string | undefined, problems: string[]): string 
     problems.push(`The service URL "${trimmed}" is not a valid URL.`);
     return null;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    problems.push(`The service URL "${trimmed}" must start with https:// (or http:// for local testing).`);
+  // Every call carries the user's Flex token, so it may travel in cleartext only to this machine.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    problems.push(
+      `The service URL "${trimmed}" must start with https:// (http:// is accepted only for this machine: ` +
+        'localhost, 127.0.0.0/8 or [::1]), because every request carries your Flex token; it was ignored.',
+    );
     return null;
   }
   return trimmed.replace(/\/+$/, '');
+}
+
+/**
+ * Whether a host names this machine: `localhost`, 127.0.0.0/8 or ::1. Takes `URL.hostname`, which the
+ * URL parser has already canonicalised (lower case, `127.1` and `0x7f.1` as `127.0.0.1`, `[0::1]` as
+ * `[::1]`), so other spellings of those addresses are covered and nothing else matches.
+ */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 function parseRoles(value: unknown, problems: string[]): string[] | null {
