@@ -48,7 +48,8 @@ export const TASK_SID_PATTERN = /^WT[0-9a-fA-F]{32}$/;
 /** `CA` followed by 32 hex digits. */
 export const CALL_SID_PATTERN = /^CA[0-9a-fA-F]{32}$/;
 
-export interface Suspect {
+/** What a scan reports about every open task it lists, suspect or needing review. */
+export interface ScannedTask {
   taskSid: string;
   assignmentStatus: OpenAssignmentStatus;
   taskChannel: string;
@@ -56,6 +57,9 @@ export interface Suspect {
   ageSeconds: number;
   /** ISO 8601. */
   dateCreated: string;
+}
+
+export interface Suspect extends ScannedTask {
   callSid: string;
   callStatus: CallStatus;
   /** ISO 8601, or null when Twilio gives no end time. */
@@ -63,13 +67,7 @@ export interface Suspect {
   action: CloseAction;
 }
 
-export interface ReviewItem {
-  taskSid: string;
-  assignmentStatus: OpenAssignmentStatus;
-  taskChannel: string;
-  taskQueueName: string | null;
-  ageSeconds: number;
-  dateCreated: string;
+export interface ReviewItem extends ScannedTask {
   callSid: string | null;
   problem: ReviewProblem;
 }
