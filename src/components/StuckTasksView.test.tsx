@@ -358,6 +358,56 @@ describe('bulk close', () => {
     expect(screen.queryByRole('button', { name: /Retry failed/ })).not.toBeInTheDocument();
   });
 
+  it('shows tasks closed by a batch whose first answer was a 5xx as canceled/completed after the retry', async () => {
+    const user = setupUser();
+    const { service, suspects } = serviceWith(3);
+    const closedBefore = new Set<string>();
+    // The service closes the batch, but its answer is lost (502); the client sends the batch again, and
+    // the service reports the tasks its first attempt closed by what that attempt did.
+    service.intercept('/stuck-tasks/close', async (params, next) => {
+      const sids = JSON.parse(params.TaskSids) as string[];
+      if (sids.every((sid) => closedBefore.has(sid))) {
+        const results = suspects.map((suspect): CloseResult => {
+          const verb = suspect.action === 'complete' ? 'Completed' : 'Canceled';
+          return {
+            taskSid: suspect.taskSid,
+            outcome: suspect.action === 'complete' ? 'completed' : 'canceled',
+            message: `${verb} (by an earlier attempt as ada.admin).`,
+          };
+        });
+        return ok({ results });
+      }
+      await next();
+      sids.forEach((sid) => closedBefore.add(sid));
+      return apiError('upstream', 'Twilio answered 503.');
+    });
+    const view = renderView(service);
+    await scanFinished();
+
+    await user.click(selectAll());
+    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (3)' }));
+    await user.click(screen.getByRole('button', { name: 'Close tasks' }));
+
+    await waitFor(() =>
+      expect(
+        screen.getByText('Closed 3 of 3 tasks: 2 canceled, 1 completed, 0 not stuck, 0 not found, 0 failed.'),
+      ).toBeInTheDocument(),
+    );
+    expect(service.requestsTo('/stuck-tasks/close')).toHaveLength(2);
+    const results = screen.getByRole('table', { name: 'Results of the last close' });
+    const rows = bodyRows(results).map((row) => [row.cells[1].textContent, row.cells[2].textContent]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['Canceled', 'Canceled (by an earlier attempt as ada.admin).'],
+        ['Completed', 'Completed (by an earlier attempt as ada.admin).'],
+      ]),
+    );
+    expect(rows).toHaveLength(3);
+    expect(view.summaries).toEqual([
+      { total: 3, closed: 3, canceled: 2, completed: 1, notStuck: 0, notFound: 0, failed: 0 },
+    ]);
+  });
+
   it('stops calling once the token is rejected and reports every remaining task as failed', async () => {
     const user = setupUser();
     const { service } = serviceWith(120);
