@@ -7,6 +7,8 @@
  * Also the CORS headers every answer carries, a misconfigured service, and what an unparseable body
  * gets from the local runtime.
  */
+import net from 'net';
+import os from 'os';
 import type { Endpoint, Stack, TwilioRoute } from './support/stack';
 import { startFunctionsFor, startStack } from './support/stack';
 import type { ApiAnswer } from './support/http';
@@ -102,6 +104,31 @@ describe('turned-away callers', () => {
     const updates = stack.sim.updateLog();
     expect(updates.map((entry) => entry.taskSid)).toEqual([someTaskSid]);
     expect(updates[0].reason).toMatch(/Closed by ada_40sandbox_2Eexample\.$/);
+  });
+});
+
+describe('the local runtime', () => {
+  /** Connects to `host:port`; resolves whether something accepted. */
+  function accepts(host: string, port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const socket = net.connect({ host, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+  }
+
+  it('listens on 127.0.0.1 only (not on the other loopback or network addresses)', async () => {
+    const { port } = new URL(stack.functions.url);
+    expect(await accepts('127.0.0.1', Number(port))).toBe(true);
+    // All of 127/8 reaches this machine on Linux: only a server bound to every interface answers here.
+    expect(await accepts('127.0.0.2', Number(port))).toBe(false);
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((address) => address && address.family === 'IPv4' && !address.internal);
+    for (const address of external) expect(await accepts(address!.address, Number(port))).toBe(false);
   });
 });
 
