@@ -284,6 +284,37 @@ describe('scanPage', () => {
       expect(resumed.map((suspect) => suspect.taskSid)).toEqual(stuck.slice(2));
     });
 
+    it('counts only stalls at the same place: Twilio pages passed on the way are progress', async () => {
+      const gateway = new FakeGateway();
+      const stuck = Array.from({ length: 10 }, () => gateway.addTaskWithCall({}, { status: 'completed' }).task.sid);
+      const clock = new ManualClock();
+      let listings = 0;
+      const deps = {
+        ...depsFor(
+          advancingOnAnswers(gateway, clock, 10, async (request) => {
+            listings += request === 'listOpenTasks' ? 1 : 0;
+            if (request === 'listOpenTasks' && listings === 2) {
+              clock.advance(1_000);
+              await afterPendingWork();
+            }
+          }),
+        ),
+        clock,
+      };
+      // Two stalls already at the end of the first page; this call gets past it, then stalls on the second.
+      const token = encodePageToken(
+        { cursor: null, offset: 5, afterSid: stuck[4], stalledCalls: MAX_STALLED_CALLS - 1 },
+        TEST_WORKSPACE_SID,
+      );
+      const options: ScanOptions = { deadlineMs: 500, pageSize: 5, callPlan: 'fetch-each' };
+
+      const stalled = await scanPage(deps, token, options);
+      expect(stalled.counts.scanned).toBe(0);
+      const resumed = await walkFrom(deps, stalled.nextPageToken, options);
+
+      expect(resumed.map((suspect) => suspect.taskSid)).toEqual(stuck.slice(5));
+    });
+
     it(`gives up with UpstreamError after ${MAX_STALLED_CALLS} such calls in a row, so a client never loops`, async () => {
       const gateway = new FakeGateway();
       gateway.addTaskWithCall({}, { status: 'completed' });

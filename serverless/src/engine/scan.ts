@@ -87,7 +87,12 @@ export async function scanPage(
   // Work still queued when this call returns is abandoned, not left to run up Twilio's request count.
   const abandon = new AbortController();
   const budget: RequestBudget = { deadline: clock.gatewayDeadline(deadline), signal: abandon.signal };
-  const pastDeadline = clock.waitUntil(deadline, abandon.signal).then((): typeof PAST_DEADLINE => PAST_DEADLINE);
+  let deadlineReached = false;
+  const pastDeadline = clock.waitUntil(deadline, abandon.signal).then((): typeof PAST_DEADLINE => {
+    deadlineReached = true;
+    return PAST_DEADLINE;
+  });
+  const outOfTime = () => deadlineReached || clock.now() >= deadline;
 
   let liveCalls: Promise<LiveCallSnapshot> | null = null;
   if ((options.callPlan ?? 'live-calls') === 'live-calls') {
@@ -103,14 +108,20 @@ export async function scanPage(
 
   /** The deadline came before one task was judged: an empty page that resumes here, or the end of patience. */
   const stalled = (cause: unknown): ScanResponse => {
-    const stalledCalls = (requested.stalledCalls ?? 0) + 1;
+    // Only calls that stalled at the same place count: empty Twilio pages passed on the way are progress.
+    const samePlace =
+      position.offset === requested.offset &&
+      position.afterSid === requested.afterSid &&
+      position.cursor?.page === requested.cursor?.page &&
+      position.cursor?.pageToken === requested.cursor?.pageToken;
+    const stalledCalls = (samePlace ? (requested.stalledCalls ?? 0) : 0) + 1;
     if (stalledCalls >= MAX_STALLED_CALLS) {
       if (cause instanceof UpstreamError) throw cause;
       throw new UpstreamError(
         `Twilio answered too slowly to judge even one task in ${MAX_STALLED_CALLS} scan calls in a row`,
       );
     }
-    return new ScanReport(context.nowMs).response({ ...requested, stalledCalls }, settings.workspaceSid);
+    return new ScanReport(context.nowMs).response({ ...position, stalledCalls }, settings.workspaceSid);
   };
 
   const report = new ScanReport(context.nowMs);
@@ -132,7 +143,7 @@ export async function scanPage(
           break;
         }
         // A listing cut off by the deadline (a timeout at the deadline reads as "no answer") is a stall.
-        if (clock.now() >= deadline && isSlowness(error)) return stalled(listingError(error, position));
+        if (outOfTime() && isSlowness(error)) return stalled(listingError(error, position));
         throw listingError(error, position);
       }
 
@@ -157,7 +168,7 @@ export async function scanPage(
       }
       if (done < pending.length) {
         if (report.counts.scanned === 0) {
-          if (clock.now() >= deadline && (failure === null || isSlowness(failure))) return stalled(failure);
+          if (outOfTime() && (failure === null || isSlowness(failure))) return stalled(failure);
           if (failure instanceof UpstreamError) throw failure;
           throw new UpstreamError('Twilio did not answer in time to judge even one task');
         }
