@@ -3,8 +3,6 @@ import http from 'node:http';
 import path from 'node:path';
 import { URL } from 'node:url';
 
-import { build } from 'esbuild';
-
 import { LOOPBACK_HOST, listenOnLoopback } from '../start/loopback';
 import type { HostSession } from './session';
 import { SANDBOX_USERS, findSandboxUser } from './users';
@@ -14,6 +12,8 @@ export interface FlexHostOptions {
   port?: number;
   /** The built plugin (`build/plugin-stuck-tasks.js`); read on every request, so a rebuild shows on reload. */
   pluginBundlePath: string;
+  /** The page's script: the real Flex UI and the host code, bundled for the browser (see pageBundle.ts). */
+  pageScriptPath: string;
   /** Base URL of the Functions service (twilio-run). */
   functionsUrl: string;
   accountSid: string;
@@ -40,53 +40,35 @@ export interface FlexHost {
 /** Long enough for a demo session; Flex itself refreshes tokens, the sandbox reissues them per page load. */
 const TOKEN_TTL_SECONDS = 8 * 60 * 60;
 
-let hostScript: Promise<string> | null = null;
-
-/** Bundles the browser side of the host (React 17, ReactDOM, Paste) once per process. */
-export function buildHostScript(): Promise<string> {
-  hostScript ??= build({
-    entryPoints: [path.join(__dirname, 'browser', 'main.tsx')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2019',
-    minify: true,
-    legalComments: 'none',
-    jsx: 'transform',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  }).then((result) => result.outputFiles[0].text);
-  return hostScript;
-}
-
 const INDEX_HTML = `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width,initial-scale=1">
   <title>Twilio Flex · offline sandbox</title>
-  <style>html, body, #container { margin: 0; height: 100%; } body { font-family: sans-serif; }</style>
+  <style>body, #container { width: 100vw; height: 100vh; margin: 0; display: flex; font-family: sans-serif; }</style>
 </head>
 <body>
-  <div id="container">Loading the Flex sandbox…</div>
-  <script src="/_host/host.js"></script>
+  <div id="container">Loading Twilio Flex (offline sandbox)…</div>
+  <script src="/_host/flex-page.js"></script>
 </body>
 </html>
 `;
 
 /**
- * Serves the Flex stand-in page: the host script, the real plugin bundle, and a session endpoint
- * that signs a sandbox user in with a token from the simulator.
+ * Serves the sandbox page: the real Flex UI with the host code (one script), the real plugin bundle,
+ * and a session endpoint that signs a sandbox user in with a token from the simulator.
  */
 export async function startFlexHost(options: FlexHostOptions): Promise<FlexHost> {
   const pluginFile = path.basename(options.pluginBundlePath);
   const pluginName = pluginFile.replace(/\.js$/, '');
   const functionsOrigin = new URL(options.functionsUrl).origin;
-  // Only this machine: Paste's web fonts and anything else remote are blocked before a request is made.
+  // Only this machine: Paste's web fonts, Flex's asset host (country lists, flags), its sounds and
+  // anything else remote are refused before a request is made.
   const contentSecurityPolicy = [
     "default-src 'self'",
-    "script-src 'self'",
+    // Flex compiles its string templates with Handlebars, which builds functions at runtime.
+    "script-src 'self' 'unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
@@ -110,7 +92,7 @@ export async function startFlexHost(options: FlexHostOptions): Promise<FlexHost>
       user: { ...user, token, tokenExpiresAt: new Date(Date.now() + TOKEN_TTL_SECONDS * 1000).toISOString() },
       users: [...SANDBOX_USERS],
       serviceConfiguration: { account_sid: options.accountSid, ui_attributes: options.uiAttributes },
-      plugins: [{ name: pluginName, src: `/plugins/${pluginFile}` }],
+      plugins: [{ name: pluginName, version: 'sandbox', src: `/plugins/${pluginFile}` }],
       functionsUrl: options.functionsUrl,
     };
   };
@@ -126,14 +108,31 @@ export async function startFlexHost(options: FlexHostOptions): Promise<FlexHost>
     response.end(body);
   };
 
+  // 18 MB: the browser keeps it and revalidates (304) instead of fetching it on every user switch.
+  const sendPageScript = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    const stat = await fs.stat(options.pageScriptPath).catch(() => null);
+    if (!stat) {
+      send(response, 404, 'text/plain; charset=utf-8', `${options.pageScriptPath} is missing: run npm start.`);
+      return;
+    }
+    const etag = `"${stat.size.toString(36)}-${Math.round(stat.mtimeMs).toString(36)}"`;
+    const headers = { ETag: etag, 'Cache-Control': 'no-cache' };
+    if (request.headers['if-none-match'] === etag) {
+      response.writeHead(304, headers);
+      response.end();
+      return;
+    }
+    send(response, 200, 'text/javascript; charset=utf-8', await fs.readFile(options.pageScriptPath), headers);
+  };
+
   const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', `http://${LOOPBACK_HOST}`);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed', { Allow: 'GET, HEAD' });
       return;
     }
-    if (url.pathname === '/_host/host.js') {
-      send(response, 200, 'text/javascript; charset=utf-8', await buildHostScript());
+    if (url.pathname === '/_host/flex-page.js') {
+      await sendPageScript(request, response);
       return;
     }
     if (url.pathname === '/_host/session') {
@@ -175,8 +174,6 @@ export async function startFlexHost(options: FlexHostOptions): Promise<FlexHost>
       else response.end();
     });
   });
-  // Build before listening, so the first page load is not the one that waits.
-  await buildHostScript();
   const port = await listenOnLoopback(
     server,
     options.port ?? 0,

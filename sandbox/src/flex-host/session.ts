@@ -1,6 +1,9 @@
+import type { UserInfo } from '@twilio/flex-ui';
+
 /**
- * What the host page learns from its server about the signed-in user and the Flex account: the
- * stand-in for Flex's login and its service configuration. Shared by the server and the browser.
+ * What the host page learns from its server about the signed-in user and the Flex account: what
+ * Flex's own login (the token payload) and its configuration service would tell it. Shared by the
+ * server and the browser.
  */
 
 export type SandboxUserKey = 'admin' | 'supervisor' | 'agent';
@@ -14,6 +17,8 @@ export interface SandboxUser {
   fullName: string;
   roles: string[];
   workerSid: string;
+  /** What Flex's login hands the UI next to the token; it decides which of Flex's own views show. */
+  permissions: UserInfo['permissions'];
 }
 
 export interface HostSession {
@@ -25,13 +30,13 @@ export interface HostSession {
   };
   /** Everyone the user switcher offers. */
   users: SandboxUser[];
-  /** What Flex exposes as `manager.serviceConfiguration`. */
+  /** What Flex exposes as `manager.serviceConfiguration` (the parts this sandbox fills in). */
   serviceConfiguration: {
     account_sid: string;
     ui_attributes: Record<string, unknown>;
   };
   /** Plugin bundles to load, in order, like Flex's plugin service answer. */
-  plugins: { name: string; src: string }[];
-  /** Where the Functions run; shown in the sandbox guide. */
+  plugins: { name: string; version: string; src: string }[];
+  /** Where the Functions run; shown in the sandbox's notification. */
   functionsUrl: string;
 }

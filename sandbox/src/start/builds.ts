@@ -2,20 +2,36 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
+import {
+  PAGE_SOURCE_DIR,
+  PAGE_SOURCE_FILES,
+  buildFlexPage,
+  flexUiPackageJson,
+  installedFlexVersion,
+} from '../flex-host/pageBundle';
+
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const PLUGIN_BUNDLE = path.join(REPO_ROOT, 'build', 'plugin-stuck-tasks.js');
 const FUNCTIONS_SOURCE_DIR = path.join(REPO_ROOT, 'serverless', 'src', 'functions');
 const FUNCTIONS_OUTPUT_DIR = path.join(REPO_ROOT, 'serverless', 'functions');
 /** Build scripts may leave an unchanged output untouched, so each successful build also touches a stamp. */
 const STAMP_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'stuck-tasks-sandbox');
-const stampFile = (target: BuildTarget) => path.join(STAMP_DIR, `${target.name.toLowerCase()}.built`);
+const stampFile = (target: BuildTarget) =>
+  path.join(STAMP_DIR, `${target.name.toLowerCase().replace(/\W+/g, '-')}.built`);
+/**
+ * The sandbox page: the real Flex UI bundled for the browser, cached between starts. Named after the
+ * Flex version it holds; rebuilt when the lockfile (any installed package), Flex or the page's own
+ * sources change.
+ */
+export const FLEX_PAGE_BUNDLE = path.join(STAMP_DIR, `flex-page-${installedFlexVersion()}.js`);
 
 interface BuildTarget {
   name: string;
   /** Files whose newest change must be older than the oldest output. */
   inputs: () => Promise<string[]>;
   outputs: () => Promise<string[]>;
-  command: string[];
+  /** Builds the outputs, writing what it says to the log file. */
+  build: (logFile: string) => Promise<void>;
 }
 
 const isTestFile = (file: string) =>
@@ -46,7 +62,7 @@ const TARGETS: BuildTarget[] = [
       ...fromRoot('package.json', 'webpack.config.js', 'tsconfig.json'),
     ],
     outputs: async () => [PLUGIN_BUNDLE],
-    command: ['npm', 'run', 'build'],
+    build: (logFile) => run(['npm', 'run', 'build'], logFile),
   },
   {
     name: 'Functions',
@@ -62,7 +78,25 @@ const TARGETS: BuildTarget[] = [
         path.join(FUNCTIONS_OUTPUT_DIR, path.relative(FUNCTIONS_SOURCE_DIR, source).replace(/\.ts$/, '.js')),
       );
     },
-    command: ['npm', 'run', 'build', '--workspace', 'serverless'],
+    build: (logFile) => run(['npm', 'run', 'build', '--workspace', 'serverless'], logFile),
+  },
+  {
+    name: 'Flex page',
+    inputs: async () => [
+      ...(await filesUnder(PAGE_SOURCE_DIR, isBuildInput)),
+      ...PAGE_SOURCE_FILES,
+      flexUiPackageJson(),
+      ...fromRoot('package-lock.json'),
+    ],
+    outputs: async () => [FLEX_PAGE_BUNDLE],
+    build: async (logFile) => {
+      try {
+        await buildFlexPage(FLEX_PAGE_BUNDLE);
+      } catch (error) {
+        await fs.writeFile(logFile, String(error instanceof Error ? error.message : error));
+        throw new Error(`Bundling the Flex page failed:\n${String(error instanceof Error ? error.message : error)}`);
+      }
+    },
   },
 ];
 
@@ -115,30 +149,35 @@ function run(command: string[], logFile: string): Promise<void> {
 }
 
 /**
- * Builds the plugin bundle and the Function bundles when they are missing or older than their
- * sources, so `npm start` always shows the current code.
+ * Builds the plugin bundle, the Function bundles and the Flex page when they are missing or older
+ * than their sources, so `npm start` always shows the current code. The builds are independent and
+ * run side by side.
  */
 export async function ensureBuilt(logDir: string, say: (line: string) => void = () => undefined): Promise<void> {
   await fs.mkdir(logDir, { recursive: true });
-  for (const target of TARGETS) {
-    const reason = await staleReason(target);
-    if (!reason) {
-      say(`${target.name}: up to date`);
-      continue;
-    }
-    const started = Date.now();
-    say(`${target.name}: building (${reason})…`);
-    try {
-      await run(target.command, path.join(logDir, `build-${target.name.toLowerCase()}.log`));
-    } catch (error) {
-      // A failed build may leave fresh-looking output behind; drop it so the next start rebuilds.
-      await Promise.all((await target.outputs()).map((file) => fs.rm(file, { force: true })));
-      throw error;
-    }
-    await fs.mkdir(STAMP_DIR, { recursive: true });
-    // Dated at the start of the build: a source saved while it ran makes the next start rebuild.
-    await fs.writeFile(stampFile(target), '');
-    await fs.utimes(stampFile(target), new Date(started), new Date(started));
-    say(`${target.name}: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const outcomes = await Promise.allSettled(TARGETS.map((target) => buildIfStale(target, logDir, say)));
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+async function buildIfStale(target: BuildTarget, logDir: string, say: (line: string) => void): Promise<void> {
+  const reason = await staleReason(target);
+  if (!reason) {
+    say(`${target.name}: up to date`);
+    return;
   }
+  const started = Date.now();
+  say(`${target.name}: building (${reason})…`);
+  try {
+    await target.build(path.join(logDir, `build-${target.name.toLowerCase().replace(/\W+/g, '-')}.log`));
+  } catch (error) {
+    // A failed build may leave fresh-looking output behind; drop it so the next start rebuilds.
+    await Promise.all((await target.outputs()).map((file) => fs.rm(file, { force: true })));
+    throw error;
+  }
+  await fs.mkdir(STAMP_DIR, { recursive: true });
+  // Dated at the start of the build: a source saved while it ran makes the next start rebuild.
+  await fs.writeFile(stampFile(target), '');
+  await fs.utimes(stampFile(target), new Date(started), new Date(started));
+  say(`${target.name}: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

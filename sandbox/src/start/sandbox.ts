@@ -2,7 +2,7 @@ import path from 'node:path';
 
 import { startFlexHost, type FlexHost } from '../flex-host/server';
 import { startSimulator, type ScenarioOptions, type Simulator } from '../simulator';
-import { PLUGIN_BUNDLE, REPO_ROOT, ensureBuilt } from './builds';
+import { FLEX_PAGE_BUNDLE, PLUGIN_BUNDLE, REPO_ROOT, ensureBuilt } from './builds';
 import { startFunctions, type FunctionsServer } from './functions';
 import { PortInUseError, assertPortFree } from './loopback';
 
@@ -49,7 +49,7 @@ const PORT_HINT = 'Stop the program using it, or pick other ports with --port, -
 
 /**
  * Starts the whole product on loopback: the Twilio simulator seeded with an outage, the real
- * Functions (twilio-run) pointed at it, and the Flex stand-in page with the real plugin bundle.
+ * Functions (twilio-run) pointed at it, and the page running the real Flex UI with the real plugin bundle.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const say = options.say ?? (() => undefined);
@@ -118,6 +118,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const host = await startFlexHost({
       port: options.ports?.host ?? 0,
       pluginBundlePath: PLUGIN_BUNDLE,
+      pageScriptPath: FLEX_PAGE_BUNDLE,
       functionsUrl: functions.url,
       accountSid: simulator.accountSid,
       issueToken: (user) => simulator.issueToken(user),

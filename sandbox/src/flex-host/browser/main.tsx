@@ -1,122 +1,143 @@
-import React from 'react';
-import ReactDOM from 'react-dom';
-import { Theme } from '@twilio-paste/core/theme';
-import { AgentIcon } from '@twilio-paste/icons/cjs/AgentIcon';
+/**
+ * The sandbox page: the real Flex UI (the installed @twilio/flex-ui, bundled for the browser) booted
+ * offline for one sandbox user, with the real plugin bundles loaded through Flex's own plugin manager.
+ */
+import * as React from 'react';
+import * as ReactDOM from 'react-dom';
+import * as ReactRedux from 'react-redux';
+import * as Redux from '@twilio/flex-ui/node_modules/redux';
+import * as Flex from '@twilio/flex-ui';
 
 import type { HostSession } from '../session';
-import { createFlexStandIn, type FlexStandIn, type PluginLoadResult } from './flex';
-import { createManager } from './manager';
-import { DEFAULT_VIEW, ViewRouter } from './router';
-import { SandboxGuide, Shell } from './Shell';
+import {
+  assertPinnedVersion,
+  createFlexStore,
+  createManager,
+  loadPluginsThroughFlex,
+  logIn,
+  type PluginLoadResult,
+} from './flexInternals';
+import { UserSwitcher } from './UserSwitcher';
 
-/** Flex gives up on a plugin that has not registered by then. */
-const PLUGIN_INIT_TIMEOUT_MS = 20_000;
+/** Flex's own loader waits 10 s; a busy machine may need longer to download and initialise a bundle. */
+const PLUGIN_INIT_TIMEOUT_MS = 60_000;
+const PLUGIN_FAILED_NOTIFICATION = 'SandboxPluginFailed';
+
+/** What the browser tests read: whether the page booted Flex, and how its plugins fared. */
+export interface SandboxStatus {
+  state: 'booting' | 'ready' | 'failed';
+  error?: string;
+  plugins?: PluginLoadResult[];
+  /** ms from navigation start until Flex rendered with its plugins initialised. */
+  readyAfterMs?: number;
+}
 
 declare global {
   interface Window {
-    React: typeof React;
-    ReactDOM: typeof ReactDOM;
-    Twilio: { Flex: unknown };
+    sandboxStatus: SandboxStatus;
   }
 }
 
+/** Flex's router drops the query string as soon as it navigates, so the tab remembers its user. */
+const USER_STORAGE_KEY = 'stuck-tasks-sandbox-user';
+
 async function fetchSession(): Promise<HostSession> {
-  const user = new URLSearchParams(window.location.search).get('user') ?? '';
+  const requested = new URLSearchParams(window.location.search).get('user');
+  const user = requested ?? window.sessionStorage.getItem(USER_STORAGE_KEY) ?? '';
   const response = await fetch(`/_host/session?user=${encodeURIComponent(user)}`);
   if (!response.ok) throw new Error(`The sandbox server refused the session: ${await response.text()}`);
-  return (await response.json()) as HostSession;
+  const session = (await response.json()) as HostSession;
+  window.sessionStorage.setItem(USER_STORAGE_KEY, session.user.key);
+  return session;
 }
 
-/** Adds the plugin's script tag and waits for the bundle to register and finish `init`. */
-function loadPlugin(standIn: FlexStandIn, plugin: HostSession['plugins'][number]): Promise<PluginLoadResult> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(
-      () =>
-        resolve({ name: plugin.name, ok: false, error: `did not register within ${PLUGIN_INIT_TIMEOUT_MS / 1000} s` }),
-      PLUGIN_INIT_TIMEOUT_MS,
-    );
-    const finish = (result: PluginLoadResult) => {
-      clearTimeout(timer);
-      resolve(result);
-    };
-    standIn.onNextPluginInit((init) => void init.then(finish));
-    const script = document.createElement('script');
-    script.src = plugin.src;
-    script.onerror = () => finish({ name: plugin.name, ok: false, error: `could not load ${plugin.src}` });
-    document.body.appendChild(script);
+function registerHostContent(session: HostSession): void {
+  Flex.MainHeader.Content.add(<UserSwitcher key="sandbox-user-switcher" session={session} />, {
+    sortOrder: -1,
+    align: 'end',
   });
-}
-
-function registerHostContent(standIn: FlexStandIn, session: HostSession): void {
-  const { flex } = standIn;
-  flex.SideNav.Content.add(
-    <flex.SideLink
-      key="agent-desktop"
-      icon={<AgentIcon decorative />}
-      onClick={() => void flex.Actions.invokeAction('NavigateToView', { viewName: DEFAULT_VIEW })}
-    >
-      Agent desktop
-    </flex.SideLink>,
-    { sortOrder: 0 },
-  );
-  flex.ViewCollection.Content.add(
-    <flex.View key={DEFAULT_VIEW} name={DEFAULT_VIEW}>
-      <SandboxGuide session={session} />
-    </flex.View>,
-  );
-  flex.Notifications.registerNotification({
-    id: 'SandboxPluginFailed',
-    type: 'error',
+  Flex.Notifications.registerNotification({
+    id: PLUGIN_FAILED_NOTIFICATION,
+    type: Flex.NotificationType.error,
     timeout: 0,
-    content: 'Plugin {{name}} failed to initialise: {{error}}',
+    content: 'Plugin {{name}} did not initialise ({{state}}){{error}}. See the browser console.',
   });
 }
 
 async function start(): Promise<void> {
+  window.sandboxStatus = { state: 'booting' };
   const container = document.getElementById('container');
   if (!container) throw new Error('No #container element');
-  // flex-plugin-scripts compiles react and react-dom imports to these globals.
+  assertPinnedVersion();
+  // A flex-plugin-scripts bundle takes these from the page (webpack externals) and Flex from Twilio.Flex.
   window.React = React;
   window.ReactDOM = ReactDOM;
-  const router = new ViewRouter();
-  const standIn = createFlexStandIn(router);
-  window.Twilio = { ...(window.Twilio ?? {}), Flex: standIn.flex };
+  window.Redux = Redux as unknown as Window['Redux'];
+  window.ReactRedux = ReactRedux;
+  window.Twilio = { ...window.Twilio, Flex };
 
   const session = await fetchSession();
-  standIn.setManager(createManager(session, () => router.activeView));
-  registerHostContent(standIn, session);
+  const { user } = session;
+  const store = createFlexStore();
+  const manager = createManager(
+    store,
+    {
+      language: 'en-US',
+      logLevel: 'error',
+      disableTelemetry: true,
+      disableBrowserVoice: true,
+      initialDeviceCheck: false,
+      sso: { accountSid: session.serviceConfiguration.account_sid },
+      pluginService: { enabled: true },
+      router: { type: 'browser' },
+      // Desktop notifications announce incoming tasks, which the sandbox has none of; Flex would ask
+      // for the permission in a banner over every view.
+      notifications: { enabled: false, mode: 'whenNotInFocus' },
+    },
+    {
+      ...session.serviceConfiguration,
+      runtime_domain: session.functionsUrl,
+      ui_version: Flex.VERSION,
+    },
+  );
+  logIn(manager, {
+    identity: user.identity,
+    roles: user.roles,
+    token: user.token,
+    expiration: user.tokenExpiresAt,
+    permissions: user.permissions,
+    accountSid: session.serviceConfiguration.account_sid,
+  });
+  registerHostContent(session);
 
-  const results: PluginLoadResult[] = [];
-  for (const plugin of session.plugins) {
-    results.push(await loadPlugin(standIn, plugin));
+  const plugins = await loadPluginsThroughFlex(manager, session.plugins, PLUGIN_INIT_TIMEOUT_MS);
+  for (const plugin of plugins.filter((result) => result.state !== 'Initialized')) {
+    void Flex.Notifications.showNotification(PLUGIN_FAILED_NOTIFICATION, {
+      name: plugin.name,
+      state: plugin.state,
+      error: plugin.error ? `: ${plugin.error}` : '',
+    });
   }
-  (window as unknown as { __sandboxPlugins: PluginLoadResult[] }).__sandboxPlugins = results;
-  results
-    .filter((result) => !result.ok)
-    .forEach((result) => standIn.flex.Notifications.showNotification('SandboxPluginFailed', { ...result }));
 
-  // Flex wraps its root in the providers plugins hand to `setProviders`, with its light Paste theme.
-  const { PasteThemeProvider, CustomProvider } = standIn.getProviders();
-  const Root = () => (
-    <Theme.Provider theme="flex">
-      <Shell standIn={standIn} session={session} router={router} />
-    </Theme.Provider>
-  );
-  const Wrapped = CustomProvider ? CustomProvider(Root) : Root;
-  const app = PasteThemeProvider ? (
-    <PasteThemeProvider baseTheme="default" style={{ minWidth: '100%', height: '100%' }}>
-      <Wrapped />
-    </PasteThemeProvider>
-  ) : (
-    <Wrapped />
-  );
-  ReactDOM.render(app, container);
+  await new Promise<void>((resolve) => {
+    ReactDOM.render(
+      <Flex.ContextProvider manager={manager} legacy>
+        <Flex.RootContainer />
+      </Flex.ContextProvider>,
+      container,
+      resolve,
+    );
+  });
+  window.sandboxStatus = { state: 'ready', plugins, readyAfterMs: Math.round(performance.now()) };
 }
 
 start().catch((error: unknown) => {
-  console.error(error);
+  const message = error instanceof Error ? error.message : String(error);
+  window.sandboxStatus = { state: 'failed', error: message };
+  console.error('The Flex sandbox could not start:', error);
   const container = document.getElementById('container');
   if (container) {
-    container.textContent = `The Flex sandbox could not start: ${error instanceof Error ? error.message : String(error)}`;
+    container.setAttribute('role', 'alert');
+    container.textContent = `The Flex sandbox could not start: ${message}`;
   }
 });
