@@ -4,6 +4,7 @@
  * the simulator changes. SIDs in the requests are those of real stuck tasks, so a request that was
  * wrongly accepted would close something and show up in the update log.
  */
+import { gzipSync } from 'zlib';
 import pLimit from 'p-limit';
 import { issueFlexToken, SANDBOX_USERS } from '@plugin-stuck-tasks/sandbox';
 import type { ApiAnswer } from './support/http';
@@ -11,7 +12,8 @@ import { send } from './support/http';
 import type { Endpoint, Stack } from './support/stack';
 import { startStack } from './support/stack';
 
-jest.setTimeout(180_000);
+// Some 70 requests, each a forked process of the local runtime: minutes on 2 busy cores.
+jest.setTimeout(600_000);
 
 interface Inputs {
   admin: string;
@@ -25,10 +27,21 @@ interface Inputs {
   workspaceSid: string;
 }
 
+interface RequestParts {
+  contentType?: string;
+  /** Omitted: no body at all. */
+  body?: string | Buffer | ReadableStream<Uint8Array>;
+  /** Default POST. */
+  method?: string;
+  /** Parameters sent in the URL's query string. */
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
 interface BadRequest {
   name: string;
   endpoint: Endpoint;
-  request: (inputs: Inputs) => { contentType?: string; body: string | Buffer };
+  request: (inputs: Inputs) => RequestParts;
   status: number;
   /** null: answered by the Runtime before the function runs (documented in the README). */
   code: string | null;
@@ -51,7 +64,7 @@ const CASES: BadRequest[] = [
   {
     name: 'no Token at all',
     endpoint: 'scan',
-    request: () => form({}),
+    request: () => json({}),
     status: 401,
     code: 'unauthorized',
     message: /Missing Token/,
@@ -455,6 +468,111 @@ const CASES: BadRequest[] = [
     status: 400,
     code: null,
   },
+  // --- no body: parameters in the URL are never used (400 before the token is looked at) ------
+  {
+    name: 'GET with the token and SIDs in the URL',
+    endpoint: 'close',
+    request: (i) => ({ method: 'GET', query: { Token: i.admin, TaskSids: i.sids[0] } }),
+    status: 400,
+    code: 'bad_request',
+    message: /has no body.*Parameters in the URL are never used/,
+  },
+  {
+    name: 'GET with a forged token in the URL (400, not 401: the token is not looked at)',
+    endpoint: 'scan',
+    request: () => ({ method: 'GET', query: { Token: 'not.a.token' } }),
+    status: 400,
+    code: 'bad_request',
+    message: /has no body/,
+  },
+  {
+    name: 'POST with an empty form body and everything in the URL',
+    endpoint: 'close',
+    request: (i) => ({
+      contentType: 'application/x-www-form-urlencoded',
+      body: '',
+      query: { Token: i.admin, TaskSids: i.sids[1], Force: 'true' },
+    }),
+    status: 400,
+    code: 'bad_request',
+    message: /has no body/,
+  },
+  {
+    name: 'POST without any body or Content-Type, everything in the URL',
+    endpoint: 'close',
+    request: (i) => ({ query: { Token: i.admin, TaskSids: i.sids[1] } }),
+    status: 400,
+    code: 'bad_request',
+    message: /has no body/,
+  },
+  {
+    name: 'a chunked body (no Content-Length)',
+    endpoint: 'close',
+    request: (i) => ({
+      contentType: 'application/x-www-form-urlencoded',
+      body: new Blob([form({ Token: i.admin, TaskSids: i.sids[2] }).body]).stream(),
+    }),
+    status: 400,
+    code: 'bad_request',
+    message: /has no body/,
+  },
+  {
+    name: 'the token in the body and the SIDs in the URL',
+    endpoint: 'close',
+    request: (i) => ({ ...form({ Token: i.admin }), query: { TaskSids: i.sids[3] } }),
+    status: 400,
+    code: 'bad_request',
+    message: /Parameters in the URL are not accepted/,
+  },
+  {
+    name: 'a JSON body with Force added in the URL',
+    endpoint: 'close',
+    request: (i) => ({ ...json({ Token: i.admin, TaskSids: [i.sids[4]] }), query: { Force: 'true' } }),
+    status: 400,
+    code: 'bad_request',
+    message: /Parameters in the URL are not accepted/,
+  },
+  {
+    name: 'a form body with a nested object in the URL',
+    endpoint: 'scan',
+    request: (i) => ({ ...form({ Token: i.admin }), query: { 'PageToken[x]': 'y' } }),
+    status: 400,
+    code: 'bad_request',
+    message: /Parameters in the URL are not accepted/,
+  },
+
+  // --- shape of the body -----------------------------------------------------------------------
+  {
+    name: 'SIDs nested 200 levels deep',
+    endpoint: 'close',
+    request: (i) => ({
+      contentType: 'application/json',
+      body: `{"Token":"${i.admin}","TaskSids":${'['.repeat(200)}"${i.sids[5]}"${']'.repeat(200)}}`,
+    }),
+    status: 400,
+    code: 'bad_request',
+    message: /nested too deeply/,
+  },
+  {
+    name: '300 SIDs',
+    endpoint: 'close',
+    request: (i) => json({ Token: i.admin, TaskSids: Array.from({ length: 300 }, () => i.sids[6]) }),
+    status: 400,
+    code: 'bad_request',
+    message: /too many values/,
+  },
+  {
+    name: 'a gzip-compressed JSON body',
+    endpoint: 'close',
+    request: (i) => ({
+      contentType: 'application/json',
+      headers: { 'Content-Encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ Token: i.admin, TaskSids: [i.sids[7]] })),
+    }),
+    status: 400,
+    code: 'bad_request',
+    message: /Compressed request bodies are not accepted/,
+  },
 ];
 
 let stack: Stack;
@@ -470,7 +588,7 @@ function stateOf(current: Stack): string {
 
 beforeAll(async () => {
   stack = await startStack({
-    simulator: { seed: 'bad-input-suite', scenario: { openTasks: 80, recentlyEndedShare: 0 } },
+    simulator: { seed: 'bad-input-suite', scenario: { openTasks: 80, recentlyEndedShare: 0, closedTasks: 0 } },
   });
   const { sim } = stack;
   const [header, payload, signature] = sim.issueSandboxToken('agent').split('.');
@@ -495,12 +613,15 @@ beforeAll(async () => {
   await Promise.all(
     CASES.map((badRequest) =>
       limit(async () => {
-        const { contentType, body } = badRequest.request(inputs);
-        const answer = await send(stack.url(badRequest.endpoint), {
-          method: 'POST',
-          headers: contentType ? { 'Content-Type': contentType } : {},
+        const { contentType, body, method = 'POST', query, headers = {} } = badRequest.request(inputs);
+        const url = new URL(stack.url(badRequest.endpoint));
+        for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, value);
+        const answer = await send(url.toString(), {
+          method,
+          headers: { ...headers, ...(contentType ? { 'Content-Type': contentType } : {}) },
           body,
-        });
+          ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+        } as RequestInit);
         answers.set(badRequest.name, answer);
       }),
     ),
@@ -539,5 +660,31 @@ describe('bad input', () => {
     expect(stack.sim.updateLog()).toEqual([]);
     expect(stack.sim.stats().requests['tasks.update']).toBe(0);
     expect(stateOf(stack)).toBe(before);
+  });
+});
+
+describe('an identity with control characters in a valid admin token', () => {
+  it('is written sanitised into the close reason and the log line: no forged second "Closed by" line', async () => {
+    const [forgedSid, longSid] = inputs.sids.slice(-2);
+    const closeAs = async (identity: string, taskSid: string) => {
+      const token = stack.sim.issueToken({ identity, roles: ['admin'] });
+      const answer = await stack.call<{ results: { outcome: string }[] }>('close', { Token: token, TaskSids: taskSid });
+      expect(answer.status).toBe(200);
+      expect(answer.body.results[0].outcome).toMatch(/^(canceled|completed)$/);
+      return stack.sim.getTask(taskSid)?.reason;
+    };
+
+    const forged = await closeAs('eve\nClosed by ada_admin.\r\u202e', forgedSid);
+    expect(forged).toBe('Orchestration issue: closed stuck voice Task. Closed by eve Closed by ada_admin..');
+    const long = await closeAs(`mallory${'\u0007x'.repeat(200)}`, longSid);
+    expect(long).toMatch(/Closed by mallory( x)+…\.$/);
+    expect([...(long?.split(' Closed by ')[1] ?? '')]).toHaveLength(101);
+
+    const logged = await stack.functions.waitForLogEntries(
+      (entries) => entries.filter((entry) => entry.event === 'task_closed').length >= 2,
+    );
+    const identities = logged.filter((entry) => entry.event === 'task_closed').map((entry) => entry.identity);
+    expect(identities).toContain('eve Closed by ada_admin.');
+    for (const identity of identities) expect(identity).not.toMatch(/[\p{Cc}\p{Cf}]/u);
   });
 });

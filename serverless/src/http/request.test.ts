@@ -1,4 +1,5 @@
 import { ApiError } from './errors';
+import type { IncomingRequest } from './request';
 import {
   BODY_PROBLEMS,
   checkBody,
@@ -59,7 +60,7 @@ describe('checkBody', () => {
       { ...extraFields, ...(JSON.parse(body) as Record<string, unknown>) },
     );
   const SID = `WT${'a'.repeat(32)}`;
-  const problem = (request: ReturnType<typeof withHeaders>) => apiErrorOf(() => checkBody(request));
+  const problem = (request: IncomingRequest) => apiErrorOf(() => checkBody(request));
 
   it('accepts form and JSON bodies, however they are encoded', () => {
     const bodies = [
@@ -106,6 +107,11 @@ describe('checkBody', () => {
     const error = problem(withHeaders(headers, { Token: JWT, TaskSids: SID }));
     expect(error.status).toBe(400);
     expect(error.message).toBe(BODY_PROBLEMS.noBody);
+  });
+
+  it("refuses a caller's own request parameter, which hides the Runtime's headers", () => {
+    const request = readIncomingRequest({ Token: JWT, request: 'x' });
+    expect(problem(request).message).toMatch(/Unknown parameter "request"/);
   });
 
   it('refuses parameters that came from the URL next to a body', () => {

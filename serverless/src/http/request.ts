@@ -80,6 +80,10 @@ export const BODY_PROBLEMS = {
  * nothing a body would not give; the point is that no careless client ever acts through a URL.
  */
 export function checkBody(request: IncomingRequest): void {
+  if (Object.prototype.hasOwnProperty.call(request.fields, 'request')) {
+    // A caller's `request` parameter replaced the Runtime's headers: nothing below can be judged.
+    throw badRequest('Unknown parameter "request": the name is reserved by the Runtime.');
+  }
   const encoding = headerValue(request.headers, 'content-encoding')?.trim().toLowerCase();
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
     throw badRequest(BODY_PROBLEMS.compressed);
