@@ -31,7 +31,7 @@ export default class StuckTasksPlugin extends FlexPlugin {
   }
 }
 
-/** The body of `init`, typed against the part of Flex it uses so tests and the sandbox can supply it. */
+/** The body of `init`, typed against the part of Flex it uses (`FlexSurface`), which tests can supply. */
 export function registerStuckTasks(flex: FlexSurface, manager: ManagerSurface): void {
   const config = readPluginConfig(manager.serviceConfiguration?.ui_attributes, readBuildVariables());
   if (!hasAllowedRole(manager.user?.roles, config.allowedRoles)) {
