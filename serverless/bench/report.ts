@@ -1,0 +1,85 @@
+/** The bench's printed figures: the tables (plain or Markdown) and what each column means. */
+import { renderTable } from '../src/cli/table';
+import type { BenchOptions } from './options';
+import type { RowFigures } from './runners';
+import { GRACE_SECONDS } from './runners';
+
+const REQUEST_KINDS = ['tasks.list', 'tasks.fetch', 'tasks.update', 'calls.list', 'calls.fetch'] as const;
+
+export const seconds = (ms: number | null) => (ms === null ? '-' : (ms / 1000).toFixed(1));
+
+export function printTables(rows: RowFigures[], options: BenchOptions, write: (text: string) => void): void {
+  const render = options.markdown ? renderMarkdown : renderTable;
+  write(
+    render(
+      [
+        'tasks',
+        'runner',
+        'wall s',
+        'scan s',
+        'close s',
+        'requests',
+        '429s',
+        'peak in flight',
+        'closed',
+        'failures',
+        'stuck left open',
+        'wrongly closed',
+        'floor s',
+        'wall/floor',
+      ],
+      rows.map((row) => [
+        row.size,
+        row.runner.label,
+        seconds(row.wallMs),
+        seconds(row.scanMs),
+        seconds(row.closeMs),
+        row.totalRequests,
+        row.throttled,
+        row.peakInFlight,
+        row.closed,
+        row.failures,
+        row.stuckLeftOpen,
+        row.wronglyClosed,
+        seconds(row.floorMs),
+        row.floorMs ? `${(row.wallMs / row.floorMs).toFixed(2)}x` : '-',
+      ]),
+    ),
+  );
+  write('\nRequests by kind (every HTTP request the simulator received, 429s and retries included):\n\n');
+  write(
+    render(
+      ['tasks', 'runner', ...REQUEST_KINDS, 'note'],
+      rows.map((row) => [
+        row.size,
+        row.runner.label,
+        ...REQUEST_KINDS.map((kind) => row.requests[kind] ?? 0),
+        row.note,
+      ]),
+    ),
+  );
+}
+
+function renderMarkdown(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const line = (cells: readonly (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** What each column means, and the bench's wall time. */
+export function printLegend(write: (text: string) => void, benchWallMs: number): void {
+  write(
+    [
+      '',
+      "floor = requests the engine's plan needed (429s excluded) x latency / concurrency limit: the best any client",
+      'could do with that plan (at concurrency 20 the engine cannot go below 5x of it).',
+      'closed = tasks closed by the run; more than the seeded stuck share when calls that had ended less than the',
+      'grace period before the run crossed it while the run was going (then closing them is right).',
+      'failures = engine: outcome "failed"; naive: tasks whose call fetch or update threw (its "Error processing task").',
+      'stuck left open = tasks seeded stuck that the run did not close.',
+      `wrongly closed = closed while the call was live or had ended less than ${GRACE_SECONDS} s (the grace period)`,
+      'before the update.',
+      `Bench wall time ${seconds(benchWallMs)} s.`,
+      '',
+    ].join('\n'),
+  );
+}
