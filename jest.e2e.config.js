@@ -1,5 +1,5 @@
 // Browser end-to-end tests (`npm run test:e2e`): Debian's Chromium, driven by playwright-core, against
-// the sandbox (simulator + real Functions + Flex stand-in with the real plugin bundle) started on free
+// the sandbox (simulator + real Functions + the real Flex UI with the real plugin bundle) started on free
 // loopback ports. Same TypeScript transform as the unit tests; one file at a time, generous timeouts.
 const { projects } = require('./jest.config');
 
@@ -14,6 +14,6 @@ module.exports = {
   transform: server.transform,
   moduleNameMapper: server.moduleNameMapper,
   maxWorkers: 1,
-  testTimeout: 120_000,
+  testTimeout: 600_000,
   slowTestThreshold: 60,
 };

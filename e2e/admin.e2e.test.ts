@@ -1,5 +1,5 @@
 /**
- * An admin clears an outage in the browser: the real plugin bundle in the Flex stand-in, the real
+ * An admin clears an outage in the browser: the real plugin bundle in the real Flex UI, the real
  * Functions, the Twilio simulator. What the page shows is checked against the simulator's own
  * judgement, and what the close did is checked in the simulator's update log.
  */
@@ -9,12 +9,11 @@ import type { TaskView } from '../sandbox/src/simulator';
 import type { Sandbox } from '../sandbox/src/start/sandbox';
 import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
 import { screenshot } from './support/browser';
+import { flexNotification, navLink, scanInView } from './support/stuckTasksView';
 
 const session = setUpAdminSession({ tasks: 300 });
 let sandbox: Sandbox;
 let page: Page;
-/** What the first scan listed. */
-let listedAtStart: TaskView[] = [];
 
 beforeAll(() => {
   ({ sandbox, page } = session);
@@ -49,20 +48,19 @@ async function expectOnePage(table: string): Promise<void> {
 }
 
 /**
- * Waits for the scan to finish and checks it listed exactly the tasks the simulator judges stuck.
+ * Opens the view, scans, and checks the scan listed exactly the tasks the simulator judges stuck.
  * Calls keep ageing past the grace period while the scan runs, so the simulator is asked before and
  * after: every task stuck before must be listed, and nothing that was not stuck after.
  */
-async function scanMatchesSimulator(startScan: () => Promise<void>): Promise<TaskView[]> {
+async function scanMatchesSimulator(): Promise<TaskView[]> {
   const stuckBefore = sids(stuckInSimulator());
   // A little simulated latency keeps the scan on screen long enough to see it start and end.
   sandbox.simulator.configure({ latencyMs: 150 });
-  await startScan();
-  const progress = page.getByRole('progressbar', { name: 'Scan progress' });
-  await progress.waitFor();
-  await progress.waitFor({ state: 'detached', timeout: 60_000 });
-  sandbox.simulator.configure({ latencyMs: 0 });
-  await page.getByText(/^Scan finished:/).waitFor();
+  try {
+    await scanInView(page);
+  } finally {
+    sandbox.simulator.configure({ latencyMs: 0 });
+  }
   const stuckAfter = sids(stuckInSimulator());
   const listed = await listedSuspects();
   expect(listed).toEqual(expect.arrayContaining(stuckBefore));
@@ -76,18 +74,9 @@ async function scanMatchesSimulator(startScan: () => Promise<void>): Promise<Tas
 }
 
 test('the admin sees the nav entry and, in its view, exactly the stuck tasks', async () => {
-  const navEntry = page.getByRole('navigation', { name: 'Side navigation' }).getByRole('button', {
-    name: 'Close stuck tasks',
-  });
-  await navEntry.waitFor();
-  // Opening the view starts the scan.
-  const expected = await scanMatchesSimulator(async () => {
-    await navEntry.click();
-    await page.waitForURL(/\/stuck-tasks\?user=admin$/);
-    await page.getByRole('heading', { name: 'Close stuck tasks', level: 1 }).waitFor();
-  });
+  await navLink(page).waitFor();
+  const expected = await scanMatchesSimulator();
   expect(expected.length).toBeGreaterThan(20);
-  listedAtStart = expected;
   const needsReview = sandbox.simulator.listTasks({ verdict: 'needs_review' });
   await page.getByRole('heading', { name: `Needs review (${needsReview.length})` }).waitFor();
   // Every terminal call status and every open status shows up among the suspects.
@@ -99,9 +88,10 @@ test('the admin sees the nav entry and, in its view, exactly the stuck tasks', a
 });
 
 test('the side panel shows one task; the admin dismisses it, then completes the task from it', async () => {
+  const listed = await scanMatchesSimulator();
   // The first assigned task as listed, so the panel opens next to its row at the top of the table.
   const task = (await suspectsInTableOrder())
-    .map((sid) => listedAtStart.find((candidate) => candidate.sid === sid))
+    .map((sid) => listed.find((candidate) => candidate.sid === sid))
     .find((candidate) => candidate?.assignmentStatus === 'assigned');
   if (!task) throw new Error('the scenario has no stuck assigned task');
   const panel = page.getByRole('dialog', { name: 'Task review' });
@@ -138,7 +128,7 @@ test('the side panel shows one task; the admin dismisses it, then completes the 
 });
 
 test('bulk close: the stuck tasks are canceled or completed, a task whose call came back is left open', async () => {
-  const selection = await scanMatchesSimulator(() => page.getByRole('button', { name: 'Scan again' }).click());
+  const selection = await scanMatchesSimulator();
   // More than one batch of 50, so the close runs in batches.
   expect(selection.length).toBeGreaterThan(50);
 
@@ -176,12 +166,12 @@ test('bulk close: the stuck tasks are canceled or completed, a task whose call c
   const progress = page.getByRole('progressbar', { name: 'Close progress' });
   await progress.waitFor();
   await page.getByText(`Closing tasks: 0 of ${selection.length} done…`).waitFor();
-  await page.getByText(`Closing tasks: 50 of ${selection.length} done…`).waitFor({ timeout: 60_000 });
+  await page.getByText(`Closing tasks: 50 of ${selection.length} done…`).waitFor({ timeout: 120_000 });
   // At 400 ms per Twilio request the last batch needs over a second (token, task) before it looks at a call.
   sandbox.simulator.reviveCall(revivedDuring.callSid);
   expect(await progress.getAttribute('aria-valuenow')).toBe('50');
   await screenshot(page, '05-bulk-progress', 'bulk-close-progress');
-  await progress.waitFor({ state: 'detached', timeout: 90_000 });
+  await progress.waitFor({ state: 'detached', timeout: 180_000 });
   sandbox.simulator.configure({ latencyMs: 0 });
 
   // Flex's notification bar carries the summary.
@@ -190,7 +180,7 @@ test('bulk close: the stuck tasks are canceled or completed, a task whose call c
     `${cancels - revived.filter((task) => task.action === 'cancel').length} canceled, ` +
     `${completes - revived.filter((task) => task.action === 'complete').length} completed, ` +
     '2 not stuck, 0 not found, 0 failed.';
-  await page.getByRole('region', { name: 'Notifications' }).getByText(summary, { exact: true }).waitFor();
+  await flexNotification(page, summary).waitFor();
   const results = page.getByRole('table', { name: 'Results of the last close' });
   await results.waitFor();
   await expectOnePage('Results of the last close');

@@ -5,7 +5,15 @@
 import type { Browser } from 'playwright-core';
 
 import type { Sandbox } from '../sandbox/src/start/sandbox';
-import { callFunctionAsUser, launchChromium, openAs, screenshot, type SandboxUserKey } from './support/browser';
+import {
+  callFunctionAsUser,
+  launchChromium,
+  openAs,
+  screenshot,
+  sideBar,
+  waitForFlex,
+  type SandboxUserKey,
+} from './support/browser';
 import { startE2eSandbox } from './support/sandbox';
 
 let sandbox: Sandbox;
@@ -24,14 +32,20 @@ describe.each<SandboxUserKey>(['agent', 'supervisor'])('%s', (user) => {
   test('sees no "Close stuck tasks" entry, and the view is not there even by URL', async () => {
     const { context, page, problems, remoteRequests } = await openAs(browser, sandbox, user);
     try {
-      const nav = page.getByRole('navigation', { name: 'Side navigation' });
-      await expect(nav.getByRole('button').allTextContents()).resolves.toEqual(['Agent desktop']);
+      // Flex's side bar holds only Flex's own Agent Desktop entry.
+      const links = sideBar(page).getByRole('link');
+      await expect(links.evaluateAll((all) => all.map((link) => link.getAttribute('aria-label')))).resolves.toEqual([
+        'Agent Desktop',
+      ]);
       await screenshot(page, `07-${user}-no-entry`, user === 'agent' ? 'agent-no-entry' : undefined);
 
+      // By URL, Flex's router sends the user to the default view: this user has no such view.
       await page.goto(`${sandbox.url}/stuck-tasks?user=${user}`);
-      await page.getByRole('heading', { name: 'Agent desktop (sandbox stand-in)' }).waitFor();
+      await waitForFlex(page);
+      await page.waitForURL((url) => url.pathname === '/agent-desktop');
+      await page.getByRole('heading', { name: 'Agent Desktop View' }).waitFor();
       await expect(page.getByRole('heading', { name: 'Close stuck tasks' }).count()).resolves.toBe(0);
-      await expect(nav.getByRole('button', { name: 'Close stuck tasks' }).count()).resolves.toBe(0);
+      await expect(sideBar(page).getByRole('link', { name: 'Close stuck tasks' }).count()).resolves.toBe(0);
       expect(problems).toEqual([]);
       expect(remoteRequests).toEqual([]);
     } finally {
@@ -61,11 +75,29 @@ describe.each<SandboxUserKey>(['agent', 'supervisor'])('%s', (user) => {
 test('the admin, in the same sandbox, is served by the same endpoint', async () => {
   const { context, page } = await openAs(browser, sandbox, 'admin');
   try {
-    const nav = page.getByRole('navigation', { name: 'Side navigation' });
-    await nav.getByRole('button', { name: 'Close stuck tasks' }).waitFor();
+    await sideBar(page).getByRole('link', { name: 'Close stuck tasks' }).waitFor();
     const scan = await callFunctionAsUser(page, sandbox.functions.url, '/stuck-tasks/scan');
     expect(scan.status).toBe(200);
     expect(scan.body).toMatchObject({ suspects: expect.any(Array), counts: expect.any(Object) });
+  } finally {
+    await context.close();
+  }
+});
+
+test('"Signed in as" in Flex\'s header switches user: the supervisor who follows gets no entry', async () => {
+  const { context, page, problems, remoteRequests } = await openAs(browser, sandbox, 'admin');
+  try {
+    await sideBar(page).getByRole('link', { name: 'Close stuck tasks' }).waitFor();
+    const switcher = page.getByRole('banner', { name: 'Main header' }).getByRole('combobox', { name: 'Signed in as' });
+    // Flex initialises plugins once per login, so the switch loads the page anew.
+    await Promise.all([page.waitForEvent('load', { timeout: 240_000 }), switcher.selectOption('supervisor')]);
+    await waitForFlex(page);
+    await expect(switcher.inputValue()).resolves.toBe('supervisor');
+    await expect(sideBar(page).getByRole('link', { name: 'Close stuck tasks' }).count()).resolves.toBe(0);
+    const scan = await callFunctionAsUser(page, sandbox.functions.url, '/stuck-tasks/scan');
+    expect(scan.status).toBe(403);
+    expect(problems).toEqual([]);
+    expect(remoteRequests).toEqual([]);
   } finally {
     await context.close();
   }

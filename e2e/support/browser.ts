@@ -34,8 +34,51 @@ export interface UserPage {
 }
 
 const isLoopback = (url: string) => /^(http:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(url);
-// Paste declares its web fonts on Twilio's CDN; the sandbox page's CSP blocks them, and Chromium says so.
-const isExpectedConsoleError = (text: string) => text.includes('Content Security Policy') && text.includes('font');
+
+/**
+ * What the real Flex UI asks of Twilio's hosts on its own, which the page's Content-Security-Policy
+ * refuses before any request is made (Chromium reports each refusal as a console error): Paste's web
+ * fonts, Flex's country and flag lists, and its ringtone. Flex works without them.
+ */
+const REFUSED_FLEX_ASSETS = [
+  'https://assets.twilio.com/public_assets/paste-fonts/',
+  'https://assets.flex.twilio.com/assets/',
+  'https://media.twiliocdn.com/sdk/js/client/sounds/',
+];
+const isRefusedFlexAsset = (text: string) =>
+  /Content Security Policy/.test(text) && REFUSED_FLEX_ASSETS.some((prefix) => text.includes(prefix));
+
+/** Page load to a booted Flex is 5–10 s on an idle 2-core machine, much more on a busy one. */
+const BOOT_TIMEOUT_MS = 240_000;
+
+/** What the sandbox page reports about its boot (`window.sandboxStatus`, set by its main.tsx). */
+interface SandboxStatus {
+  state: 'booting' | 'ready' | 'failed';
+  error?: string;
+  plugins?: { name: string; state: string; error?: string }[];
+  readyAfterMs?: number;
+}
+
+/** The real Flex UI's side bar; each entry (Flex's SideLink) is a link. */
+export const sideBar = (page: Page) => page.getByRole('navigation', { name: 'Side bar' });
+
+/**
+ * Waits until the page booted the real Flex UI and Flex initialised every plugin, and fails with the
+ * page's own explanation when it did not (for example a Flex internal that moved in another version).
+ */
+export async function waitForFlex(page: Page): Promise<SandboxStatus> {
+  await page.waitForFunction(
+    () => (window as unknown as { sandboxStatus?: SandboxStatus }).sandboxStatus?.state !== 'booting',
+    null,
+    { timeout: BOOT_TIMEOUT_MS },
+  );
+  const status = await page.evaluate(() => (window as unknown as { sandboxStatus: SandboxStatus }).sandboxStatus);
+  if (status.state !== 'ready') throw new Error(`The sandbox page did not boot Flex: ${status.error}`);
+  const failed = (status.plugins ?? []).filter((plugin) => plugin.state !== 'Initialized');
+  if (failed.length > 0) throw new Error(`Flex did not initialise every plugin: ${JSON.stringify(failed)}`);
+  await sideBar(page).getByRole('link', { name: 'Agent Desktop' }).waitFor();
+  return status;
+}
 
 /** Opens the sandbox as one of its users, in a fresh browser context (a fresh Flex login). */
 export async function openAs(
@@ -55,17 +98,15 @@ export async function openAs(
     },
   );
   const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !isExpectedConsoleError(message.text())) {
+    if (message.type() === 'error' && !isRefusedFlexAsset(message.text())) {
       problems.push(`console error: ${message.text()}`);
     }
   });
-  await page.goto(`${sandbox.url}/${view}?user=${user}`);
-  await page
-    .getByRole('navigation', { name: 'Side navigation' })
-    .getByRole('button', { name: 'Agent desktop' })
-    .waitFor();
+  await page.goto(`${sandbox.url}/${view}?user=${user}`, { timeout: BOOT_TIMEOUT_MS });
+  await waitForFlex(page);
   return { context, page, problems, remoteRequests };
 }
 

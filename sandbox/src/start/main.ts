@@ -23,7 +23,7 @@ function guide(sandbox: Sandbox, seconds: number, options: SandboxOptions): stri
   return `
 Stuck-tasks sandbox is running (ready in ${seconds.toFixed(1)} s).
 
-  Open  ${sandbox.url}/?user=admin
+  Open  ${sandbox.url}/?user=admin   (the real Flex UI: give it a few seconds to boot)
 
   The workspace has ${openTasks} open tasks: ${verdicts.stuck} stuck (call ended), ${verdicts.needs_review} that need
   review, ${verdicts.active} voice tasks with a live or just-ended call, ${verdicts.not_voice} chat/SMS tasks.${
@@ -31,7 +31,8 @@ Stuck-tasks sandbox is running (ready in ${seconds.toFixed(1)} s).
   }
 
   Try it:
-    1. As Ada Admin, open "Close stuck tasks" in the side navigation; the scan starts by itself.
+    1. As Ada Admin, open "Close stuck tasks" in Flex's side bar (the crossed-out phone; the menu
+       button at the top left shows the labels); the scan starts by itself.
     2. Click a task to review it in the side panel (task, attributes, call, worker, verdict).
     3. Select all and press "Close stuck tasks"; watch the progress and each row's outcome.
     4. Switch user ("Signed in as", top right) to Sam Supervisor or Alex Agent: without the

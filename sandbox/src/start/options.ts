@@ -10,8 +10,8 @@ export const DEFAULT_PORTS = { host: 3000, functions: 3001, simulator: 3002 };
 export const HELP = `Usage: npm start [-- options]
 
 Starts on 127.0.0.1, offline: a Twilio simulator seeded with an outage, the real Functions
-(twilio-run) pointed at it, and a Flex stand-in page running the real plugin bundle.
-Builds the plugin and the Functions first when their output is missing or stale.
+(twilio-run) pointed at it, and a page running the real Flex UI with the real plugin bundle.
+Builds the plugin, the Functions and the Flex page first when missing or stale.
 
 Options (each also as an environment variable):
   --port N               Flex page port                       SANDBOX_PORT (default ${DEFAULT_PORTS.host})
