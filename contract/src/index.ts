@@ -139,6 +139,10 @@ export interface TaskDetailResponse {
   reservations: ReservationSummary[];
   verdict: Verdict;
   problem?: ReviewProblem;
+  /**
+   * The server's close action (engine/rules.ts): for `stuck` what a close does, for `needs_review` what a
+   * forced close would do; absent for the other verdicts. Clients show it and never work it out themselves.
+   */
   action?: CloseAction;
 }
 

@@ -8,12 +8,14 @@ import { setupUser } from '../test/user';
 const assigned = makeSuspect(2); // assigned -> complete
 const reserved = makeSuspect(1); // reserved -> cancel
 const noCallSid = makeReviewItem(50, { assignmentStatus: 'assigned', problem: 'no_call_sid' });
+// The server's task detail carries the action a forced close would take; the plugin shows that one.
+const noCallSidDetail = makeDetail(noCallSid, { action: 'complete' });
 
 function setup(options: { closeOverride?: (sid: string, force: boolean) => CloseResult | null } = {}) {
   const suspects = [reserved, assigned];
   const service = new FakeFunctions()
     .serveScan(scanPages(suspects, { needsReview: [noCallSid] }))
-    .serveDetails([makeDetail(reserved), makeDetail(assigned), makeDetail(noCallSid)])
+    .serveDetails([makeDetail(reserved), makeDetail(assigned), noCallSidDetail])
     .serveClose([...suspects], options.closeOverride);
   const view = renderView(service);
   return { service, view, user: setupUser() };
@@ -110,6 +112,22 @@ it('closes a needs-review task only through an explicit force confirmation that 
     Force: 'true',
   });
   expect(screen.queryByRole('table', { name: 'Needs review' })).not.toBeInTheDocument();
+});
+
+it('offers a forced close only with the action the server decided for the needs-review task', async () => {
+  const service = new FakeFunctions()
+    .serveScan(scanPages([], { needsReview: [noCallSid] }))
+    .serveDetails([makeDetail(noCallSid, { action: undefined })]);
+  renderView(service);
+  const user = setupUser();
+  const panel = await openTask(user, noCallSid.taskSid);
+  expect(
+    await within(panel).findByText(
+      'Needs review: The task attributes carry no call SID, so its call cannot be checked.',
+    ),
+  ).toBeInTheDocument();
+  // No action from the server: the plugin does not work one out from the status itself.
+  expect(within(panel).queryByRole('button', { name: /task$/ })).not.toBeInTheDocument();
 });
 
 it('offers no close button for a task whose call is live again', async () => {

@@ -37,7 +37,6 @@ import {
   statusLabel,
   verdictText,
 } from '../model/labels';
-import { actionForStatus } from '../model/suspects';
 import type { Translate } from '../strings';
 import { StatusBadge } from './Badges';
 import { useTranslate } from './StringsContext';
@@ -98,9 +97,8 @@ export const TaskPanel: React.FC<TaskPanelProps> = ({ taskSid, api, onDismiss, o
 
   const loaded = detail.state === 'loaded' ? detail.response : null;
   const force = loaded?.verdict === 'needs_review';
-  const action: CloseAction | null = loaded
-    ? (loaded.action ?? (force ? actionForStatus(loaded.task.assignmentStatus) : null))
-    : null;
+  // The server's decision (engine/rules.ts), also for a needs-review task's forced close; no copy of the rule here.
+  const action: CloseAction | null = loaded?.action ?? null;
   const canClose = loaded !== null && action !== null && (loaded.verdict === 'stuck' || force);
 
   const close = async () => {

@@ -1,4 +1,4 @@
-import type { CloseAction, CloseResult, OpenAssignmentStatus, Suspect } from '@plugin-stuck-tasks/contract';
+import type { CloseAction, CloseResult, Suspect } from '@plugin-stuck-tasks/contract';
 import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
 
 export type SortKey = 'taskSid' | 'assignmentStatus' | 'taskQueueName' | 'age' | 'callStatus' | 'ended' | 'action';
@@ -10,11 +10,6 @@ export interface SortOrder {
 
 /** Oldest first: the longest-stuck tasks are the ones agents and customers noticed. */
 export const DEFAULT_SORT: SortOrder = { key: 'age', direction: 'descending' };
-
-/** What closing a task in this status means, as the server decides it. */
-export function actionForStatus(status: OpenAssignmentStatus | string): CloseAction {
-  return status === 'assigned' || status === 'wrapping' ? 'complete' : 'cancel';
-}
 
 function endedAtMillis(suspect: Suspect): number | null {
   const millis = suspect.callEndedAt === null ? NaN : Date.parse(suspect.callEndedAt);
