@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom';
+import { setImmediate as afterImmediates } from 'timers';
 import { configure } from '@testing-library/react';
 
 // Build-time constants that flex-plugin-scripts' webpack defines; FlexPlugin's constructor reads them.
@@ -47,3 +48,9 @@ window.getComputedStyle = (element: Element): CSSStyleDeclaration => {
 // failing test takes to report; they are not expectations about speed.
 configure({ asyncUtilTimeout: 30_000 });
 jest.setTimeout(120_000);
+
+// React's act() flushes effects on Node immediates, and on a busy machine some can still be queued when
+// a file's last test ends; jsdom torn down under them crashes the whole run. Let them run first.
+afterAll(async () => {
+  for (let turn = 0; turn < 10; turn += 1) await new Promise<void>((resolve) => afterImmediates(resolve));
+});
