@@ -6,6 +6,11 @@
 //   form parameters) never reaches a Function; Express would answer it with an HTML page (with a
 //   stack trace unless NODE_ENV=production, which the launcher also sets). It gets the service's
 //   own JSON error shape instead, with no detail of the runtime.
+// - No 500 page for deeply nested JSON. The runtime hands the parsed body to the process it forks
+//   for the Function; a body nested some 4,500 levels (about 9 KB) overflows the stack while it is
+//   serialised, inside the runtime's own try/catch, which answers its HTML error page with a stack
+//   trace. The parsed body's depth is checked right after the JSON parser (without recursion) and a
+//   body deeper than any real request gets the service's documented 400 instead.
 'use strict';
 const http = require('node:http');
 const net = require('node:net');
@@ -18,10 +23,69 @@ const CORS_HEADERS = {
 };
 const HANDLED = Symbol('stuck-tasks.localRuntimeErrors');
 
+/**
+ * Levels of nesting let through to the Function, which refuses more than 3 itself with the same
+ * message; this bound only has to stay far below the ~4,500 levels where the runtime fails.
+ */
+const MAX_FORWARDED_DEPTH = 64;
+const TOO_DEEP_MESSAGE = 'The request body is nested too deeply: at most 3 levels are accepted.';
+
+function sendJsonError(req, res, status, code, message) {
+  const answer = () =>
+    res
+      .status(status)
+      .set({ ...CORS_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      .send(JSON.stringify({ error: { code, message } }));
+  // As Express's own handler does: read the rest of the body first (a 413 is decided before it
+  // is read), or a client still sending it would never see the answer.
+  if (req.readableEnded) {
+    answer();
+    return;
+  }
+  req.unpipe();
+  req.once('end', answer);
+  req.once('error', () => res.destroy());
+  req.resume();
+}
+
+/** Whether `value` has more than `max` levels of objects and arrays, walked with an explicit stack. */
+function deeperThan(value, max) {
+  const stack = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop();
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(item)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+function refuseDeepBodies(req, res, next) {
+  if (deeperThan(req.body, MAX_FORWARDED_DEPTH)) {
+    sendJsonError(req, res, 400, 'bad_request', TOO_DEEP_MESSAGE);
+    return;
+  }
+  next();
+}
+
+/** Puts `refuseDeepBodies` right after the runtime's JSON body parser (Express 4's router stack). */
+function guardJsonParser(app) {
+  const layers = app._router && app._router.stack;
+  if (!Array.isArray(layers)) return;
+  const parserIndex = layers.findIndex((layer) => layer && layer.handle && layer.handle.name === 'jsonParser');
+  if (parserIndex < 0) return;
+  app.use(refuseDeepBodies);
+  const guard = layers.pop();
+  layers.splice(parserIndex + 1, 0, guard);
+}
+
 function answerUnreadableBodiesWithJson(server) {
   const [app] = server.listeners('request');
   if (typeof app !== 'function' || typeof app.use !== 'function' || app[HANDLED]) return;
   app[HANDLED] = true;
+  guardJsonParser(app);
   // Express recognises an error handler by its four parameters; this one is added last.
   app.use(function unreadableBody(error, req, res, next) {
     if (res.headersSent) {
@@ -36,21 +100,7 @@ function answerUnreadableBodiesWithJson(server) {
         : status < 500
           ? 'The request body could not be read: send form-urlencoded parameters or valid JSON.'
           : 'The local runtime failed before the Function ran (see its output).';
-    const answer = () =>
-      res
-        .status(status)
-        .set({ ...CORS_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
-        .send(JSON.stringify({ error: { code: status < 500 ? 'bad_request' : 'internal', message } }));
-    // As Express's own handler does: read the rest of the body first (a 413 is decided before it
-    // is read), or a client still sending it would never see the answer.
-    if (req.readableEnded) {
-      answer();
-      return;
-    }
-    req.unpipe();
-    req.once('end', answer);
-    req.once('error', () => res.destroy());
-    req.resume();
+    sendJsonError(req, res, status, status < 500 ? 'bad_request' : 'internal', message);
   });
 }
 
