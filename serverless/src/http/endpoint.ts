@@ -61,7 +61,9 @@ export function logLine(entry: Record<string, unknown>): void {
  * Wraps an endpoint in what all of them share: the settings, the body checks, the Flex token and
  * the role (on every call, server-side), the parameters, the engine, and one JSON answer with CORS
  * headers. Checks run in this order, so a request gets the first of: 500 (service misconfigured),
- * 400 (body neither form nor JSON, or too large), 401 (token), 403 (role), 400 (parameters).
+ * 400 (`checkBody`: a parameter named `request`, compressed, no body, too large, no or another
+ * Content-Type, too deep or too many values, parameters from the URL), 401 (token), 403 (role),
+ * 400 (parameters). Nothing before the token check calls Twilio.
  *
  * `callback` is called exactly once, after everything the endpoint started has settled: the
  * Runtime freezes the function as soon as it is called, and an update still in flight would be lost.

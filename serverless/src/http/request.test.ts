@@ -38,6 +38,17 @@ describe('readIncomingRequest', () => {
   it("keeps a caller's own `request` parameter as a parameter (then reported as unknown)", () => {
     expect(readIncomingRequest({ request: 'x' }).fields).toEqual({ request: 'x' });
   });
+
+  it("takes only header values of the Runtime's shape (strings, or arrays of strings) for headers", () => {
+    const repeated = { headers: { 'content-length': '10', accept: ['a', 'b'] }, cookies: {} };
+    expect(readIncomingRequest({ Token: JWT, request: repeated }).headers).toEqual(repeated.headers);
+    // `request[headers][content-length][x]=1` in a URL: the query string's parser builds an object.
+    const forged = { headers: { 'content-length': { x: '1' } } };
+    expect(readIncomingRequest({ Token: JWT, request: forged })).toEqual({
+      fields: { Token: JWT, request: forged },
+      headers: {},
+    });
+  });
 });
 
 describe('checkBody', () => {
@@ -124,6 +135,28 @@ describe('checkBody', () => {
     expect(problem(jsonRequest(json, { Force: 'true' })).message).toBe(BODY_PROBLEMS.urlParameters);
     // A URL parameter the body overrides is not used: nothing to refuse.
     expect(() => checkBody(jsonRequest(json, { TaskSids: `${SID},${SID}` }))).not.toThrow();
+  });
+
+  it("refuses a `request` from the URL that is not of the Runtime's shape, by name", () => {
+    const forged = readIncomingRequest({ Token: JWT, request: { headers: { 'content-length': { x: '1' } } } });
+    expect(problem(forged).message).toMatch(/Unknown parameter "request"/);
+    expect(problem(readIncomingRequest({ Token: JWT, request: ['x'] })).message).toMatch(/Unknown parameter/);
+  });
+
+  // The two evasions the README documents as out of reach of a handler: the Runtime hands over only
+  // the merged parameters. If these start to throw, the README's "Limit:" paragraph is out of date.
+  it('cannot see through a JSON body padded to make room for URL parameters (documented limit)', () => {
+    const json = JSON.stringify({ Token: JWT, TaskSids: [SID] });
+    expect(problem(jsonRequest(json, { Force: 'true' })).message).toBe(BODY_PROBLEMS.urlParameters);
+    expect(() => checkBody(jsonRequest(`${json}${' '.repeat(20)}`, { Force: 'true' }))).not.toThrow();
+  });
+
+  it("cannot tell a `request` of the Runtime's shape forged in the URL from the Runtime's (documented limit)", () => {
+    const get = readIncomingRequest({ Token: JWT, request: { headers: { host: 'x' }, cookies: {} } });
+    expect(problem(get).message).toBe(BODY_PROBLEMS.noBody);
+    const forgedHeaders = { 'content-type': 'application/json', 'content-length': '2000' };
+    const forgedGet = readIncomingRequest({ Token: JWT, TaskSids: SID, request: { headers: forgedHeaders } });
+    expect(() => checkBody(forgedGet)).not.toThrow();
   });
 
   it('refuses nesting deeper than the parameters need, without overflowing the stack', () => {

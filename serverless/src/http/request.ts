@@ -29,9 +29,12 @@ export interface IncomingRequest {
 }
 
 /**
- * The Runtime merges query and body parameters into `event` and adds a `request` object with the
- * headers and cookies; a caller's own `request` parameter would overwrite it, which is why only an
- * object of the Runtime's shape is taken for headers.
+ * The Runtime builds `event` as `{ request: { headers, cookies }, ...query, ...body }` (read in
+ * @twilio/runtime-handler's dev runtime, which twilio-run uses): a caller's own `request` parameter,
+ * in the URL or a JSON body, replaces the Runtime's object whole. Only an object of the Runtime's
+ * shape (header values are strings, or arrays of strings for repeated headers) is taken for the
+ * headers; anything else stays a parameter, which `checkBody` refuses by name. A forgery of the
+ * right shape cannot be told apart from the Runtime's own object (see `checkBody`).
  */
 export function readIncomingRequest(event: Record<string, unknown>): IncomingRequest {
   const { request, ...fields } = event;
@@ -44,7 +47,11 @@ export function readIncomingRequest(event: Record<string, unknown>): IncomingReq
 function isRuntimeRequest(value: unknown): value is { headers: Record<string, string | string[] | undefined> } {
   if (typeof value !== 'object' || value === null) return false;
   const headers = (value as { headers?: unknown }).headers;
-  return typeof headers === 'object' && headers !== null && !Array.isArray(headers);
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return false;
+  return Object.values(headers).every(
+    (header) =>
+      typeof header === 'string' || (Array.isArray(header) && header.every((item) => typeof item === 'string')),
+  );
 }
 
 function headerValue(headers: IncomingRequest['headers'], name: string): string | undefined {
@@ -76,8 +83,11 @@ export const BODY_PROBLEMS = {
  * - more nesting or values than any real request has → 400, checked without recursion;
  * - parameters that cannot fit in the declared body length (the shortest encoding of what arrived is
  *   longer than the body) came from the URL → 400.
- * A caller who deliberately pads the body to hide URL parameters still needs a valid token and gains
- * nothing a body would not give; the point is that no careless client ever acts through a URL.
+ * Two deliberate evasions cannot be caught here, locally or deployed, because the Runtime hands a
+ * handler only the merged, shallow-spread parameters: a JSON body padded with white space to make
+ * room for URL parameters, and a `request[headers][…]` forged in the URL (it replaces the Runtime's
+ * headers, so a GET can claim a body). Either caller still needs a valid token and gains nothing a
+ * body would not give; the point is that no careless client ever acts through a URL.
  */
 export function checkBody(request: IncomingRequest): void {
   if (Object.prototype.hasOwnProperty.call(request.fields, 'request')) {
