@@ -1,7 +1,10 @@
 import { timingSafeEqual } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
-import type { AddCallInput, AddTaskInput, OracleVerdict, RuntimeOptions, SimulatorCore } from './core';
-import { ControlError } from './core';
+import { ControlError } from './control-error';
+import type { SimulatorCore } from './core';
+import type { OracleVerdict } from './oracle';
+import type { RuntimeOptions } from './runtime-options';
+import type { AddCallInput, AddTaskInput } from './views';
 import type { SandboxUserName } from './defaults';
 import { CONTROL_SECRET_HEADER, SANDBOX_USERS } from './defaults';
 import { BodyTooLargeError, isLoopback, readBody, sendJson as sendAnyJson } from './http';

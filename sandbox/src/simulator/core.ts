@@ -1,5 +1,5 @@
-import type { CloseAction, ReviewProblem } from '@plugin-stuck-tasks/contract';
-import { DEFAULT_CLOSED_TASK_TTL_MS, DEFAULT_GRACE_SECONDS, SANDBOX_USERS } from './defaults';
+import { ControlError } from './control-error';
+import { SANDBOX_USERS } from './defaults';
 import type { SandboxUserName } from './defaults';
 import type {
   AssignmentStatus,
@@ -7,8 +7,6 @@ import type {
   CallStatus,
   SimCall,
   SimTask,
-  SimTaskQueue,
-  SimWorker,
   TaskKind,
   UpdateLogEntry,
 } from './model';
@@ -19,174 +17,15 @@ import { isoDate } from './render';
 import type { ScenarioOptions, SeedSummary } from './scenario';
 import { seedScenario, sid } from './scenario';
 import { SimStore, isClosed } from './store';
+import type { OracleJudgement, OracleVerdict } from './oracle';
+import { judgeTask } from './oracle';
+import type { RuntimeOptions } from './runtime-options';
+import { DEFAULT_RUNTIME_OPTIONS, validateRuntimeOptions } from './runtime-options';
+import type { SimulatorStats } from './stats';
+import { emptyStats } from './stats';
+import type { AddCallInput, AddTaskInput, CallView, StateSummary, TaskView } from './views';
 import type { TokenUser, TokenValidationResult } from './tokens';
 import { issueFlexToken, validateFlexToken } from './tokens';
-
-/** Knobs that can change while the simulator runs (`configure`). */
-export interface RuntimeOptions {
-  /** Added to every Twilio response (half before handling, half after). */
-  latencyMs: number;
-  /** Uniform ± jitter around latencyMs. */
-  latencyJitterMs: number;
-  /** Requests in flight above this get 429 code 20429; null = unlimited. */
-  concurrencyLimit: number | null;
-  /** Share of Twilio requests answered with a random 500/503 before they touch any state. */
-  errorRate: number;
-  /** Share of Twilio requests answered 429 code 20429 whatever the concurrency (throttling storms). */
-  throttleRate: number;
-  /** Share of Twilio requests that take `slowMs` longer. */
-  slowRate: number;
-  slowMs: number;
-  /** Share of successful task updates whose response is replaced by a 500 after the update was applied. */
-  lostUpdateRate: number;
-  /** true: every list shows `attributes: null`; a number: that share of tasks does (fixed per task). */
-  nullAttributesInLists: boolean | number;
-  /** Closed tasks answer 404 this long after they closed. */
-  closedTaskTtlMs: number;
-  /** Grace period the simulator's own verdict oracle uses (control views only). */
-  graceSeconds: number;
-}
-
-export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
-  latencyMs: 0,
-  latencyJitterMs: 0,
-  concurrencyLimit: null,
-  errorRate: 0,
-  throttleRate: 0,
-  slowRate: 0,
-  slowMs: 1000,
-  lostUpdateRate: 0,
-  nullAttributesInLists: false,
-  closedTaskTtlMs: DEFAULT_CLOSED_TASK_TTL_MS,
-  graceSeconds: DEFAULT_GRACE_SECONDS,
-};
-
-export type RequestKind =
-  | 'tasks.list'
-  | 'tasks.fetch'
-  | 'tasks.update'
-  | 'reservations.list'
-  | 'calls.fetch'
-  | 'calls.list'
-  | 'tokens.validate'
-  | 'unknown';
-
-export const REQUEST_KINDS: readonly RequestKind[] = [
-  'tasks.list',
-  'tasks.fetch',
-  'tasks.update',
-  'reservations.list',
-  'calls.fetch',
-  'calls.list',
-  'tokens.validate',
-  'unknown',
-];
-
-export interface SimulatorStats {
-  /** Every Twilio request received, by kind (429s and 5xx included). */
-  requests: Record<RequestKind, number>;
-  totalRequests: number;
-  /** Answered 429 (code 20429): over the concurrency limit, or by throttleRate. */
-  throttled: number;
-  throttledByKind: Record<RequestKind, number>;
-  /** Random 5xx injected by errorRate and lostUpdateRate. */
-  serverErrors: number;
-  responsesByStatus: Record<string, number>;
-  inFlight: number;
-  /** Most requests admitted (not throttled) at the same time. */
-  peakConcurrency: number;
-  updates: { applied: number; preconditionFailed: number; invalidTransition: number; lostResponses: number };
-}
-
-export type OracleVerdict = 'stuck' | 'needs_review' | 'active' | 'not_voice' | 'wrapping' | 'closed';
-
-export interface ReservationView {
-  sid: string;
-  workerSid: string;
-  workerName: string;
-  status: string;
-}
-
-/** The control plane's view of a task, with the simulator's own judgement of it. */
-export interface TaskView {
-  sid: string;
-  assignmentStatus: AssignmentStatus;
-  channel: string;
-  taskQueueSid: string;
-  taskQueueName: string;
-  attributes: string;
-  callSid: string | null;
-  callStatus: CallStatus | null;
-  callEndedAt: string | null;
-  dateCreated: string;
-  dateUpdated: string;
-  closedAt: string | null;
-  etag: string;
-  reason: string | null;
-  priority: number;
-  /** What the scenario generator made it. */
-  kind: TaskKind;
-  /** What it is now, judged by the simulator with `graceSeconds` (independent of the engine). */
-  verdict: OracleVerdict;
-  problem: ReviewProblem | null;
-  action: CloseAction | null;
-  reservations: ReservationView[];
-}
-
-export interface CallView {
-  sid: string;
-  status: CallStatus;
-  direction: string;
-  from: string;
-  to: string;
-  dateCreated: string;
-  startTime: string | null;
-  endTime: string | null;
-}
-
-export interface StateSummary {
-  accountSid: string;
-  workspaceSid: string;
-  seed: string;
-  tasks: number;
-  tasksByStatus: Record<AssignmentStatus, number>;
-  callsByStatus: Record<CallStatus, number>;
-  verdicts: Record<OracleVerdict, number>;
-  taskQueues: SimTaskQueue[];
-  workers: SimWorker[];
-  updates: number;
-  config: RuntimeOptions;
-}
-
-export interface AddTaskInput {
-  assignmentStatus?: AssignmentStatus;
-  channel?: string;
-  /** Raw attribute string; by default voice attributes pointing at `callSid`. */
-  attributes?: string;
-  callSid?: string | null;
-  taskQueueName?: string;
-  ageSeconds?: number;
-  priority?: number;
-  workerSid?: string;
-}
-
-export interface AddCallInput {
-  status: CallStatus;
-  from?: string;
-  to?: string;
-  ageSeconds?: number;
-  /** For ended calls: seconds since the call ended (default 300). */
-  endedSecondsAgo?: number;
-}
-
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** State, knobs and statistics shared by the Twilio API, the control API and the in-process API. */
 export class SimulatorCore {
@@ -319,27 +158,9 @@ export class SimulatorCore {
     };
   }
 
-  /** The simulator's oracle; written independently of the engine so tests can compare the two. */
-  judge(
-    task: SimTask,
-    call: SimCall | undefined,
-  ): { verdict: OracleVerdict; problem: ReviewProblem | null; action: CloseAction | null } {
-    const none = { problem: null, action: null };
-    if (isClosed(task.assignmentStatus)) return { verdict: 'closed', ...none };
-    if (task.assignmentStatus === 'wrapping') return { verdict: 'wrapping', ...none };
-    if (task.channel !== 'voice') return { verdict: 'not_voice', ...none };
-    if (!task.attributesParseable) return { verdict: 'needs_review', problem: 'bad_attributes', action: null };
-    if (!task.callSid) return { verdict: 'needs_review', problem: 'no_call_sid', action: null };
-    if (!call) return { verdict: 'needs_review', problem: 'call_not_found', action: null };
-    if (LIVE_CALL_STATUSES.includes(call.status)) return { verdict: 'active', ...none };
-    if (call.endTime !== null && this.now() - call.endTime < this.config.graceSeconds * 1000) {
-      return { verdict: 'active', ...none };
-    }
-    return {
-      verdict: 'stuck',
-      problem: null,
-      action: task.assignmentStatus === 'assigned' ? 'complete' : 'cancel',
-    };
+  /** The simulator's oracle (oracle.ts) with this run's clock and grace period. */
+  judge(task: SimTask, call: SimCall | undefined): OracleJudgement {
+    return judgeTask(task, call, { nowMs: this.now(), graceSeconds: this.config.graceSeconds });
   }
 
   summary(): StateSummary {
@@ -634,54 +455,4 @@ export class SimulatorCore {
     }
     return latest;
   }
-}
-
-function emptyStats(): SimulatorStats {
-  const byKind = (): Record<RequestKind, number> =>
-    Object.fromEntries(REQUEST_KINDS.map((kind) => [kind, 0])) as Record<RequestKind, number>;
-  return {
-    requests: byKind(),
-    totalRequests: 0,
-    throttled: 0,
-    throttledByKind: byKind(),
-    serverErrors: 0,
-    responsesByStatus: {},
-    inFlight: 0,
-    peakConcurrency: 0,
-    updates: { applied: 0, preconditionFailed: 0, invalidTransition: 0, lostResponses: 0 },
-  };
-}
-
-export function validateRuntimeOptions(options: RuntimeOptions): RuntimeOptions {
-  const problems: string[] = [];
-  const nonNegative = (name: keyof RuntimeOptions): void => {
-    const value = options[name];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-      problems.push(`${name} must be a number ≥ 0`);
-  };
-  const rate = (name: keyof RuntimeOptions): void => {
-    const value = options[name];
-    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) problems.push(`${name} must be between 0 and 1`);
-  };
-  nonNegative('latencyMs');
-  nonNegative('latencyJitterMs');
-  nonNegative('closedTaskTtlMs');
-  nonNegative('graceSeconds');
-  nonNegative('slowMs');
-  rate('errorRate');
-  rate('throttleRate');
-  rate('slowRate');
-  rate('lostUpdateRate');
-  if (
-    options.concurrencyLimit !== null &&
-    !(Number.isInteger(options.concurrencyLimit) && options.concurrencyLimit > 0)
-  ) {
-    problems.push('concurrencyLimit must be a positive integer or null');
-  }
-  const share = options.nullAttributesInLists;
-  if (typeof share !== 'boolean' && !(typeof share === 'number' && share >= 0 && share <= 1)) {
-    problems.push('nullAttributesInLists must be a boolean or a share between 0 and 1');
-  }
-  if (problems.length > 0) throw new ControlError(400, `Invalid simulator options: ${problems.join('; ')}`);
-  return options;
 }

@@ -2,17 +2,11 @@ import { randomBytes } from 'crypto';
 import http from 'http';
 import type { AddressInfo, Socket } from 'net';
 import { CONTROL_PREFIX, handleControlRequest } from './control-api';
-import type {
-  AddCallInput,
-  AddTaskInput,
-  CallView,
-  OracleVerdict,
-  RuntimeOptions,
-  SimulatorStats,
-  StateSummary,
-  TaskView,
-} from './core';
 import { SimulatorCore } from './core';
+import type { OracleVerdict } from './oracle';
+import type { RuntimeOptions } from './runtime-options';
+import type { SimulatorStats } from './stats';
+import type { AddCallInput, AddTaskInput, CallView, StateSummary, TaskView } from './views';
 import type { SandboxUserName } from './defaults';
 import {
   CONTROL_SECRET_HEADER,
@@ -33,19 +27,13 @@ export type { ScenarioOptions, SeedSummary } from './scenario';
 export { DEFAULT_TASK_QUEUES } from './scenario';
 export type { TokenUser, TokenValidationResult } from './tokens';
 export { TOKEN_EXPIRED_CODE, TOKEN_INVALID_CODE } from './tokens';
-export type {
-  AddCallInput,
-  AddTaskInput,
-  CallView,
-  OracleVerdict,
-  RequestKind,
-  ReservationView,
-  RuntimeOptions,
-  SimulatorStats,
-  StateSummary,
-  TaskView,
-} from './core';
-export { ControlError, DEFAULT_RUNTIME_OPTIONS, REQUEST_KINDS } from './core';
+export type { AddCallInput, AddTaskInput, CallView, ReservationView, StateSummary, TaskView } from './views';
+export type { OracleVerdict } from './oracle';
+export type { RuntimeOptions } from './runtime-options';
+export type { RequestKind, SimulatorStats } from './stats';
+export { ControlError } from './control-error';
+export { DEFAULT_RUNTIME_OPTIONS } from './runtime-options';
+export { REQUEST_KINDS } from './stats';
 export type { CallFetchLogEntry, UpdateLogEntry, TaskKind } from './model';
 export { CONTROL_PREFIX } from './control-api';
 export { isoDate, rfc2822Date } from './render';

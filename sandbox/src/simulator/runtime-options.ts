@@ -1,0 +1,75 @@
+import { ControlError } from './control-error';
+import { DEFAULT_CLOSED_TASK_TTL_MS, DEFAULT_GRACE_SECONDS } from './defaults';
+
+/** Knobs that can change while the simulator runs (`configure`). */
+export interface RuntimeOptions {
+  /** Added to every Twilio response (half before handling, half after). */
+  latencyMs: number;
+  /** Uniform ± jitter around latencyMs. */
+  latencyJitterMs: number;
+  /** Requests in flight above this get 429 code 20429; null = unlimited. */
+  concurrencyLimit: number | null;
+  /** Share of Twilio requests answered with a random 500/503 before they touch any state. */
+  errorRate: number;
+  /** Share of Twilio requests answered 429 code 20429 whatever the concurrency (throttling storms). */
+  throttleRate: number;
+  /** Share of Twilio requests that take `slowMs` longer. */
+  slowRate: number;
+  slowMs: number;
+  /** Share of successful task updates whose response is replaced by a 500 after the update was applied. */
+  lostUpdateRate: number;
+  /** true: every list shows `attributes: null`; a number: that share of tasks does (fixed per task). */
+  nullAttributesInLists: boolean | number;
+  /** Closed tasks answer 404 this long after they closed. */
+  closedTaskTtlMs: number;
+  /** Grace period the simulator's own verdict oracle uses (control views only). */
+  graceSeconds: number;
+}
+
+export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
+  latencyMs: 0,
+  latencyJitterMs: 0,
+  concurrencyLimit: null,
+  errorRate: 0,
+  throttleRate: 0,
+  slowRate: 0,
+  slowMs: 1000,
+  lostUpdateRate: 0,
+  nullAttributesInLists: false,
+  closedTaskTtlMs: DEFAULT_CLOSED_TASK_TTL_MS,
+  graceSeconds: DEFAULT_GRACE_SECONDS,
+};
+
+export function validateRuntimeOptions(options: RuntimeOptions): RuntimeOptions {
+  const problems: string[] = [];
+  const nonNegative = (name: keyof RuntimeOptions): void => {
+    const value = options[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      problems.push(`${name} must be a number ≥ 0`);
+  };
+  const rate = (name: keyof RuntimeOptions): void => {
+    const value = options[name];
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) problems.push(`${name} must be between 0 and 1`);
+  };
+  nonNegative('latencyMs');
+  nonNegative('latencyJitterMs');
+  nonNegative('closedTaskTtlMs');
+  nonNegative('graceSeconds');
+  nonNegative('slowMs');
+  rate('errorRate');
+  rate('throttleRate');
+  rate('slowRate');
+  rate('lostUpdateRate');
+  if (
+    options.concurrencyLimit !== null &&
+    !(Number.isInteger(options.concurrencyLimit) && options.concurrencyLimit > 0)
+  ) {
+    problems.push('concurrencyLimit must be a positive integer or null');
+  }
+  const share = options.nullAttributesInLists;
+  if (typeof share !== 'boolean' && !(typeof share === 'number' && share >= 0 && share <= 1)) {
+    problems.push('nullAttributesInLists must be a boolean or a share between 0 and 1');
+  }
+  if (problems.length > 0) throw new ControlError(400, `Invalid simulator options: ${problems.join('; ')}`);
+  return options;
+}
