@@ -367,8 +367,9 @@ describe('simulator: auth, faults, TTL', () => {
   });
 
   it('answers 429 code 20429 above the concurrency limit and counts the peak', async () => {
-    // The latency keeps the first five in flight while the other fifteen arrive.
-    sim.configure({ latencyMs: 250, concurrencyLimit: 5 });
+    // The latency keeps the first five in flight while the other fifteen arrive; 3 s leaves a busy
+    // machine ample time to send all twenty before the first five are answered.
+    sim.configure({ latencyMs: 3000, concurrencyLimit: 5 });
     const replies = await Promise.all(Array.from({ length: 20 }, () => twilio(sim, 'GET', tasksPath(sim))));
     const ok = replies.filter((r) => r.status === 200);
     const throttled = replies.filter((r) => r.status === 429);
