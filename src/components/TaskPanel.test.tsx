@@ -45,6 +45,16 @@ it('opens a review of the task with its fields, attributes, call, reservation an
   expect(within(panel).getByRole('button', { name: 'Complete task' })).toBeInTheDocument();
 });
 
+it('lets a keyboard user reach the attributes, which may scroll sideways', async () => {
+  const { user } = setup();
+  const panel = await openTask(user, assigned.taskSid);
+
+  const attributes = within(panel).getByRole('region', { name: 'Attributes' });
+  expect(attributes).toHaveTextContent(/"call_sid": "CA0+2"/);
+  attributes.focus();
+  expect(attributes).toHaveFocus();
+});
+
 it('closes one task after a confirmation, shows the outcome, and the row leaves the list', async () => {
   const { user, service, view } = setup();
   const panel = await openTask(user, reserved.taskSid);

@@ -320,8 +320,13 @@ const TaskDetails: React.FC<{ response: TaskDetailResponse; t: Translate }> = ({
 
       <Section title={t('StuckTasksSectionAttributes')}>
         {task.attributes ? (
+          // A long attribute line scrolls sideways: keyboard users reach the scroll through tabIndex, and the
+          // region is named so a screen reader says what they landed on.
           <Box
             as="pre"
+            tabIndex={0}
+            role="region"
+            aria-label={t('StuckTasksSectionAttributes')}
             backgroundColor="colorBackground"
             borderRadius="borderRadius20"
             padding="space40"
