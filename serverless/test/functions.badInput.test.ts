@@ -541,6 +541,18 @@ const CASES: BadRequest[] = [
     message: /Parameters in the URL are not accepted/,
   },
 
+  {
+    name: "a GET forging the Runtime's request headers in the URL, not of their shape",
+    endpoint: 'close',
+    request: (i) => ({
+      method: 'GET',
+      query: { Token: i.admin, TaskSids: i.sids[8], 'request[headers][content-length][x]': '2000' },
+    }),
+    status: 400,
+    code: 'bad_request',
+    message: /Unknown parameter "request"/,
+  },
+
   // --- shape of the body -----------------------------------------------------------------------
   {
     name: 'SIDs nested 200 levels deep',
