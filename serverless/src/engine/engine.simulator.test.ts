@@ -7,11 +7,12 @@ import type { CloseResult, ReviewItem, ScanCounts, ScanResponse, Suspect } from 
 import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
 import { startSimulator } from '@plugin-stuck-tasks/sandbox';
 import type { Simulator, SimulatorOptions } from '@plugin-stuck-tasks/sandbox';
+import { ManualClock } from '../../test/support/manualClock';
 import type { Settings } from '../settings';
 import { closeTasks, createEngineDeps, inspectTask, scanPage } from './index';
 import type { CallPlan, EngineDeps, EngineDepsOptions, ScanOptions } from './index';
 
-jest.setTimeout(60_000);
+jest.setTimeout(180_000);
 
 const IDENTITY = 'supervisor@example.com';
 const REASON = `Orchestration issue: closed stuck voice Task. Closed by ${IDENTITY}.`;
@@ -43,13 +44,26 @@ function settingsFor(simulator: Simulator, overrides: Partial<Settings> = {}): S
 
 function depsFor(simulator: Simulator, overrides: Partial<Settings> = {}, options: EngineDepsOptions = {}) {
   const log: Record<string, unknown>[] = [];
-  const deps = createEngineDeps(settingsFor(simulator, overrides), {
-    concurrency: 20,
-    log: (entry) => log.push(entry),
-    ...options,
-    // Short backoffs keep fault tests quick; the shape of the policy is what is under test.
-    gateway: { minBackoffMs: 20, maxBackoffMs: 200, ...options.gateway },
-  });
+  const deps: EngineDeps = {
+    ...createEngineDeps(settingsFor(simulator, overrides), {
+      concurrency: 20,
+      log: (entry) => log.push(entry),
+      ...options,
+      // Short backoffs keep fault tests quick; the shape of the policy is what is under test.
+      // Request timeouts ten times the production ones: the simulator answers in this process, which
+      // a busy machine can starve for seconds; none of these tests is about timeouts.
+      gateway: {
+        minBackoffMs: 20,
+        maxBackoffMs: 200,
+        requestTimeoutMs: 50_000,
+        maxRetryTimeMs: 60_000,
+        ...options.gateway,
+      },
+    }),
+    // A scan's deadlines never pass here (none of these tests is about them, scan.test.ts is): a
+    // page then holds what its size says, however slowly a busy machine walks it.
+    clock: new ManualClock(),
+  };
   return { deps, log };
 }
 
@@ -80,6 +94,12 @@ async function closeAll(deps: EngineDeps, taskSids: string[], force = false): Pr
   return results;
 }
 
+/**
+ * For tests that compare with the oracle after a walk: no call ended inside the grace period (those
+ * end 1 s to grace − 10 s before seeding), so no verdict changes while a busy machine walks the
+ * workspace. The grace period itself has its own test below.
+ */
+const FAR_FROM_GRACE = { recentlyEndedShare: 0 };
 const sids = (items: { taskSid: string }[]) => items.map((item) => item.taskSid).sort();
 const oracle = (verdict: 'stuck' | 'needs_review' | 'active' | 'not_voice') =>
   sim
@@ -91,7 +111,7 @@ describe('engine against the simulator', () => {
   it.each<CallPlan>(['live-calls', 'fetch-each'])(
     'walks every page and finds exactly what the oracle calls stuck or needing review (%s)',
     async (callPlan) => {
-      await start({ seed: 'walk', scenario: { openTasks: 2300 }, nullAttributesInLists: 0.3 });
+      await start({ seed: 'walk', scenario: { openTasks: 2300, ...FAR_FROM_GRACE }, nullAttributesInLists: 0.3 });
       const { deps } = depsFor(sim);
       const result = await walk(deps, { callPlan, maxTasks: 1000 });
 
@@ -138,7 +158,7 @@ describe('engine against the simulator', () => {
   });
 
   it('ignores excluded queues, named by SID or by name', async () => {
-    await start({ seed: 'excluded', scenario: { openTasks: 500 } });
+    await start({ seed: 'excluded', scenario: { openTasks: 500, ...FAR_FROM_GRACE } });
     const billing = sim.summary().taskQueues.find((queue) => queue.name === 'Billing')!;
     const { deps } = depsFor(sim, { excludedTaskQueues: [billing.sid, 'Sales'] });
     const result = await walk(deps);
@@ -154,7 +174,7 @@ describe('engine against the simulator', () => {
   });
 
   it('closes what it found with If-Match and the identity, and nothing else', async () => {
-    await start({ seed: 'close', scenario: { openTasks: 600 } });
+    await start({ seed: 'close', scenario: { openTasks: 600, ...FAR_FROM_GRACE } });
     const { deps, log } = depsFor(sim);
     const { suspects } = await walk(deps);
     const before = sim.updateLog().length;
@@ -235,12 +255,12 @@ describe('engine against the simulator', () => {
   it('answers a 429 storm and random 5xx with retries, and still finds every stuck task', async () => {
     await start({
       seed: 'storm',
-      scenario: { openTasks: 500 },
+      scenario: { openTasks: 250, ...FAR_FROM_GRACE },
       latencyMs: 10,
       concurrencyLimit: 5,
       errorRate: 0.1,
     });
-    const { deps } = depsFor(sim, {}, { concurrency: 20, gateway: { maxRetryTimeMs: 6_000 } });
+    const { deps } = depsFor(sim, {}, { concurrency: 20, gateway: { maxRetryTimeMs: 60_000 } });
     const result = await walk(deps, { callPlan: 'fetch-each' });
     expect(sids(result.suspects)).toEqual(oracle('stuck'));
     const stats = sim.stats();
