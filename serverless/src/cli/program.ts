@@ -1,0 +1,103 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CloseOptions } from './commands/close';
+import type { ScanOptions } from './commands/scan';
+import type { CliIo } from './context';
+import { EXIT_CODES_HELP } from './errors';
+import { REPORT_FORMATS } from './report';
+import { printableText } from './terminal';
+
+/** Twilio allows 100 concurrent requests per account, shared with Flex itself. */
+const MAX_CONCURRENCY = 100;
+const DEFAULT_CONCURRENCY = 20;
+
+function parseConcurrency(value: string): number {
+  const concurrency = Number(value);
+  if (!/^\d+$/.test(value) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_CONCURRENCY}.`);
+  }
+  return concurrency;
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .allowExcessArguments(false)
+    .option('--env-file <file>', 'read settings from this file (default: .env in the working directory, if any)')
+    .addOption(
+      new Option('-c, --concurrency <requests>', `most Twilio requests in flight at once, 1-${MAX_CONCURRENCY}`)
+        .argParser(parseConcurrency)
+        .default(DEFAULT_CONCURRENCY),
+    );
+}
+
+const overwriteOption = () =>
+  new Option('--overwrite', 'replace the --out file if it exists (a symbolic link is never followed)').default(false);
+
+const formatOption = () =>
+  new Option('-f, --format <format>', 'file format (default: json for a .json file name, else csv)').choices(
+    REPORT_FORMATS,
+  );
+
+const SETTINGS_HELP = `
+Settings (environment, or a .env file; the shell wins over the file):
+  TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN, or TWILIO_ACCOUNT_SID + TWILIO_API_KEY + TWILIO_API_SECRET
+  TASKROUTER_WORKSPACE_SID   the Flex TaskRouter workspace (WS...)
+  STUCK_GRACE_SECONDS        a call that ended more recently is still settling (default 60)
+  EXCLUDED_TASK_QUEUES       comma list of queue SIDs or names never judged
+  CLOSE_REASON               reason written on each closed task, followed by "Closed by <identity>."
+  TWILIO_API_BASE_URL        sandbox and tests only: send every Twilio request to this base URL
+
+${EXIT_CODES_HELP}
+`;
+
+/** What each command does once commander has parsed its options. */
+export interface CommandActions {
+  scan: (options: ScanOptions) => Promise<void>;
+  close: (options: CloseOptions) => Promise<void>;
+}
+
+/**
+ * The `stuck-tasks` command line: commands, options and help. Commander throws instead of exiting
+ * (exitOverride) and writes through `io`, printable text only.
+ */
+export function createProgram(io: CliIo, actions: CommandActions): Command {
+  const program = new Command('stuck-tasks')
+    .description(
+      'Find voice TaskRouter Tasks whose call has ended (stuck) and close them safely: cancel if pending or ' +
+        'reserved, complete if assigned. Tasks whose call is live are never touched.',
+    )
+    .exitOverride()
+    .configureOutput({
+      // Commander echoes what was typed (an unknown option, a bad value): printed safely too.
+      writeOut: (text) => io.stdout.write(printableText(text)),
+      writeErr: (text) => io.stderr.write(printableText(text)),
+    })
+    .showHelpAfterError('(run stuck-tasks --help for usage)')
+    .addHelpText('after', SETTINGS_HELP);
+
+  withCommonOptions(
+    program
+      .command('scan', { isDefault: true })
+      .description('dry run: walk the whole workspace and write the stuck and needs-review tasks to a file')
+      .option('-o, --out <file>', 'where to write the report; "-" = standard output (default: a new file here)')
+      .addOption(overwriteOption())
+      .addOption(formatOption()),
+  ).action(actions.scan);
+
+  withCommonOptions(
+    program
+      .command('close')
+      .description(
+        'close the stuck tasks a fresh scan finds (or those listed in --from), after confirmation; each task is ' +
+          're-checked just before its update',
+      )
+      .option('--from <file>', 'close the tasks listed in this report written by scan (CSV or JSON) instead')
+      .option('-y, --yes', 'do not ask for confirmation (unattended runs)', false)
+      .option('--force', 'also close needs-review tasks (never one whose call is live)', false)
+      .option('--identity <name>', 'who is closing, written into each task\'s reason (default: "cli:<os user>")')
+      .option('-o, --out <file>', 'also write the per-task outcomes to this file')
+      .addOption(overwriteOption())
+      .addOption(formatOption()),
+  ).action(actions.close);
+
+  return program;
+}
