@@ -4,6 +4,11 @@
 // node_modules (ignored by git); it rebuilds only when one of the bundled sources changed, so a warm
 // start costs a few stat() calls. Packages from node_modules stay outside the bundle and are required
 // exactly where Node would find them from the importing source file (workspaces may nest versions).
+//
+// Why not sandbox/src/start/register-ts.js (the other way to run TypeScript here): that require hook
+// transpiles every file again on every run and keeps each file at its own path, which the sandbox
+// needs (its launchers find the repository and their preload scripts from __dirname). The CLI wants the opposite: one cached bundle,
+// so a warm start transpiles nothing, and a published bin that does not depend on the sandbox package.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
