@@ -160,14 +160,7 @@ async function launch(
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       process.off('exit', killOnExit);
-      if (child.exitCode === null && child.signalCode === null) {
-        signalGroup(child, 'SIGTERM');
-        const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS);
-        await exited;
-        clearTimeout(timer);
-      }
-      // Forked function processes may outlive twilio-run by a moment.
-      signalGroup(child, 'SIGKILL');
+      await stopChildOnly(child, exited);
       await new Promise<void>((resolve) => log.end(() => resolve()));
       await fs.rm(workDir, { recursive: true, force: true });
     })();
@@ -229,6 +222,7 @@ async function stopChildOnly(child: ChildProcess, exited: Promise<void>): Promis
     await exited;
     clearTimeout(timer);
   }
+  // Forked function processes may outlive twilio-run by a moment.
   signalGroup(child, 'SIGKILL');
 }
 
