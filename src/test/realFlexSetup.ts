@@ -2,6 +2,7 @@
 // plugin project's setupTests.ts it keeps jsdom's own getComputedStyle: whether Flex's collapsed side
 // bar hides a link's label (`visibility: hidden` from its stylesheet) is what these tests look at.
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 
 // Build-time constants that flex-plugin-scripts' webpack defines; FlexPlugin's constructor reads them.
 Object.assign(globalThis, {
@@ -33,3 +34,7 @@ Object.assign(window.HTMLMediaElement.prototype, {
   pause: () => undefined,
   load: () => undefined,
 });
+
+// As in setupTests.ts: CI is a busy 2-core machine, and every wait (findBy…, waitFor) resolves as soon
+// as what it waits for is on screen, so this only bounds how long a failing test takes to report.
+configure({ asyncUtilTimeout: 30_000 });
