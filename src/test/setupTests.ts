@@ -1,32 +1,6 @@
-import '@testing-library/jest-dom';
 import { setImmediate as afterImmediates } from 'timers';
-import { configure } from '@testing-library/react';
 
-// Build-time constants that flex-plugin-scripts' webpack defines; FlexPlugin's constructor reads them.
-Object.assign(globalThis, {
-  __FPB_PLUGIN_UNIQUE_NAME: 'plugin-stuck-tasks',
-  __FPB_PLUGIN_VERSION: '0.0.0-test',
-  __FPB_FLEX_PLUGIN_SCRIPTS_VERSION: 'test',
-  __FPB_FLEX_PLUGIN_VERSION: 'test',
-  __FPB_FLEX_UI_VERSION: 'test',
-  __FPB_REACT_VERSION: 'test',
-  __FPB_REACT_DOM_VERSION: 'test',
-});
-
-// jsdom has no matchMedia; Paste asks it about reduced motion.
-if (!window.matchMedia) {
-  window.matchMedia = (query: string) =>
-    ({
-      matches: false,
-      media: query,
-      onchange: null,
-      addListener: () => undefined,
-      removeListener: () => undefined,
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined,
-      dispatchEvent: () => false,
-    }) as MediaQueryList;
-}
+import './jsdomEnvironment';
 
 // jsdom resolves every Emotion rule on each getComputedStyle call (about 10 ms per element with Paste's
 // stylesheet), and Testing Library and user-event call it for every element they inspect, which made a
@@ -43,10 +17,8 @@ window.getComputedStyle = (element: Element): CSSStyleDeclaration => {
   return style;
 };
 
-// CI is a busy 2-core machine where rendering a few hundred rows in jsdom can take seconds. Every wait
-// below resolves as soon as what it waits for is on screen, so these limits only bound how long a
-// failing test takes to report; they are not expectations about speed.
-configure({ asyncUtilTimeout: 30_000 });
+// Like the wait limit in jsdomEnvironment.ts: bounds how long a failing test takes to report on a busy
+// machine, not an expectation about speed.
 jest.setTimeout(120_000);
 
 // React's act() flushes effects on Node immediates, and on a busy machine some can still be queued when
