@@ -21,6 +21,12 @@ export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = [
 export type OpenAssignmentStatus = 'pending' | 'reserved' | 'assigned';
 export const OPEN_ASSIGNMENT_STATUSES: readonly OpenAssignmentStatus[] = ['pending', 'reserved', 'assigned'];
 
+/**
+ * The statuses a scan lists a task in: the open ones, and `wrapping` for an overdue wrap-up
+ * (only when the service's WRAPUP_OVERDUE_MINUTES is set).
+ */
+export type ScannedAssignmentStatus = OpenAssignmentStatus | 'wrapping';
+
 /** Call statuses (REST API 2010). */
 export type CallStatus =
   'queued' | 'ringing' | 'in-progress' | 'canceled' | 'completed' | 'failed' | 'busy' | 'no-answer';
@@ -39,6 +45,31 @@ export type ReviewProblem = 'no_call_sid' | 'call_not_found' | 'bad_attributes';
 
 export type Verdict = 'stuck' | 'needs_review' | 'active' | 'not_voice' | 'closed';
 
+/**
+ * Why a suspect is stuck:
+ * - `call_ended`: an open task (pending, reserved, assigned) whose every call leg ended longer ago than
+ *   the grace period;
+ * - `wrapup_overdue`: a `wrapping` task unchanged for longer than WRAPUP_OVERDUE_MINUTES whose every
+ *   call leg ended longer ago than the grace period (listed only when that setting is on).
+ */
+export type SuspectKind = 'call_ended' | 'wrapup_overdue';
+export const SUSPECT_KINDS: readonly SuspectKind[] = ['call_ended', 'wrapup_overdue'];
+
+/** The role of the leg named by the task's `call_sid` attribute; other legs take their key under `conference.participants`. */
+export const CALL_SID_LEG_ROLE = 'call_sid';
+
+/**
+ * One call leg of a voice task: its `call_sid` (role `call_sid`), or a Call SID under
+ * `conference.participants` (role = the participant key, e.g. `customer`, `worker`).
+ */
+export interface CallLeg {
+  callSid: string;
+  role: string;
+  status: CallStatus;
+  /** ISO 8601, or null when Twilio gives no end time. */
+  endedAt: string | null;
+}
+
 /** Most Task SIDs one `close` call accepts. */
 export const MAX_CLOSE_BATCH = 50;
 
@@ -51,33 +82,45 @@ export const CALL_SID_PATTERN = /^CA[0-9a-fA-F]{32}$/;
 /** What a scan reports about every open task it lists, suspect or needing review. */
 export interface ScannedTask {
   taskSid: string;
-  assignmentStatus: OpenAssignmentStatus;
+  /** `wrapping` only for an overdue wrap-up (a suspect of kind `wrapup_overdue`, or one needing review). */
+  assignmentStatus: ScannedAssignmentStatus;
   taskChannel: string;
   taskQueueName: string | null;
   ageSeconds: number;
   /** ISO 8601. */
   dateCreated: string;
+  /** The agent holding a reserved, assigned or wrapping task (from its reservations); null for pending. */
+  workerSid: string | null;
+  workerName: string | null;
 }
 
 export interface Suspect extends ScannedTask {
+  kind: SuspectKind;
+  /** Every leg the task names, the primary first. */
+  legs: CallLeg[];
+  /** The primary leg: `call_sid`, else `customer`, else the first leg. */
   callSid: string;
   callStatus: CallStatus;
-  /** ISO 8601, or null when Twilio gives no end time. */
+  /** The latest end among the legs (ISO 8601), or null when Twilio gives no end time. */
   callEndedAt: string | null;
   action: CloseAction;
 }
 
 export interface ReviewItem extends ScannedTask {
+  /** The primary leg's SID as the task names it (it may not be a Call SID), or null when it names none. */
   callSid: string | null;
   problem: ReviewProblem;
 }
 
 export interface ScanCounts {
-  /** Open tasks looked at in this page. */
+  /** Open tasks (and, with WRAPUP_OVERDUE_MINUTES on, wrapping tasks) looked at in this page. */
   scanned: number;
+  /** Suspects of every kind: the length of `suspects`. */
   stuck: number;
+  /** How many of the suspects are overdue wrap-ups (`kind: "wrapup_overdue"`). */
+  wrapupOverdue: number;
   needsReview: number;
-  /** Voice tasks whose call is live or ended inside the grace period. */
+  /** Voice tasks with a live leg or a leg ended inside the grace period, and wrap-ups not overdue. */
   active: number;
   /** Other channels and excluded queues. */
   skipped: number;
@@ -127,6 +170,15 @@ export interface CallDetails {
   durationSeconds: number | null;
 }
 
+/** One leg of the task in the detail view. */
+export interface LegDetails {
+  role: string;
+  /** As the task names it (it may not be a Call SID). */
+  callSid: string;
+  /** null when Twilio does not know the call (404) or the value is not a Call SID. */
+  call: CallDetails | null;
+}
+
 export interface ReservationSummary {
   workerSid: string;
   workerName: string | null;
@@ -135,9 +187,14 @@ export interface ReservationSummary {
 
 export interface TaskDetailResponse {
   task: TaskDetails;
+  /** The primary leg (`call_sid`, else `customer`, else the first), or null when there is none or Twilio does not know it. */
   call: CallDetails | null;
+  /** Every leg the task names, the primary first. */
+  legs: LegDetails[];
   reservations: ReservationSummary[];
   verdict: Verdict;
+  /** With `stuck`: which kind of stuck. */
+  kind?: SuspectKind;
   problem?: ReviewProblem;
   /**
    * The server's close action (engine/rules.ts): for `stuck` what a close does, for `needs_review` what a
