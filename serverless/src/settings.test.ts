@@ -1,4 +1,4 @@
-import { DEFAULT_CLOSE_REASON, SettingsError, loadSettings } from './settings';
+import { DEFAULT_CLOSE_REASON, DEFAULT_INSIGHTS_OUTCOME, SettingsError, loadSettings } from './settings';
 
 const required = {
   ACCOUNT_SID: `AC${'a'.repeat(32)}`,
@@ -27,7 +27,10 @@ describe('loadSettings', () => {
       closeReason: DEFAULT_CLOSE_REASON,
       excludedTaskQueues: [],
       apiBaseUrl: null,
+      wrapupOverdueMinutes: null,
+      insightsOutcome: DEFAULT_INSIGHTS_OUTCOME,
     });
+    expect(DEFAULT_INSIGHTS_OUTCOME).toBe('Closed stuck task');
   });
 
   it('reads every optional setting', () => {
@@ -38,6 +41,8 @@ describe('loadSettings', () => {
       CLOSE_REASON: '  Outage cleanup.  ',
       EXCLUDED_TASK_QUEUES: `WQ${'c'.repeat(32)}, Callbacks`,
       TWILIO_API_BASE_URL: 'http://127.0.0.1:4010/',
+      WRAPUP_OVERDUE_MINUTES: ' 30 ',
+      INSIGHTS_OUTCOME: '  Stuck: closed by supervisor  ',
     });
     expect(settings).toMatchObject({
       allowedRoles: ['admin', 'supervisor'],
@@ -45,7 +50,24 @@ describe('loadSettings', () => {
       closeReason: 'Outage cleanup.',
       excludedTaskQueues: [`WQ${'c'.repeat(32)}`, 'Callbacks'],
       apiBaseUrl: 'http://127.0.0.1:4010',
+      wrapupOverdueMinutes: 30,
+      insightsOutcome: 'Stuck: closed by supervisor',
     });
+  });
+
+  it.each(['', '   '])('turns overdue wrap-ups off when WRAPUP_OVERDUE_MINUTES is %j', (value) => {
+    expect(loadSettings({ ...required, WRAPUP_OVERDUE_MINUTES: value }).wrapupOverdueMinutes).toBeNull();
+  });
+
+  it.each([
+    ['1', 1],
+    ['1440', 1440],
+  ])('accepts WRAPUP_OVERDUE_MINUTES=%s at the edges of its range', (value, minutes) => {
+    expect(loadSettings({ ...required, WRAPUP_OVERDUE_MINUTES: value }).wrapupOverdueMinutes).toBe(minutes);
+  });
+
+  it.each(['', ' ', '\t'])('turns the Insights outcome off when INSIGHTS_OUTCOME is present but %j', (value) => {
+    expect(loadSettings({ ...required, INSIGHTS_OUTCOME: value }).insightsOutcome).toBeNull();
   });
 
   it('treats empty values as unset', () => {
@@ -86,6 +108,14 @@ describe('loadSettings', () => {
     ['TWILIO_API_BASE_URL', 'not a url', /TWILIO_API_BASE_URL/],
     ['TWILIO_API_BASE_URL', 'http://user:pw@127.0.0.1', /TWILIO_API_BASE_URL/],
     ['TWILIO_API_BASE_URL', 'http://127.0.0.1/?x=1', /TWILIO_API_BASE_URL/],
+    ...['0', '1441', '-5', '1.5', 'soon', '30m', '1e2'].map(
+      (value) =>
+        [
+          'WRAPUP_OVERDUE_MINUTES',
+          value,
+          /^WRAPUP_OVERDUE_MINUTES must be a whole number of minutes from 1 to 1440 \(empty for off\)$/,
+        ] as [string, string, RegExp],
+    ),
   ])('rejects %s=%j with a message naming it', (name, value, message) => {
     const problems = problemsOf({ ...required, [name]: value });
     expect(problems).toHaveLength(1);

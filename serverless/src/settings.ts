@@ -18,6 +18,13 @@ export interface Settings {
   /** Sandbox and tests only: every Twilio request goes to this base URL. null = the real Twilio hosts. */
   apiBaseUrl: string | null;
   /**
+   * A `wrapping` task unchanged for longer than this many minutes, every call leg ended, is an overdue
+   * wrap-up (a suspect). null = off: wrapping tasks are never listed.
+   */
+  wrapupOverdueMinutes: number | null;
+  /** Written to `conversations.outcome` by every close (Flex Insights); null = off, attributes untouched. */
+  insightsOutcome: string | null;
+  /**
    * Optional API key pair (CLI): when set, requests authenticate with the key instead of the auth
    * token; `accountSid` still names the account whose resources are used.
    */
@@ -27,9 +34,13 @@ export interface Settings {
 export const DEFAULT_ALLOWED_ROLES: readonly string[] = ['admin'];
 export const DEFAULT_GRACE_SECONDS = 60;
 export const DEFAULT_CLOSE_REASON = 'Orchestration issue: closed stuck voice Task.';
+/** The Insights outcome written when INSIGHTS_OUTCOME is absent (present but empty turns it off). */
+export const DEFAULT_INSIGHTS_OUTCOME = 'Closed stuck task';
 
 /** Longest grace period accepted: a day. Longer would hide real stuck tasks for too long. */
 const MAX_GRACE_SECONDS = 86_400;
+/** Longest overdue wrap-up threshold accepted: a day, like the grace period. */
+const MAX_WRAPUP_OVERDUE_MINUTES = 1_440;
 
 const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
 const WORKSPACE_SID_PATTERN = /^WS[0-9a-fA-F]{32}$/;
@@ -104,6 +115,21 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   const excludedValue = valueOf(env, 'EXCLUDED_TASK_QUEUES');
   const excludedTaskQueues = excludedValue === undefined ? [] : commaList(excludedValue);
 
+  let wrapupOverdueMinutes: number | null = null;
+  const wrapupValue = valueOf(env, 'WRAPUP_OVERDUE_MINUTES');
+  if (wrapupValue !== undefined) {
+    wrapupOverdueMinutes = Number(wrapupValue);
+    if (!/^\d+$/.test(wrapupValue) || wrapupOverdueMinutes < 1 || wrapupOverdueMinutes > MAX_WRAPUP_OVERDUE_MINUTES) {
+      problems.push(
+        `WRAPUP_OVERDUE_MINUTES must be a whole number of minutes from 1 to ${MAX_WRAPUP_OVERDUE_MINUTES} (empty for off)`,
+      );
+    }
+  }
+
+  // Unlike the other settings, present-but-empty is meaningful here: it turns the outcome off.
+  const insightsOutcome =
+    env.INSIGHTS_OUTCOME === undefined ? DEFAULT_INSIGHTS_OUTCOME : valueOf(env, 'INSIGHTS_OUTCOME') ?? null;
+
   let apiBaseUrl: string | null = null;
   const baseUrlValue = valueOf(env, 'TWILIO_API_BASE_URL');
   if (baseUrlValue !== undefined) {
@@ -123,5 +149,7 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     closeReason,
     excludedTaskQueues,
     apiBaseUrl,
+    wrapupOverdueMinutes,
+    insightsOutcome,
   };
 }

@@ -25,6 +25,8 @@ function settings(apiBaseUrl: string | null): Settings {
     closeReason: 'reason',
     excludedTaskQueues: [],
     apiBaseUrl,
+    wrapupOverdueMinutes: null,
+    insightsOutcome: null,
   };
 }
 

@@ -38,6 +38,8 @@ function settingsFor(simulator: Simulator, overrides: Partial<Settings> = {}): S
     closeReason: 'Orchestration issue: closed stuck voice Task.',
     excludedTaskQueues: [],
     apiBaseUrl: simulator.url,
+    wrapupOverdueMinutes: null,
+    insightsOutcome: 'Closed stuck task',
     ...overrides,
   };
 }

@@ -44,6 +44,8 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     closeReason: 'Orchestration issue: closed stuck voice Task.',
     excludedTaskQueues: [],
     apiBaseUrl: null,
+    wrapupOverdueMinutes: null,
+    insightsOutcome: 'Closed stuck task',
     ...overrides,
   };
 }
