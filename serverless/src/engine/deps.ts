@@ -52,5 +52,6 @@ export function ruleContextOf(deps: EngineDeps): RuleContext {
     nowMs: nowOf(deps),
     graceSeconds: deps.settings.graceSeconds,
     excludedTaskQueues: deps.settings.excludedTaskQueues,
+    wrapupOverdueMinutes: deps.settings.wrapupOverdueMinutes,
   };
 }

@@ -2,26 +2,39 @@
  * The domain rules: when is a voice Task stuck, and what closes it. Pure functions, no I/O, so that
  * the scan, the detail view and the re-check before closing all judge a task the same way.
  */
-import { CALL_SID_PATTERN, OPEN_ASSIGNMENT_STATUSES, TERMINAL_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
+import {
+  CALL_SID_LEG_ROLE,
+  CALL_SID_PATTERN,
+  OPEN_ASSIGNMENT_STATUSES,
+  TERMINAL_CALL_STATUSES,
+} from '@plugin-stuck-tasks/contract';
 import type {
   AssignmentStatus,
+  CallLeg,
   CallStatus,
   CloseAction,
   OpenAssignmentStatus,
   ReviewProblem,
+  ScannedAssignmentStatus,
+  SuspectKind,
 } from '@plugin-stuck-tasks/contract';
 import type { TwilioCall, TwilioTask } from '../gateway/types';
 
 export const VOICE_CHANNEL = 'voice';
+
+/** The participant key of the customer's leg: the primary leg when the task names no `call_sid`. */
+export const CUSTOMER_LEG_ROLE = 'customer';
 
 export interface RuleContext {
   nowMs: number;
   graceSeconds: number;
   /** TaskQueue SIDs or names. */
   excludedTaskQueues: readonly string[];
+  /** WRAPUP_OVERDUE_MINUTES; null (or absent) = off: a wrapping task is closed, not ours to judge. */
+  wrapupOverdueMinutes?: number | null;
 }
 
-/** What is known about a task's call. */
+/** What is known about one call leg. */
 export type CallObservation =
   /** Seen in the account's list of live calls (or fetched and found live). */
   | { kind: 'live'; status: CallStatus }
@@ -30,11 +43,18 @@ export type CallObservation =
   /** Fetching it answered 404. */
   | { kind: 'not_found' };
 
-export interface CallFacts {
+/** What is known about the legs of a task, by Call SID. */
+export type LegObservations = ReadonlyMap<string, CallObservation>;
+
+/** A call leg a task names: its role and the SID as written (it may not be a Call SID). */
+export interface TaskLeg {
+  role: string;
   callSid: string;
-  callStatus: CallStatus;
-  /** ISO 8601, or null when Twilio gave no end time (or the call is live). */
-  callEndedAt: string | null;
+}
+
+/** A leg found live: what keeps its task active. */
+export interface LiveLeg extends TaskLeg {
+  status: CallStatus;
 }
 
 export type Classification =
@@ -43,17 +63,42 @@ export type Classification =
   | {
       verdict: 'needs_review';
       problem: ReviewProblem;
+      /** The primary leg's SID as written, or null when the task names none. */
       callSid: string | null;
       /** What a forced close would do. */
       action: CloseAction;
+      legs: TaskLeg[];
     }
-  | ({ verdict: 'active'; reason: 'call_live' | 'call_settling' } & CallFacts)
-  | ({ verdict: 'stuck'; action: CloseAction } & CallFacts);
+  | { verdict: 'active'; reason: 'call_live'; leg: LiveLeg }
+  /** `leg`: the leg that ended last, inside the grace period. */
+  | { verdict: 'active'; reason: 'call_settling'; leg: CallLeg; endedAtMs: number | null }
+  /** A wrap-up younger than WRAPUP_OVERDUE_MINUTES (or whose last change is unreadable). */
+  | { verdict: 'active'; reason: 'wrapup_in_progress'; wrappingForMs: number | null }
+  | {
+      verdict: 'stuck';
+      kind: SuspectKind;
+      action: CloseAction;
+      /** The primary leg. */
+      callSid: string;
+      callStatus: CallStatus;
+      /** The latest end time among the legs (ISO 8601), or null when Twilio gave none. */
+      callEndedAt: string | null;
+      /** Every leg, the primary first. */
+      legs: CallLeg[];
+      /** For `wrapup_overdue`: how long since the task last changed. */
+      wrappingForMs: number | null;
+    };
 
-/** A judgement that needs the call first. */
-export interface CallNeeded {
-  verdict: 'needs_call';
-  callSid: string;
+/** A judgement that needs the legs' calls first. */
+export interface LegsNeeded {
+  verdict: 'needs_legs';
+  kind: SuspectKind;
+  action: CloseAction;
+  /** Every leg, the primary first (some may name no Call SID: those count as not found). */
+  legs: TaskLeg[];
+  /** The Call SIDs to look up: the legs that name a Call SID. */
+  callSids: string[];
+  wrappingForMs: number | null;
 }
 
 export function isOpenStatus(status: AssignmentStatus): status is OpenAssignmentStatus {
@@ -64,9 +109,12 @@ export function isTerminalCallStatus(status: CallStatus): boolean {
   return TERMINAL_CALL_STATUSES.includes(status);
 }
 
-/** Never assigned: cancel. Assigned to an agent: complete (cancel is refused from assigned). */
-export function actionFor(status: OpenAssignmentStatus): CloseAction {
-  return status === 'assigned' ? 'complete' : 'cancel';
+/**
+ * Never assigned: cancel. Assigned to an agent (or wrapping after it): complete (cancel is refused
+ * from assigned and wrapping).
+ */
+export function actionFor(status: ScannedAssignmentStatus): CloseAction {
+  return status === 'assigned' || status === 'wrapping' ? 'complete' : 'cancel';
 }
 
 /** The attributes as an object, or null when they are missing or not a JSON object. */
@@ -78,9 +126,11 @@ export function parseAttributes(raw: string | null): Record<string, unknown> | n
   } catch {
     return null;
   }
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-    ? (parsed as Record<string, unknown>)
-    : null;
+  return isPlainObject(parsed) ? parsed : null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The `call_sid` attribute as written, or null when absent or empty. */
@@ -88,6 +138,55 @@ export function callSidOf(attributes: Record<string, unknown>): string | null {
   const value = attributes.call_sid;
   if (typeof value !== 'string' || value.trim() === '') return null;
   return value.trim();
+}
+
+export function isCallSid(value: string): boolean {
+  return CALL_SID_PATTERN.test(value);
+}
+
+/**
+ * The call legs a task's attributes name, the primary first: its `call_sid` (role `call_sid`, even
+ * when it is not a Call SID: such a leg names no call), then each Call SID under
+ * `conference.participants` (role = the participant key). A SID already listed is not listed again
+ * (the first role wins); participant values that are not Call SIDs are not legs.
+ */
+export function legsOf(attributes: Record<string, unknown>): TaskLeg[] {
+  const legs: TaskLeg[] = [];
+  const seen = new Set<string>();
+  const callSid = callSidOf(attributes);
+  if (callSid !== null) {
+    legs.push({ role: CALL_SID_LEG_ROLE, callSid });
+    seen.add(callSid);
+  }
+  const conference = attributes.conference;
+  const participants = isPlainObject(conference) ? conference.participants : undefined;
+  if (isPlainObject(participants)) {
+    for (const [role, value] of Object.entries(participants)) {
+      if (typeof value !== 'string') continue;
+      const sid = value.trim();
+      if (!isCallSid(sid) || seen.has(sid)) continue;
+      legs.push({ role, callSid: sid });
+      seen.add(sid);
+    }
+  }
+  const primary = primaryLeg(legs);
+  return primary === null ? legs : [primary, ...legs.filter((leg) => leg !== primary)];
+}
+
+/** The leg that describes the task: `call_sid`, else `customer`, else the first. null = no leg. */
+export function primaryLeg<Leg extends TaskLeg>(legs: readonly Leg[]): Leg | null {
+  return (
+    legs.find((leg) => leg.role === CALL_SID_LEG_ROLE) ??
+    legs.find((leg) => leg.role === CUSTOMER_LEG_ROLE) ??
+    legs[0] ??
+    null
+  );
+}
+
+/** The legs of a task as written in its attributes; empty when the attributes are not a JSON object. */
+export function taskLegs(task: TwilioTask): TaskLeg[] {
+  const attributes = parseAttributes(task.attributes);
+  return attributes === null ? [] : legsOf(attributes);
 }
 
 export function isExcludedQueue(task: TwilioTask, excluded: readonly string[]): boolean {
@@ -98,60 +197,140 @@ export function isExcludedQueue(task: TwilioTask, excluded: readonly string[]): 
   );
 }
 
-/** What a task's attributes say about its call: the SID to look up, or what stops the lookup. */
-export type CallReference = { callSid: string; problem: null } | { callSid: string | null; problem: ReviewProblem };
-
-export function callReferenceOf(task: TwilioTask): CallReference {
-  const attributes = parseAttributes(task.attributes);
-  if (attributes === null) return { callSid: null, problem: 'bad_attributes' };
-  const callSid = callSidOf(attributes);
-  if (callSid === null) return { callSid: null, problem: 'no_call_sid' };
-  // A value that is not a Call SID names no call; it is never put into a request URL.
-  if (!CALL_SID_PATTERN.test(callSid)) return { callSid, problem: 'call_not_found' };
-  return { callSid, problem: null };
+/** Milliseconds since the task last changed, or null when its `date_updated` is unreadable. */
+export function sinceLastChangeMs(task: TwilioTask, nowMs: number): number | null {
+  const updated = task.date_updated === null ? NaN : Date.parse(task.date_updated);
+  return Number.isNaN(updated) ? null : nowMs - updated;
 }
 
 /**
- * Everything that can be decided from the task alone; otherwise the call SID to look up. Cheap checks
- * come first so non-voice tasks and excluded queues never cost a request.
+ * Whether a wrapping task has been left unchanged for WRAPUP_OVERDUE_MINUTES or longer. An unreadable
+ * last change is never overdue: nothing is closed on a date that cannot be read.
  */
-export function precheckTask(task: TwilioTask, context: RuleContext): Classification | CallNeeded {
-  if (!isOpenStatus(task.assignment_status)) return { verdict: 'closed', assignmentStatus: task.assignment_status };
+export function isWrapupOverdue(wrappingForMs: number | null, minutes: number): boolean {
+  return wrappingForMs !== null && wrappingForMs >= minutes * 60_000;
+}
+
+/**
+ * Everything that can be decided from the task alone; otherwise the legs to look up. Cheap checks
+ * come first so non-voice tasks, excluded queues and young wrap-ups never cost a request.
+ */
+export function precheckTask(task: TwilioTask, context: RuleContext): Classification | LegsNeeded {
+  const status = task.assignment_status;
+  const overdueMinutes = context.wrapupOverdueMinutes ?? null;
+  const judged = isOpenStatus(status) || (status === 'wrapping' && overdueMinutes !== null);
+  if (!judged) return { verdict: 'closed', assignmentStatus: status };
   if (task.task_channel_unique_name !== VOICE_CHANNEL) return { verdict: 'skipped', reason: 'not_voice' };
   if (isExcludedQueue(task, context.excludedTaskQueues)) return { verdict: 'skipped', reason: 'excluded_queue' };
-  const reference = callReferenceOf(task);
-  if (reference.problem === null) return { verdict: 'needs_call', callSid: reference.callSid };
-  const action = actionFor(task.assignment_status);
-  return { verdict: 'needs_review', problem: reference.problem, callSid: reference.callSid, action };
+  let wrappingForMs: number | null = null;
+  if (status === 'wrapping') {
+    wrappingForMs = sinceLastChangeMs(task, context.nowMs);
+    if (!isWrapupOverdue(wrappingForMs, overdueMinutes as number)) {
+      return { verdict: 'active', reason: 'wrapup_in_progress', wrappingForMs };
+    }
+  }
+  const action = actionFor(status as ScannedAssignmentStatus);
+  const attributes = parseAttributes(task.attributes);
+  if (attributes === null)
+    return { verdict: 'needs_review', problem: 'bad_attributes', callSid: null, action, legs: [] };
+  const legs = legsOf(attributes);
+  if (legs.length === 0) return { verdict: 'needs_review', problem: 'no_call_sid', callSid: null, action, legs };
+  // A value that is not a Call SID names no call; it is never put into a request URL.
+  const callSids = legs.map((leg) => leg.callSid).filter(isCallSid);
+  const callSid = legs[0].callSid;
+  if (callSids.length === 0) return { verdict: 'needs_review', problem: 'call_not_found', callSid, action, legs };
+  const kind: SuspectKind = status === 'wrapping' ? 'wrapup_overdue' : 'call_ended';
+  return { verdict: 'needs_legs', kind, action, legs, callSids, wrappingForMs };
 }
 
 /**
- * The full judgement. `call` is what is known about the call named by the task (ignored when the
- * task alone decides). A task whose call has not been observed is never stuck.
+ * The full judgement. `observations` is what is known about the legs' calls, by Call SID (ignored
+ * when the task alone decides). One live leg decides; otherwise every leg must have been observed,
+ * and a task whose legs have not all been observed is never stuck.
  */
 export function classifyTask(
   task: TwilioTask,
-  call: CallObservation | undefined,
+  observations: LegObservations | undefined,
   context: RuleContext,
 ): Classification {
   const precheck = precheckTask(task, context);
-  if (precheck.verdict !== 'needs_call') return precheck;
-  const { callSid } = precheck;
-  const action = actionFor(task.assignment_status as OpenAssignmentStatus);
-  if (call === undefined) {
-    throw new Error(`classifyTask: the call ${callSid} of task ${task.sid} must be looked up first`);
+  if (precheck.verdict !== 'needs_legs') return precheck;
+  return judgeLegs(task, precheck, observations ?? new Map(), context);
+}
+
+/** The legs that need a lookup, given what is already known: none once a leg is known to be live. */
+export function legsToFetch(needed: LegsNeeded, known: LegObservations): string[] {
+  if (needed.callSids.some((sid) => isLiveObservation(known.get(sid)))) return [];
+  return needed.callSids.filter((sid) => !known.has(sid));
+}
+
+function isLiveObservation(observation: CallObservation | undefined): boolean {
+  if (observation === undefined) return false;
+  if (observation.kind === 'live') return true;
+  return observation.kind === 'fetched' && !isTerminalCallStatus(observation.call.status);
+}
+
+/**
+ * The verdict by the legs, in this order: any leg live -> active; any leg not found -> needs review;
+ * any leg ended inside the grace period -> active (settling); else stuck.
+ */
+export function judgeLegs(
+  task: TwilioTask,
+  needed: LegsNeeded,
+  observations: LegObservations,
+  context: RuleContext,
+): Classification {
+  const { legs, action, kind, wrappingForMs } = needed;
+  const observed = legs.map((leg) => ({
+    leg,
+    observation: isCallSid(leg.callSid) ? observations.get(leg.callSid) : ({ kind: 'not_found' } as const),
+  }));
+  for (const { leg, observation } of observed) {
+    if (observation?.kind === 'live')
+      return { verdict: 'active', reason: 'call_live', leg: { ...leg, status: observation.status } };
+    if (observation?.kind === 'fetched' && !isTerminalCallStatus(observation.call.status)) {
+      return { verdict: 'active', reason: 'call_live', leg: { ...leg, status: observation.call.status } };
+    }
   }
-  if (call.kind === 'not_found') return { verdict: 'needs_review', problem: 'call_not_found', callSid, action };
-  if (call.kind === 'live') {
-    return { verdict: 'active', reason: 'call_live', callSid, callStatus: call.status, callEndedAt: null };
+  const missing = observed.find(({ observation }) => observation === undefined);
+  if (missing) {
+    throw new Error(`classifyTask: the call ${missing.leg.callSid} of task ${task.sid} must be looked up first`);
   }
-  const fetched = call.call;
-  const endedAtMs = callEndedAtMs(fetched);
-  const callEndedAt = fetched.end_time === null || endedAtMs === null ? null : new Date(endedAtMs).toISOString();
-  const facts: CallFacts = { callSid, callStatus: fetched.status, callEndedAt };
-  if (!isTerminalCallStatus(fetched.status)) return { verdict: 'active', reason: 'call_live', ...facts };
-  if (endedRecently(fetched, context)) return { verdict: 'active', reason: 'call_settling', ...facts };
-  return { verdict: 'stuck', action, ...facts };
+  if (observed.some(({ observation }) => observation?.kind === 'not_found')) {
+    return { verdict: 'needs_review', problem: 'call_not_found', callSid: legs[0].callSid, action, legs };
+  }
+  const ended = observed.map(({ leg, observation }) => {
+    const call = (observation as { kind: 'fetched'; call: TwilioCall }).call;
+    return { leg: toCallLeg(leg, call), endedAtMs: callEndedAtMs(call) };
+  });
+  const settling = ended
+    .filter(({ endedAtMs }) => endedWithinGrace(endedAtMs, context))
+    .sort((a, b) => (b.endedAtMs ?? 0) - (a.endedAtMs ?? 0));
+  if (settling.length > 0) return { verdict: 'active', reason: 'call_settling', ...settling[0] };
+  const callLegs = ended.map(({ leg }) => leg);
+  const endTimes = callLegs.map((leg) => leg.endedAt).filter((value): value is string => value !== null);
+  const latestEnd = endTimes.length === 0 ? null : endTimes.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+  return {
+    verdict: 'stuck',
+    kind,
+    action,
+    callSid: callLegs[0].callSid,
+    callStatus: callLegs[0].status,
+    callEndedAt: latestEnd,
+    legs: callLegs,
+    wrappingForMs,
+  };
+}
+
+/** A leg as the contract shows it: its end time in ISO 8601, null when Twilio gave none. */
+function toCallLeg(leg: TaskLeg, call: TwilioCall): CallLeg {
+  const endMs = call.end_time === null ? NaN : Date.parse(call.end_time);
+  return {
+    callSid: leg.callSid,
+    role: leg.role,
+    status: call.status,
+    endedAt: Number.isNaN(endMs) ? null : new Date(endMs).toISOString(),
+  };
 }
 
 /**
