@@ -146,7 +146,8 @@ function controlRoutes(core: SimulatorCore): { method: string; pattern: RegExp; 
           'GET /_sim/tasks?status=&verdict=&kind=',
           'POST /_sim/tasks',
           'GET /_sim/tasks/{WT}',
-          'POST /_sim/tasks/{WT}/reserve|accept|wrap|close|delete',
+          'POST /_sim/tasks/{WT}/reserve|accept|wrap|close|delete|touch|attributes',
+          'POST /_sim/tasks/{WT}/legs/{role}/end|revive',
           'DELETE /_sim/tasks/{WT}',
           'GET /_sim/calls?status=',
           'POST /_sim/calls',
@@ -200,7 +201,40 @@ function controlRoutes(core: SimulatorCore): { method: string; pattern: RegExp; 
     {
       method: 'POST',
       pattern: new RegExp(`^/tasks/${sidPart}/wrap$`),
-      handler: ({ match }) => core.wrapTask(match[0]),
+      handler: ({ match, body }) => core.wrapTask(match[0], optionalNumber(body, 'wrappedSecondsAgo')),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/tasks/${sidPart}/touch$`),
+      handler: ({ match, body }) => core.touchTask(match[0], optionalNumber(body, 'updatedSecondsAgo')),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/tasks/${sidPart}/attributes$`),
+      handler: ({ match, body }) => {
+        const attributes = optionalString(body, 'attributes');
+        if (attributes === undefined) throw new ControlError(400, 'attributes is required (a string)');
+        return core.setTaskAttributes(match[0], attributes);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/tasks/${sidPart}/legs/([A-Za-z0-9_.-]+)/end$`),
+      handler: ({ match, body }) => {
+        const ago = optionalNumber(body, 'endedSecondsAgo');
+        return core.endLeg(
+          match[0],
+          match[1],
+          (optionalString(body, 'status') ?? 'completed') as CallStatus,
+          ago === undefined ? undefined : core.now() - ago * 1000,
+        );
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/tasks/${sidPart}/legs/([A-Za-z0-9_.-]+)/revive$`),
+      handler: ({ match, body }) =>
+        core.reviveLeg(match[0], match[1], (optionalString(body, 'status') ?? 'in-progress') as CallStatus),
     },
     {
       method: 'POST',

@@ -17,13 +17,15 @@ import { isoDate } from './render';
 import type { ScenarioOptions, SeedSummary } from './scenario';
 import { seedScenario, sid } from './scenario';
 import { SimStore, isClosed } from './store';
-import type { OracleJudgement, OracleVerdict } from './oracle';
+import type { JudgedLeg, OracleJudgement, OracleVerdict } from './oracle';
 import { judgeTask } from './oracle';
+import { primaryFirst } from './legs';
+import type { SuspectKind } from '@plugin-stuck-tasks/contract';
 import type { RuntimeOptions } from './runtime-options';
 import { DEFAULT_RUNTIME_OPTIONS, validateRuntimeOptions } from './runtime-options';
 import type { SimulatorStats } from './stats';
 import { emptyStats } from './stats';
-import type { AddCallInput, AddTaskInput, CallView, StateSummary, TaskView } from './views';
+import type { AddCallInput, AddTaskInput, CallView, LegView, StateSummary, TaskView } from './views';
 import type { TokenUser, TokenValidationResult } from './tokens';
 import { issueFlexToken, validateFlexToken } from './tokens';
 
@@ -116,8 +118,15 @@ export class SimulatorCore {
   // ---- views -------------------------------------------------------------------------------
 
   taskView(task: SimTask): TaskView {
-    const call = task.callSid ? this.store.calls.get(task.callSid) : undefined;
-    const judged = this.judge(task, call);
+    const legs = this.legsOf(task);
+    const judged = this.judge(task);
+    const ends = legs.flatMap((leg) => (leg.call?.endTime != null ? [leg.call.endTime] : []));
+    const legViews: LegView[] = legs.map((leg) => ({
+      role: leg.role,
+      callSid: leg.callSid,
+      status: leg.call?.status ?? null,
+      endedAt: leg.call?.endTime != null ? new Date(leg.call.endTime).toISOString() : null,
+    }));
     return {
       sid: task.sid,
       assignmentStatus: task.assignmentStatus,
@@ -125,9 +134,10 @@ export class SimulatorCore {
       taskQueueSid: task.taskQueueSid,
       taskQueueName: task.taskQueueName,
       attributes: task.attributes,
-      callSid: task.callSid,
-      callStatus: call?.status ?? null,
-      callEndedAt: call?.endTime ? new Date(call.endTime).toISOString() : null,
+      callSid: legs[0]?.callSid ?? null,
+      callStatus: legs[0]?.call?.status ?? null,
+      callEndedAt: ends.length > 0 ? new Date(Math.max(...ends)).toISOString() : null,
+      legs: legViews,
       dateCreated: isoDate(task.dateCreated),
       dateUpdated: isoDate(task.dateUpdated),
       closedAt: task.closedAt === null ? null : new Date(task.closedAt).toISOString(),
@@ -158,9 +168,18 @@ export class SimulatorCore {
     };
   }
 
-  /** The simulator's oracle (oracle.ts) with this run's clock and grace period. */
-  judge(task: SimTask, call: SimCall | undefined): OracleJudgement {
-    return judgeTask(task, call, { nowMs: this.now(), graceSeconds: this.config.graceSeconds });
+  /** The task's legs, the primary first, each with the account's call for it (undefined: none). */
+  legsOf(task: SimTask): JudgedLeg[] {
+    return primaryFirst(task.legs).map((leg) => ({ ...leg, call: this.store.calls.get(leg.callSid) }));
+  }
+
+  /** The simulator's oracle (oracle.ts) with this run's clock, grace period and wrap-up limit. */
+  judge(task: SimTask): OracleJudgement {
+    return judgeTask(task, this.legsOf(task), {
+      nowMs: this.now(),
+      graceSeconds: this.config.graceSeconds,
+      wrapupOverdueMinutes: this.config.wrapupOverdueMinutes,
+    });
   }
 
   summary(): StateSummary {
@@ -179,9 +198,11 @@ export class SimulatorCore {
       wrapping: 0,
       closed: 0,
     };
+    const stuckByKind: Record<SuspectKind, number> = { call_ended: 0, wrapup_overdue: 0 };
     for (const task of this.store.tasks.values()) {
-      const call = task.callSid ? this.store.calls.get(task.callSid) : undefined;
-      verdicts[this.judge(task, call).verdict] += 1;
+      const judged = this.judge(task);
+      verdicts[judged.verdict] += 1;
+      if (judged.stuckKind) stuckByKind[judged.stuckKind] += 1;
     }
     return {
       accountSid: this.accountSid,
@@ -191,6 +212,7 @@ export class SimulatorCore {
       tasksByStatus,
       callsByStatus,
       verdicts,
+      stuckByKind,
       taskQueues: this.store.queues.map((q) => ({ ...q })),
       workers: this.store.workers.map((w) => ({ ...w })),
       updates: this.store.updateLog.length,
@@ -291,13 +313,46 @@ export class SimulatorCore {
     return this.taskView(task);
   }
 
-  wrapTask(taskSid: string): TaskView {
+  /** The agent starts wrapping up; `wrappedSecondsAgo` backdates it (date_updated), e.g. to make it overdue. */
+  wrapTask(taskSid: string, wrappedSecondsAgo = 0): TaskView {
     const task = this.requireTask(taskSid);
     if (task.assignmentStatus !== 'assigned') {
       throw new ControlError(409, `wrapTask: task ${taskSid} is ${task.assignmentStatus}, not assigned`);
     }
     this.store.changeTaskStatus(task, this.controlChange('wrapping'));
+    if (wrappedSecondsAgo > 0) task.dateUpdated = Math.max(task.dateCreated, this.now() - wrappedSecondsAgo * 1000);
     return this.taskView(task);
+  }
+
+  /**
+   * Something changes the task without moving its status (an agent editing it in wrap-up, an
+   * integration): a new ETag, and date_updated = now − `updatedSecondsAgo` (0: now; more: backdated,
+   * e.g. to make a wrap-up overdue).
+   */
+  touchTask(taskSid: string, updatedSecondsAgo = 0): TaskView {
+    const task = this.requireTask(taskSid);
+    this.store.touchTask(task, Math.max(task.dateCreated, this.now() - Math.max(0, updatedSecondsAgo) * 1000));
+    return this.taskView(task);
+  }
+
+  /** An integration rewrites the attributes (any text, even not JSON): a new ETag and date_updated. */
+  setTaskAttributes(taskSid: string, attributes: string): TaskView {
+    if (typeof attributes !== 'string') throw new ControlError(400, 'setTaskAttributes: attributes must be a string');
+    const task = this.requireTask(taskSid);
+    this.store.setTaskAttributes(task, attributes, this.now());
+    return this.taskView(task);
+  }
+
+  /** Ends the call of one leg of a task (`role` as in TaskView.legs: call_sid, customer, worker…). */
+  endLeg(taskSid: string, role: string, status: CallStatus = 'completed', endedAt?: number): TaskView {
+    this.endCall(this.requireLeg(taskSid, role), status, endedAt);
+    return this.taskView(this.requireTask(taskSid));
+  }
+
+  /** Brings the call of one leg of a task back live. */
+  reviveLeg(taskSid: string, role: string, status: CallStatus = 'in-progress'): TaskView {
+    this.reviveCall(this.requireLeg(taskSid, role), status);
+    return this.taskView(this.requireTask(taskSid));
   }
 
   /**
@@ -340,7 +395,11 @@ export class SimulatorCore {
     if (!queue) throw new ControlError(400, `addTask: unknown task queue ${input.taskQueueName}`);
     const ageMs = Math.max(0, input.ageSeconds ?? 120) * 1000;
     let callSid = input.callSid;
-    if (callSid === undefined && channel === 'voice' && input.attributes === undefined) {
+    const participants = input.participants;
+    if (participants !== undefined && (typeof participants !== 'object' || participants === null)) {
+      throw new ControlError(400, 'addTask: participants must be an object of role → Call SID');
+    }
+    if (callSid === undefined && channel === 'voice' && input.attributes === undefined && !participants) {
       callSid = this.addCall({ status: 'in-progress', ageSeconds: (input.ageSeconds ?? 120) + 5 }).sid;
     }
     const attributes =
@@ -351,6 +410,7 @@ export class SimulatorCore {
         from: '+15550000000',
         to: '+18005550100',
         ...(callSid ? { call_sid: callSid } : {}),
+        ...(participants ? { conference: { sid: sid(this.opRng, 'CF'), participants } } : {}),
       });
     // A task added now is newer than every other one, so its ordinal keeps date order.
     const task = this.store.addTask({
@@ -364,6 +424,9 @@ export class SimulatorCore {
       reservations: [],
       kind: 'custom',
     });
+    if (input.updatedSecondsAgo !== undefined) {
+      task.dateUpdated = Math.max(task.dateCreated, now - Math.max(0, input.updatedSecondsAgo) * 1000);
+    }
     const reservationStatus = { reserved: 'pending', assigned: 'accepted', wrapping: 'wrapping' } as const;
     if (status in reservationStatus) {
       this.addReservation(task, input.workerSid, reservationStatus[status as keyof typeof reservationStatus]);
@@ -430,6 +493,16 @@ export class SimulatorCore {
     const task = this.store.tasks.get(taskSid);
     if (!task) throw new ControlError(404, `No task ${taskSid}`);
     return task;
+  }
+
+  private requireLeg(taskSid: string, role: string): string {
+    const task = this.requireTask(taskSid);
+    const leg = task.legs.find((candidate) => candidate.role === role);
+    if (!leg) {
+      const roles = task.legs.map((candidate) => candidate.role).join(', ') || 'none';
+      throw new ControlError(404, `Task ${taskSid} has no ${role} leg (its legs: ${roles})`);
+    }
+    return leg.callSid;
   }
 
   private requireCall(callSid: string): SimCall {

@@ -27,7 +27,15 @@ export type { ScenarioOptions, SeedSummary } from './scenario';
 export { DEFAULT_TASK_QUEUES } from './scenario';
 export type { TokenUser, TokenValidationResult } from './tokens';
 export { TOKEN_EXPIRED_CODE, TOKEN_INVALID_CODE } from './tokens';
-export type { AddCallInput, AddTaskInput, CallView, ReservationView, StateSummary, TaskView } from './views';
+export type {
+  AddCallInput,
+  AddTaskInput,
+  CallView,
+  LegView,
+  ReservationView,
+  StateSummary,
+  TaskView,
+} from './views';
 export type { OracleVerdict } from './oracle';
 export type { RuntimeOptions } from './runtime-options';
 export type { RequestKind, SimulatorStats } from './stats';
@@ -85,7 +93,15 @@ export interface Simulator {
   reviveCall(callSid: string, status?: CallStatus): CallView;
   reserveTask(taskSid: string, workerSid?: string): TaskView;
   acceptTask(taskSid: string, workerSid?: string): TaskView;
-  wrapTask(taskSid: string): TaskView;
+  /** `wrappedSecondsAgo` backdates the wrap-up start (date_updated), e.g. to make it overdue. */
+  wrapTask(taskSid: string, wrappedSecondsAgo?: number): TaskView;
+  /** A change that is no status move: new ETag, date_updated = now − updatedSecondsAgo (default now). */
+  touchTask(taskSid: string, updatedSecondsAgo?: number): TaskView;
+  /** An integration rewrites the attributes (any text): new ETag and date_updated. */
+  setTaskAttributes(taskSid: string, attributes: string): TaskView;
+  /** Ends / revives the call of a task's leg by role (`call_sid`, `customer`, `worker`…). */
+  endLeg(taskSid: string, role: string, status?: CallStatus, endedAt?: number): TaskView;
+  reviveLeg(taskSid: string, role: string, status?: CallStatus): TaskView;
   closeTask(taskSid: string, status?: 'completed' | 'canceled', reason?: string): TaskView;
   deleteTask(taskSid: string): boolean;
   addTask(input: AddTaskInput): TaskView;
@@ -187,7 +203,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     reviveCall: (callSid, status) => core.reviveCall(callSid, status),
     reserveTask: (taskSid, workerSid) => core.reserveTask(taskSid, workerSid),
     acceptTask: (taskSid, workerSid) => core.acceptTask(taskSid, workerSid),
-    wrapTask: (taskSid) => core.wrapTask(taskSid),
+    wrapTask: (taskSid, wrappedSecondsAgo) => core.wrapTask(taskSid, wrappedSecondsAgo),
+    touchTask: (taskSid, updatedSecondsAgo) => core.touchTask(taskSid, updatedSecondsAgo),
+    setTaskAttributes: (taskSid, attributes) => core.setTaskAttributes(taskSid, attributes),
+    endLeg: (taskSid, role, status, endedAt) => core.endLeg(taskSid, role, status, endedAt),
+    reviveLeg: (taskSid, role, status) => core.reviveLeg(taskSid, role, status),
     closeTask: (taskSid, status, reason) => core.closeTask(taskSid, status, reason),
     deleteTask: (taskSid) => core.deleteTask(taskSid),
     addTask: (input) => core.addTask(input),

@@ -41,9 +41,23 @@ export type TaskKind =
   | 'call_not_found'
   | 'bad_attributes'
   | 'other_channel'
+  | 'conference_stuck'
+  | 'conference_worker_live'
+  | 'outbound_stuck'
+  | 'outbound_live'
   | 'wrapping'
   | 'closed'
   | 'custom';
+
+/**
+ * One call leg a task's attributes name, read by the simulator itself (not by the engine's rules):
+ * its `call_sid` (role `call_sid`, whatever the text), then each `conference.participants` value that
+ * is a Call SID (role = the participant key); a SID already listed is not listed again.
+ */
+export interface SimLeg {
+  role: string;
+  callSid: string;
+}
 
 export interface SimReservation {
   sid: string;
@@ -65,6 +79,8 @@ export interface SimTask {
   attributesParseable: boolean;
   /** `call_sid` from the attributes, null when they are unparseable or carry none. */
   callSid: string | null;
+  /** Every call leg the attributes name (see SimLeg), `call_sid` first; empty when unparseable. */
+  legs: SimLeg[];
   priority: number;
   reason: string | null;
   taskQueueSid: string;
@@ -129,10 +145,15 @@ export interface UpdateLogEntry {
   taskSid: string;
   from: AssignmentStatus;
   to: AssignmentStatus;
+  /** The task's primary leg (`call_sid`, else `customer`, else the first leg); null when it names none. */
   callSid: string | null;
-  /** Status of the task's call at the moment of the update; null when there is no call or it is unknown. */
+  /** Status of the primary leg's call at the moment of the update; null when there is no call or it is unknown. */
   callStatus: CallStatus | null;
+  /** Every leg the task named at the moment of the update, with its call's status then (null: unknown call). */
+  legs: { role: string; callSid: string; status: CallStatus | null }[];
   reason: string | null;
+  /** The `Attributes` the same API request wrote (status and attributes change atomically); null when none. */
+  attributes: string | null;
   /** The If-Match header the API request carried, null when it had none (always null for control changes). */
   ifMatch: string | null;
   etagBefore: string;

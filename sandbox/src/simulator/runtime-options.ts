@@ -24,6 +24,11 @@ export interface RuntimeOptions {
   closedTaskTtlMs: number;
   /** Grace period the simulator's own verdict oracle uses (control views only). */
   graceSeconds: number;
+  /**
+   * WRAPUP_OVERDUE_MINUTES of the oracle (control views only): null = off (wrapping tasks keep the
+   * verdict `wrapping`); else 1–1440, and a wrapping voice task unchanged that long is judged by its legs.
+   */
+  wrapupOverdueMinutes: number | null;
 }
 
 export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
@@ -38,6 +43,7 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   nullAttributesInLists: false,
   closedTaskTtlMs: DEFAULT_CLOSED_TASK_TTL_MS,
   graceSeconds: DEFAULT_GRACE_SECONDS,
+  wrapupOverdueMinutes: null,
 };
 
 export function validateRuntimeOptions(options: RuntimeOptions): RuntimeOptions {
@@ -65,6 +71,10 @@ export function validateRuntimeOptions(options: RuntimeOptions): RuntimeOptions 
     !(Number.isInteger(options.concurrencyLimit) && options.concurrencyLimit > 0)
   ) {
     problems.push('concurrencyLimit must be a positive integer or null');
+  }
+  const overdue = options.wrapupOverdueMinutes;
+  if (overdue !== null && !(Number.isInteger(overdue) && overdue >= 1 && overdue <= 1440)) {
+    problems.push('wrapupOverdueMinutes must be a whole number from 1 to 1440, or null for off');
   }
   const share = options.nullAttributesInLists;
   if (typeof share !== 'boolean' && !(typeof share === 'number' && share >= 0 && share <= 1)) {

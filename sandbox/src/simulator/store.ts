@@ -14,6 +14,7 @@ import type {
   UpdateLogEntry,
 } from './model';
 import { LIVE_CALL_STATUSES } from './model';
+import { legsOf, primaryLeg } from './legs';
 import { OrderedIndex } from './ordered-index';
 
 export interface NewTask {
@@ -50,6 +51,8 @@ export interface StatusChange {
   source: UpdateLogEntry['source'];
   ifMatch: string | null;
   now: number;
+  /** Attributes written by the same request (already applied with `replaceAttributes`), for the log. */
+  attributes?: string | null;
 }
 
 /** The workspace and account content, indexed so that every request costs about its page size. */
@@ -159,7 +162,9 @@ export class SimStore {
   changeTaskStatus(task: SimTask, change: StatusChange): UpdateLogEntry {
     const from = task.assignmentStatus;
     const etagBefore = this.etag(task);
-    const call = task.callSid ? this.calls.get(task.callSid) : undefined;
+    const primary = primaryLeg(task.legs);
+    const call = primary ? this.calls.get(primary.callSid) : undefined;
+    const legs = task.legs.map((leg) => ({ ...leg, status: this.calls.get(leg.callSid)?.status ?? null }));
     this.taskIndex.move(from, change.to, task.ordinal);
     task.assignmentStatus = change.to;
     task.dateUpdated = change.now;
@@ -177,9 +182,11 @@ export class SimStore {
       taskSid: task.sid,
       from,
       to: change.to,
-      callSid: task.callSid,
+      callSid: primary ? primary.callSid : null,
       callStatus: call ? call.status : null,
+      legs,
       reason: change.reason,
+      attributes: change.attributes ?? null,
       ifMatch: change.ifMatch,
       etagBefore,
       etagAfter: this.etag(task),
@@ -207,9 +214,14 @@ export class SimStore {
   }
 
   setTaskAttributes(task: SimTask, attributes: string, now: number): void {
+    this.replaceAttributes(task, attributes);
+    this.touchTask(task, now);
+  }
+
+  /** New attributes without a new ETag: for an update that also changes the status (one change, one ETag). */
+  replaceAttributes(task: SimTask, attributes: string): void {
     task.attributes = attributes;
     Object.assign(task, readAttributes(attributes));
-    this.touchTask(task, now);
   }
 
   deleteTask(sid: string): boolean {
@@ -257,17 +269,22 @@ export function isClosed(status: AssignmentStatus): boolean {
   return status === 'completed' || status === 'canceled';
 }
 
-export function readAttributes(attributes: string): { attributesParseable: boolean; callSid: string | null } {
+export function readAttributes(attributes: string): Pick<SimTask, 'attributesParseable' | 'callSid' | 'legs'> {
+  const unreadable = { attributesParseable: false, callSid: null, legs: [] };
   let parsed: unknown;
   try {
     parsed = JSON.parse(attributes);
   } catch {
-    return { attributesParseable: false, callSid: null };
+    return unreadable;
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    return { attributesParseable: false, callSid: null };
-  const callSid = (parsed as Record<string, unknown>).call_sid;
-  return { attributesParseable: true, callSid: typeof callSid === 'string' && callSid.length > 0 ? callSid : null };
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return unreadable;
+  const object = parsed as Record<string, unknown>;
+  const callSid = object.call_sid;
+  return {
+    attributesParseable: true,
+    callSid: typeof callSid === 'string' && callSid.length > 0 ? callSid : null,
+    legs: legsOf(object),
+  };
 }
 
 /** Keeps the reservation list consistent with the task status, as TaskRouter does. */

@@ -1,4 +1,4 @@
-import type { CloseAction, ReviewProblem } from '@plugin-stuck-tasks/contract';
+import type { CloseAction, ReviewProblem, SuspectKind } from '@plugin-stuck-tasks/contract';
 import type { AssignmentStatus, CallStatus, SimTaskQueue, SimWorker, TaskKind } from './model';
 import type { OracleVerdict } from './oracle';
 import type { RuntimeOptions } from './runtime-options';
@@ -12,6 +12,15 @@ export interface ReservationView {
   status: string;
 }
 
+/** One call leg of a task as the control plane shows it, with its call as it is now. */
+export interface LegView {
+  role: string;
+  callSid: string;
+  /** null: the account has no such call (Twilio answers 404). */
+  status: CallStatus | null;
+  endedAt: string | null;
+}
+
 /** The control plane's view of a task, with the simulator's own judgement of it. */
 export interface TaskView {
   sid: string;
@@ -20,9 +29,13 @@ export interface TaskView {
   taskQueueSid: string;
   taskQueueName: string;
   attributes: string;
+  /** The primary leg (`call_sid`, else `customer`, else the first leg); null when the task names none. */
   callSid: string | null;
   callStatus: CallStatus | null;
+  /** The latest end among the legs that ended; null when none did. */
   callEndedAt: string | null;
+  /** Every leg the attributes name, the primary first. */
+  legs: LegView[];
   dateCreated: string;
   dateUpdated: string;
   closedAt: string | null;
@@ -35,6 +48,8 @@ export interface TaskView {
   verdict: OracleVerdict;
   problem: ReviewProblem | null;
   action: CloseAction | null;
+  /** For `stuck`: `call_ended` (open task) or `wrapup_overdue` (wrapping, with wrapupOverdueMinutes on). */
+  stuckKind: SuspectKind | null;
   reservations: ReservationView[];
 }
 
@@ -57,6 +72,8 @@ export interface StateSummary {
   tasksByStatus: Record<AssignmentStatus, number>;
   callsByStatus: Record<CallStatus, number>;
   verdicts: Record<OracleVerdict, number>;
+  /** Stuck tasks by why they are stuck (with wrapupOverdueMinutes off, `wrapup_overdue` is 0). */
+  stuckByKind: Record<SuspectKind, number>;
   taskQueues: SimTaskQueue[];
   workers: SimWorker[];
   updates: number;
@@ -66,9 +83,14 @@ export interface StateSummary {
 export interface AddTaskInput {
   assignmentStatus?: AssignmentStatus;
   channel?: string;
-  /** Raw attribute string; by default voice attributes pointing at `callSid`. */
+  /** Raw attribute string; by default voice attributes pointing at `callSid` (and `participants`). */
   attributes?: string;
+  /** The `call_sid` attribute; undefined: a new live call (unless `participants` are given); null: none. */
   callSid?: string | null;
+  /** Conference legs, e.g. `{customer: 'CA…', worker: 'CA…'}`, put under `conference.participants`. */
+  participants?: Record<string, string>;
+  /** Seconds since the task last changed (date_updated), e.g. how long a wrap-up has lasted. Default: its age. */
+  updatedSecondsAgo?: number;
   taskQueueName?: string;
   ageSeconds?: number;
   priority?: number;

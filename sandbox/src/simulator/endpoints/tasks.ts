@@ -66,21 +66,16 @@ export async function updateTask(request: ApiRequest, taskSid: string): Promise<
       throw badRequest(problem);
     }
   }
-  if (form.Attributes !== undefined) {
-    try {
-      JSON.parse(form.Attributes);
-    } catch {
-      throw badRequest('Attributes must be a valid JSON string');
-    }
+  if (form.Attributes !== undefined && !isJsonObjectText(form.Attributes)) {
+    throw badRequest('Attributes must be a valid JSON object');
   }
   if (form.Priority !== undefined && !/^\d+$/.test(form.Priority))
     throw badRequest('Priority must be a non-negative integer');
 
-  if (form.Attributes !== undefined) core.store.setTaskAttributes(task, form.Attributes, now);
-  if (form.Priority !== undefined) {
-    task.priority = Number(form.Priority);
-    core.store.touchTask(task, now);
-  }
+  // Everything is checked: the request applies as one change, with one new ETag and date_updated.
+  const attributes = form.Attributes ?? null;
+  if (attributes !== null) core.store.replaceAttributes(task, attributes);
+  if (form.Priority !== undefined) task.priority = Number(form.Priority);
   if (target !== undefined) {
     core.store.changeTaskStatus(task, {
       to: target as AssignmentStatus,
@@ -88,10 +83,11 @@ export async function updateTask(request: ApiRequest, taskSid: string): Promise<
       source: 'api',
       ifMatch,
       now,
+      attributes,
     });
     core.stats.updates.applied += 1;
-  } else if (form.Reason !== undefined) {
-    task.reason = form.Reason;
+  } else if (attributes !== null || form.Priority !== undefined || form.Reason !== undefined) {
+    if (form.Reason !== undefined) task.reason = form.Reason;
     core.store.touchTask(task, now);
   }
   if (core.config.lostUpdateRate > 0 && core.faultRng.chance(core.config.lostUpdateRate)) {
@@ -104,6 +100,16 @@ export async function updateTask(request: ApiRequest, taskSid: string): Promise<
     body: renderTask(task, core.store, { base: baseUrl }, now, { hideAttributes: false }),
     headers: { ETag: core.store.etag(task) },
   };
+}
+
+/** TaskRouter keeps attributes as a JSON object: text that parses to anything else is refused. */
+function isJsonObjectText(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
 }
 
 type OrderKey = 'DateCreated' | 'Priority' | 'VirtualStartTime';
