@@ -151,6 +151,28 @@ describe('gateway requests', () => {
     expect(sent[1].params).toMatchObject({ Page: 1, PageToken: 'PTabc' });
   });
 
+  it('lists wrapping tasks too only when asked (overdue wrap-ups on)', async () => {
+    const { gateway, sent } = scripted([{ statusCode: 200, body: { tasks: [], meta: { next_page_url: null } } }]);
+    await gateway.listOpenTasks(null, 5, {}, { includeWrapping: true });
+    await gateway.listOpenTasks(null, 5, {}, { includeWrapping: false });
+    expect(sent[0].params).toMatchObject({ AssignmentStatus: ['pending', 'reserved', 'assigned', 'wrapping'] });
+    expect(sent[1].params).toMatchObject({ AssignmentStatus: ['pending', 'reserved', 'assigned'] });
+  });
+
+  it('sends new attributes in the same request as the status, reason and If-Match', async () => {
+    const { gateway, sent } = scripted([
+      { statusCode: 200, body: makeTask({ sid: TASK_SID, assignment_status: 'completed' }) },
+    ]);
+    const attributes = '{"id":12345678901234567890,"conversations":{"outcome":"Closed stuck task"}}';
+    await gateway.updateTask(TASK_SID, { assignmentStatus: 'completed', reason: 'R', ifMatch: '"9"', attributes });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      method: 'post',
+      data: { AssignmentStatus: 'completed', Reason: 'R', Attributes: attributes },
+      headers: { 'If-Match': '"9"' },
+    });
+  });
+
   it('returns the ETag with a fetched task and null for a 404', async () => {
     const task = makeTask({ sid: TASK_SID });
     const { gateway } = scripted([{ statusCode: 200, body: task, headers: { etag: '"7"' } }, twilioError(404, 20404)]);
@@ -173,6 +195,7 @@ describe('gateway requests', () => {
       data: { AssignmentStatus: 'canceled', Reason: 'Why. Closed by ann.' },
       headers: { 'If-Match': '"3"' },
     });
+    expect(sent[0].data).not.toHaveProperty('Attributes'); // no attributes asked: they are left as they are
     await expect(gateway.updateTask(TASK_SID, update)).resolves.toEqual({ kind: 'precondition_failed' });
     await expect(gateway.updateTask(TASK_SID, update)).resolves.toEqual({
       kind: 'not_found',
@@ -290,7 +313,12 @@ describe('gateway over HTTP (twilio-node request client)', () => {
     const gateway = createTwilioGateway(testSettings({ apiBaseUrl: baseUrl }), { concurrency: 2 });
     await gateway.listOpenTasks(null, 100);
     const fetched = await gateway.fetchTask(TASK_SID);
-    await gateway.updateTask(TASK_SID, { assignmentStatus: 'canceled', reason: 'R. Closed by ann.', ifMatch: '"42"' });
+    await gateway.updateTask(TASK_SID, {
+      assignmentStatus: 'canceled',
+      reason: 'R. Closed by ann.',
+      ifMatch: '"42"',
+      attributes: '{"n":1.50}',
+    });
 
     expect(fetched?.etag).toBe('"42"');
     const auth = `Basic ${Buffer.from(`${TEST_ACCOUNT_SID}:${'x'.repeat(32)}`).toString('base64')}`;
@@ -299,7 +327,10 @@ describe('gateway over HTTP (twilio-node request client)', () => {
       `/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks?AssignmentStatus=pending&AssignmentStatus=reserved&AssignmentStatus=assigned&PageSize=100`,
     );
     expect(seen[1]).toMatchObject({ method: 'GET', url: `/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks/${TASK_SID}` });
-    expect(seen[2]).toMatchObject({ method: 'POST', body: 'AssignmentStatus=canceled&Reason=R.%20Closed%20by%20ann.' });
+    expect(seen[2]).toMatchObject({
+      method: 'POST',
+      body: 'AssignmentStatus=canceled&Reason=R.%20Closed%20by%20ann.&Attributes=%7B%22n%22%3A1.50%7D',
+    });
     expect(seen[2].headers['if-match']).toBe('"42"');
   });
 

@@ -238,12 +238,14 @@ export function buildGateway(
   function makeApi(acquire: Acquire): TwilioGateway {
     const request = (spec: RequestSpec, budget: RequestBudget = {}) => requestWith(spec, budget, acquire);
     return {
-      async listOpenTasks(cursor, pageSize, budget) {
+      async listOpenTasks(cursor, pageSize, budget, options = {}) {
+        const statuses: string[] = [...OPEN_ASSIGNMENT_STATUSES];
+        if (options.includeWrapping) statuses.push('wrapping');
         const spec: RequestSpec = {
           kind: 'listTasks',
           method: 'get',
           uri: tasksUrl,
-          params: { AssignmentStatus: [...OPEN_ASSIGNMENT_STATUSES], PageSize: pageSize, ...cursorParams(cursor) },
+          params: { AssignmentStatus: statuses, PageSize: pageSize, ...cursorParams(cursor) },
         };
         const response = await request(spec, budget);
         if (response.statusCode !== 200) refuse(spec, response);
@@ -266,7 +268,12 @@ export function buildGateway(
           kind: 'updateTask',
           method: 'post',
           uri: `${tasksUrl}/${taskSid}`,
-          data: { AssignmentStatus: update.assignmentStatus, Reason: update.reason },
+          // One request: the status, its reason and the attributes change together or not at all.
+          data: {
+            AssignmentStatus: update.assignmentStatus,
+            Reason: update.reason,
+            ...(update.attributes === undefined ? {} : { Attributes: update.attributes }),
+          },
           headers: update.ifMatch === null ? undefined : { 'If-Match': update.ifMatch },
         };
         const response = await request(spec, budget);

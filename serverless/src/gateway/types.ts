@@ -61,6 +61,20 @@ export interface FetchedTask {
 
 export type CloseStatus = 'canceled' | 'completed';
 
+export interface ListTasksOptions {
+  /** Also list `wrapping` tasks (WRAPUP_OVERDUE_MINUTES on). */
+  includeWrapping?: boolean;
+}
+
+/** One update request: the status change, its reason and, optionally, new attributes, all applied at once. */
+export interface TaskUpdate {
+  assignmentStatus: CloseStatus;
+  reason: string;
+  ifMatch: string | null;
+  /** The task's new attributes (JSON text), sent as `Attributes`; absent = left as they are. */
+  attributes?: string;
+}
+
 export type UpdateTaskResult =
   | { kind: 'updated'; task: TwilioTask }
   /** 412: the task changed since the ETag was read. */
@@ -99,15 +113,19 @@ export interface GatewayStats {
 
 /** The one way this product talks to Twilio. */
 export interface TwilioGateway {
-  /** One page of the workspace's open (pending, reserved, assigned) tasks. */
-  listOpenTasks(cursor: ListCursor | null, pageSize: number, budget?: RequestBudget): Promise<TaskPage>;
+  /**
+   * One page of the workspace's open (pending, reserved, assigned) tasks, and its wrapping tasks too
+   * with `includeWrapping` (overdue wrap-ups on).
+   */
+  listOpenTasks(
+    cursor: ListCursor | null,
+    pageSize: number,
+    budget?: RequestBudget,
+    options?: ListTasksOptions,
+  ): Promise<TaskPage>;
   /** null = 404. */
   fetchTask(taskSid: string, budget?: RequestBudget): Promise<FetchedTask | null>;
-  updateTask(
-    taskSid: string,
-    update: { assignmentStatus: CloseStatus; reason: string; ifMatch: string | null },
-    budget?: RequestBudget,
-  ): Promise<UpdateTaskResult>;
+  updateTask(taskSid: string, update: TaskUpdate, budget?: RequestBudget): Promise<UpdateTaskResult>;
   listReservations(taskSid: string, budget?: RequestBudget): Promise<TwilioReservation[]>;
   /** null = 404. */
   fetchCall(callSid: string, budget?: RequestBudget): Promise<TwilioCall | null>;
