@@ -27,15 +27,7 @@ export type { ScenarioOptions, SeedSummary } from './scenario';
 export { DEFAULT_TASK_QUEUES } from './scenario';
 export type { TokenUser, TokenValidationResult } from './tokens';
 export { TOKEN_EXPIRED_CODE, TOKEN_INVALID_CODE } from './tokens';
-export type {
-  AddCallInput,
-  AddTaskInput,
-  CallView,
-  LegView,
-  ReservationView,
-  StateSummary,
-  TaskView,
-} from './views';
+export type { AddCallInput, AddTaskInput, CallView, LegView, ReservationView, StateSummary, TaskView } from './views';
 export type { OracleVerdict } from './oracle';
 export type { RuntimeOptions } from './runtime-options';
 export type { RequestKind, SimulatorStats } from './stats';

@@ -38,7 +38,12 @@ export interface JudgedLeg extends SimLeg {
 }
 
 export function judgeTask(task: SimTask, legs: readonly JudgedLeg[], clock: OracleClock): OracleJudgement {
-  const plain = (verdict: OracleVerdict): OracleJudgement => ({ verdict, problem: null, action: null, stuckKind: null });
+  const plain = (verdict: OracleVerdict): OracleJudgement => ({
+    verdict,
+    problem: null,
+    action: null,
+    stuckKind: null,
+  });
   const review = (problem: ReviewProblem): OracleJudgement => ({
     verdict: 'needs_review',
     problem,

@@ -18,8 +18,8 @@ export type OpenStatus = 'pending' | 'reserved' | 'assigned';
 
 /**
  * What a seeded workspace contains. Shares are of `openTasks`; the special cases (stuck, recently
- * ended, no call_sid, unknown call, bad attributes) are voice tasks, and the rest of the open tasks
- * are split by `channelMix`, their voice calls live.
+ * ended, no call_sid, unknown call, bad attributes, conference and outbound tasks) are voice tasks,
+ * and the rest of the open tasks are split by `channelMix`, their voice calls live.
  */
 export interface ScenarioOptions {
   /** Open (pending, reserved, assigned) tasks. Default 300. */
@@ -34,11 +34,25 @@ export interface ScenarioOptions {
   unknownCallShare?: number;
   /** Voice tasks whose attributes are not JSON. Default 0.02. */
   badAttributesShare?: number;
+  /**
+   * Inbound conference tasks (`call_sid` = the customer's leg, plus the worker's leg under
+   * `conference.participants`) whose legs both ended longer than the grace period ago. Default 0.04.
+   */
+  conferenceStuckShare?: number;
+  /** Inbound conference tasks whose `call_sid` (customer) leg ended but whose worker leg is live. Default 0.02. */
+  conferenceWorkerLiveShare?: number;
+  /** Outbound tasks (no `call_sid`, customer and worker legs only) whose legs both ended. Default 0.02. */
+  outboundStuckShare?: number;
+  /** Outbound tasks (no `call_sid`) whose legs are live. Default 0.01. */
+  outboundLiveShare?: number;
   /** Channel mix of the remaining open tasks. Default voice 0.6, chat 0.25, sms 0.15. */
   channelMix?: Partial<Record<SeedChannel, number>>;
   /** Status mix of open tasks outside the stuck set (which cycles through all three). Default 0.35/0.25/0.4. */
   statusMix?: Partial<Record<OpenStatus, number>>;
-  /** Voice tasks in `wrapping` (call completed). Default 2 % of openTasks. */
+  /**
+   * Voice tasks in `wrapping`, their legs ended before the wrap-up started; wrap-ups of every age
+   * (WRAP_UP_LADDER), plain, conference and outbound. Default 4 % of openTasks.
+   */
   wrappingTasks?: number;
   /** Recently completed or canceled tasks, still listed until their TTL runs out. Default 2 % of openTasks. */
   closedTasks?: number;
@@ -53,6 +67,36 @@ export interface ScenarioOptions {
   /** Oldest open task, in seconds. Default 4 hours. */
   maxTaskAgeSeconds?: number;
 }
+
+/**
+ * The wrapping tasks, in seeding order: how long ago each wrap-up started (its date_updated), which
+ * legs it has, and whether the worker leg is still live. Recent and overdue alternate (for a 30-minute
+ * limit: 5, 15, 25, 2, 10, 20 minutes are not overdue), so that small scenarios have both; past the
+ * ladder it repeats.
+ */
+export const WRAP_UP_LADDER: readonly { minutes: number; shape: CallShape; workerLive?: true }[] = [
+  { minutes: 5, shape: 'conference' },
+  { minutes: 120, shape: 'plain' },
+  { minutes: 15, shape: 'outbound' },
+  { minutes: 45, shape: 'conference' },
+  { minutes: 25, shape: 'plain' },
+  { minutes: 480, shape: 'outbound' },
+  { minutes: 2, shape: 'conference' },
+  { minutes: 60, shape: 'conference', workerLive: true },
+  { minutes: 10, shape: 'outbound' },
+  { minutes: 240, shape: 'plain' },
+  { minutes: 20, shape: 'conference' },
+  { minutes: 900, shape: 'outbound' },
+];
+
+/**
+ * Other `conversations.*` keys (Flex Insights) some tasks carry, as raw JSON text so that the number
+ * literals stay exactly as written (`1.50`, an integer beyond 2^53): a close that writes
+ * `conversations.outcome` must keep them byte for byte.
+ */
+export const CONVERSATIONS_ATTRIBUTES_TEXT =
+  '{"communication_channel":"voice","conversation_attribute_1":"Gold customer",' +
+  '"conversation_attribute_2":"Renewal","conversation_measure_1":1.50,"external_id":12345678901234567890}';
 
 export const DEFAULT_TASK_QUEUES = ['Support', 'Sales', 'Billing', 'Priority Voice', 'Overflow'];
 
@@ -91,6 +135,10 @@ export function seedScenario(store: SimStore, rng: Random, options: ScenarioOpti
     no_call_sid: share(open, options.missingCallSidShare ?? 0.02, 'missingCallSidShare'),
     call_not_found: share(open, options.unknownCallShare ?? 0.02, 'unknownCallShare'),
     bad_attributes: share(open, options.badAttributesShare ?? 0.02, 'badAttributesShare'),
+    conference_stuck: share(open, options.conferenceStuckShare ?? 0.04, 'conferenceStuckShare'),
+    conference_worker_live: share(open, options.conferenceWorkerLiveShare ?? 0.02, 'conferenceWorkerLiveShare'),
+    outbound_stuck: share(open, options.outboundStuckShare ?? 0.02, 'outboundStuckShare'),
+    outbound_live: share(open, options.outboundLiveShare ?? 0.01, 'outboundLiveShare'),
   };
   const special = Object.values(counts).reduce((a, b) => a + b, 0);
   if (special > open) {
@@ -106,7 +154,7 @@ export function seedScenario(store: SimStore, rng: Random, options: ScenarioOpti
     reserved: options.statusMix?.reserved ?? 0.25,
     assigned: options.statusMix?.assigned ?? 0.4,
   };
-  const wrapping = nonNegativeInt(options.wrappingTasks ?? Math.round(open * 0.02), 'wrappingTasks');
+  const wrapping = nonNegativeInt(options.wrappingTasks ?? Math.round(open * 0.04), 'wrappingTasks');
   const closed = nonNegativeInt(options.closedTasks ?? Math.round(open * 0.02), 'closedTasks');
   const unrelated = nonNegativeInt(options.unrelatedCalls ?? Math.round(open * 0.1), 'unrelatedCalls');
 
@@ -127,7 +175,46 @@ export function seedScenario(store: SimStore, rng: Random, options: ScenarioOpti
     channel: 'voice',
     status: openStatusCycle[i % 3],
     call: { status: ENDED_CALL_STATUSES[Math.floor(i / 3) % ENDED_CALL_STATUSES.length], endedAgo: 'stale' },
+    conversations: i % 2 === 0,
     minAge: grace + 120,
+  }));
+  // Conference and outbound tasks: every open status where it makes sense, legs ended with every status.
+  const conferenceStatusCycle: OpenStatus[] = ['assigned', 'reserved', 'pending'];
+  const ended = (i: number): LegSpec => ({
+    status: ENDED_CALL_STATUSES[i % ENDED_CALL_STATUSES.length],
+    endedAgo: 'stale',
+  });
+  const live: LegSpec = { status: 'in-progress', endedAgo: 'live' };
+  add(counts.conference_stuck, (i) => ({
+    kind: 'conference_stuck',
+    channel: 'voice',
+    status: conferenceStatusCycle[i % 3],
+    legs: { shape: 'conference', customer: ended(i), worker: { status: 'completed', endedAgo: 'stale' } },
+    conversations: true,
+    minAge: grace + 120,
+  }));
+  add(counts.conference_worker_live, (i) => ({
+    kind: 'conference_worker_live',
+    channel: 'voice',
+    status: i % 2 === 0 ? 'assigned' : 'reserved',
+    legs: { shape: 'conference', customer: ended(i), worker: live },
+    conversations: true,
+    minAge: grace + 120,
+  }));
+  add(counts.outbound_stuck, (i) => ({
+    kind: 'outbound_stuck',
+    channel: 'voice',
+    status: conferenceStatusCycle[i % 3],
+    legs: { shape: 'outbound', customer: ended(i), worker: { status: 'completed', endedAgo: 'stale' } },
+    conversations: true,
+    minAge: grace + 120,
+  }));
+  add(counts.outbound_live, () => ({
+    kind: 'outbound_live',
+    channel: 'voice',
+    status: 'assigned',
+    legs: { shape: 'outbound', customer: live, worker: live },
+    conversations: true,
   }));
   add(counts.recently_ended, (i) => ({
     kind: 'recently_ended',
@@ -147,13 +234,29 @@ export function seedScenario(store: SimStore, rng: Random, options: ScenarioOpti
   }));
   add(channelCounts.chat, () => ({ kind: 'other_channel', channel: 'chat', status: rng.weighted(statusWeights) }));
   add(channelCounts.sms, () => ({ kind: 'other_channel', channel: 'sms', status: rng.weighted(statusWeights) }));
-  add(wrapping, () => ({
-    kind: 'wrapping',
-    channel: 'voice',
-    status: 'wrapping',
-    call: { status: 'completed', endedAgo: 'stale' },
-    minAge: grace + 120,
-  }));
+  for (let i = 0; i < wrapping; i += 1) {
+    const rung = WRAP_UP_LADDER[i % WRAP_UP_LADDER.length];
+    // The wrap-up started `minutes` ago (never inside the grace period), after a call of 1 to 15 minutes.
+    const wrapAgeSeconds = Math.max(rung.minutes * 60, grace + 60);
+    const endedLeg: LegSpec = { status: 'completed', endedAgo: 'stale' };
+    specs.push({
+      kind: 'wrapping',
+      channel: 'voice',
+      status: 'wrapping',
+      ...(rung.shape === 'plain'
+        ? { call: endedLeg }
+        : {
+            legs: {
+              shape: rung.shape,
+              customer: endedLeg,
+              worker: rung.workerLive ? { status: 'in-progress', endedAgo: 'live' } : endedLeg,
+            },
+          }),
+      conversations: true,
+      wrapAgeSeconds,
+      age: wrapAgeSeconds + rng.int(60, 900),
+    });
+  }
   add(closed, (i) => ({
     kind: 'closed',
     channel: 'voice',
@@ -170,10 +273,34 @@ export function seedScenario(store: SimStore, rng: Random, options: ScenarioOpti
     const created = now - spec.age * 1000;
     const from = phoneNumber(rng);
     const to = '+18005550100';
+    // A wrap-up started after its calls ended.
+    const wrapStart = spec.wrapAgeSeconds === undefined ? null : now - spec.wrapAgeSeconds * 1000;
+    const endBy = wrapStart === null ? undefined : wrapStart - 5000;
     let callSid: string | null = null;
+    let conference: ConferenceAttributes | null = null;
     if (spec.call) {
       callSid = sid(rng, 'CA');
-      calls.push(makeCall(rng, callSid, spec.call.status, spec.call.endedAgo, created, now, grace, from, to));
+      calls.push(
+        makeCall(rng, callSid, spec.call.status, spec.call.endedAgo, created, now, grace, from, to, { endBy }),
+      );
+    } else if (spec.legs) {
+      const inbound = spec.legs.shape === 'conference';
+      const customer = sid(rng, 'CA');
+      const worker = sid(rng, 'CA');
+      const { customer: customerLeg, worker: workerLeg } = spec.legs;
+      calls.push(
+        makeCall(rng, customer, customerLeg.status, customerLeg.endedAgo, created, now, grace, from, to, {
+          endBy,
+          direction: inbound ? 'inbound' : 'outbound-api',
+        }),
+        // Flex dials the agent's client into the conference a few seconds after the task is created.
+        makeCall(rng, worker, workerLeg.status, workerLeg.endedAgo, created + 15_000, now, grace, to, 'client:agent', {
+          endBy,
+          direction: 'outbound-api',
+        }),
+      );
+      conference = { sid: sid(rng, 'CF'), participants: { customer, worker } };
+      if (inbound) callSid = customer;
     } else if (spec.kind === 'call_not_found' || spec.kind === 'bad_attributes') {
       callSid = sid(rng, 'CA');
     }
@@ -183,12 +310,12 @@ export function seedScenario(store: SimStore, rng: Random, options: ScenarioOpti
     tasks.push({
       sid: taskSid,
       assignmentStatus: spec.status,
-      attributes: attributesFor(rng, spec, store.accountSid, callSid, from, to),
+      attributes: attributesFor(rng, spec, store.accountSid, callSid, conference, from, to),
       channel: spec.channel,
       taskQueue: pickQueue(rng, store.queues, spec.channel),
       priority: rng.chance(0.1) ? 10 : 0,
       dateCreated: created,
-      dateUpdated: closedAt ?? created + Math.min(spec.age * 1000 - 1000, rng.int(1, 30) * 1000),
+      dateUpdated: closedAt ?? wrapStart ?? created + Math.min(spec.age * 1000 - 1000, rng.int(1, 30) * 1000),
       reason: isClosedTask ? 'Task closed by orchestration' : null,
       closedAt,
       reservations: reservationsFor(rng, store.workers, spec.status, created),
@@ -210,12 +337,31 @@ export function seedScenario(store: SimStore, rng: Random, options: ScenarioOpti
   return { openTasks: open, byKind };
 }
 
+type CallShape = 'plain' | 'conference' | 'outbound';
+
+interface LegSpec {
+  status: CallStatus;
+  endedAgo: 'stale' | 'recent' | 'live';
+}
+
 interface TaskSpec {
   kind: TaskKind;
   channel: SeedChannel;
   status: AssignmentStatus;
-  call?: { status: CallStatus; endedAgo: 'stale' | 'recent' | 'live' };
+  /** The one call named by `call_sid`. */
+  call?: LegSpec;
+  /** Conference legs: inbound (`call_sid` = the customer leg) or outbound (no `call_sid`). */
+  legs?: { shape: Exclude<CallShape, 'plain'>; customer: LegSpec; worker: LegSpec };
+  /** Carries other `conversations.*` keys (CONVERSATIONS_ATTRIBUTES_TEXT). */
+  conversations?: boolean;
+  /** For a wrapping task: how long ago the wrap-up started (its date_updated). */
+  wrapAgeSeconds?: number;
   age: number;
+}
+
+interface ConferenceAttributes {
+  sid: string;
+  participants: { customer: string; worker: string };
 }
 
 /** Queues, channels and workers; they exist even in an empty workspace. */
@@ -247,12 +393,15 @@ function makeCall(
   grace: number,
   from: string,
   to: string,
+  options: { endBy?: number; direction?: NewCall['direction'] } = {},
 ): NewCall {
   const dateCreated = created - rng.int(1, 15) * 1000;
+  const direction = options.direction ?? 'inbound';
   if (endedAgo === 'live' || LIVE_CALL_STATUSES.includes(status)) {
     return {
       sid: callSid,
       status,
+      direction,
       from,
       to,
       dateCreated,
@@ -262,14 +411,17 @@ function makeCall(
   }
   const latestEnd =
     endedAgo === 'recent' ? now - rng.int(1, Math.max(1, grace - 10)) * 1000 : now - (grace + rng.int(30, 90)) * 1000;
-  const endTime =
+  const unbounded =
     endedAgo === 'recent'
       ? latestEnd
       : Math.max(dateCreated + 5000, Math.min(latestEnd, dateCreated + rng.int(20, 900) * 1000));
+  const endTime =
+    options.endBy === undefined ? unbounded : Math.max(dateCreated + 1000, Math.min(unbounded, options.endBy));
   const answered = status === 'completed';
   return {
     sid: callSid,
     status,
+    direction,
     from,
     to,
     dateCreated,
@@ -284,6 +436,7 @@ function attributesFor(
   spec: TaskSpec,
   accountSid: string,
   callSid: string | null,
+  conference: ConferenceAttributes | null,
   from: string,
   to: string,
 ): string {
@@ -306,23 +459,37 @@ function attributesFor(
       direction: 'inbound',
     });
   }
-  const voice: Record<string, unknown> = {
-    type: 'inbound',
-    name: from,
-    from,
-    to,
-    caller: from,
-    called: to,
-    direction: 'inbound',
-    account_sid: accountSid,
-    caller_country: 'US',
-  };
+  const outbound = spec.legs?.shape === 'outbound';
+  // Flex's outbound call task: from the contact centre's number to the customer, no call_sid.
+  const voice: Record<string, unknown> = outbound
+    ? {
+        type: 'outbound',
+        name: from,
+        from: to,
+        to: from,
+        outbound_to: from,
+        direction: 'outbound',
+        account_sid: accountSid,
+      }
+    : {
+        type: 'inbound',
+        name: from,
+        from,
+        to,
+        caller: from,
+        called: to,
+        direction: 'inbound',
+        account_sid: accountSid,
+        caller_country: 'US',
+      };
   if (spec.kind === 'bad_attributes') {
     // Truncated JSON, as left behind by a broken integration.
     return JSON.stringify({ ...voice, call_sid: callSid }).slice(0, 60 + rng.int(0, 20));
   }
   if (spec.kind !== 'no_call_sid' && callSid) voice.call_sid = callSid;
-  return JSON.stringify(voice);
+  if (conference) voice.conference = conference;
+  const text = JSON.stringify(voice);
+  return spec.conversations ? `${text.slice(0, -1)},"conversations":${CONVERSATIONS_ATTRIBUTES_TEXT}}` : text;
 }
 
 function reservationsFor(
