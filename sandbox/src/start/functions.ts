@@ -128,7 +128,9 @@ async function launch(
       cwd: SERVERLESS_DIR,
       // Its own process group, so stopping it also stops the function processes it forks.
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel is never used for messages: it closes when this process dies, even by SIGKILL,
+      // and local-runtime.js then stops twilio-run instead of leaving it orphaned.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Not this process's environment: twilio-run gives the functions the env file only anyway.
       env: {
         PATH: process.env.PATH ?? '',

@@ -11,6 +11,9 @@
 //   serialised, inside the runtime's own try/catch, which answers its HTML error page with a stack
 //   trace. The parsed body's depth is checked right after the JSON parser (without recursion) and a
 //   body deeper than any real request gets the service's documented 400 instead.
+// - No orphans. The launcher starts twilio-run in a process group of its own and stops that group
+//   when it exits; a launcher killed by SIGKILL cannot, and twilio-run would keep serving (and keep
+//   its port) forever. See `watchLauncher` below.
 'use strict';
 const http = require('node:http');
 const net = require('node:net');
@@ -114,3 +117,23 @@ net.Server.prototype.listen = function listenOnLoopback(...args) {
   if (this instanceof http.Server) answerUnreadableBodiesWithJson(this);
   return originalListen.apply(this, args);
 };
+
+/** Set in this process's environment once armed, so the processes twilio-run forks do not arm again. */
+const WATCHING_LAUNCHER = 'STUCK_TASKS_WATCHING_LAUNCHER';
+
+/**
+ * Exits when the launcher is gone. The launcher (functions.ts) gives twilio-run an IPC channel that it
+ * never writes to: the kernel closes it when the launcher dies, however it dies, so 'disconnect' fires
+ * without polling and without any timing assumption. Only the process the launcher started arms it:
+ * twilio-run forks each Function invocation with its own IPC channel (and this preload), whose end
+ * means something else.
+ */
+function watchLauncher() {
+  if (typeof process.send !== 'function' || process.env[WATCHING_LAUNCHER]) return;
+  process.env[WATCHING_LAUNCHER] = String(process.pid);
+  process.once('disconnect', () => process.exit(0));
+  // The channel alone must not keep twilio-run running.
+  if (process.channel) process.channel.unref();
+}
+
+watchLauncher();
