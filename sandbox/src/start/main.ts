@@ -10,8 +10,11 @@ import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
 
 function guide(sandbox: Sandbox, seconds: number, options: SandboxOptions): string {
   const { simulator } = sandbox;
-  const verdicts = simulator.summary().verdicts;
-  const open = simulator.summary().tasksByStatus;
+  const { verdicts, stuckByKind, tasksByStatus: open, config } = simulator.summary();
+  const wrapups =
+    config.wrapupOverdueMinutes === null
+      ? 'overdue wrap-ups off (--wrapup-overdue-minutes)'
+      : `${stuckByKind.wrapup_overdue} wrap-ups overdue (over ${config.wrapupOverdueMinutes} min)`;
   const openTasks = open.pending + open.reserved + open.assigned;
   const logs = path.relative(REPO_ROOT, sandbox.functions.logFile);
   const knobs = [
@@ -25,8 +28,9 @@ Stuck-tasks sandbox is running (ready in ${seconds.toFixed(1)} s).
 
   Open  ${sandbox.url}/?user=admin   (the real Flex UI: give it a few seconds to boot)
 
-  The workspace has ${openTasks} open tasks: ${verdicts.stuck} stuck (call ended), ${verdicts.needs_review} that need
-  review, ${verdicts.active} voice tasks with a live or just-ended call, ${verdicts.not_voice} chat/SMS tasks.${
+  The workspace has ${openTasks} open tasks and ${open.wrapping} wrap-ups: ${stuckByKind.call_ended} stuck (every call leg
+  ended), ${wrapups}, ${verdicts.needs_review} that need review,
+  ${verdicts.active} voice tasks with a live or just-ended leg or a recent wrap-up, ${verdicts.not_voice} chat/SMS tasks.${
     knobs.length ? `\n  Simulated Twilio: ${knobs.join(', ')}.` : ''
   }
 

@@ -10,8 +10,20 @@ describe('npm start options', () => {
       concurrencyLimit: undefined,
       errorRate: undefined,
       graceSeconds: undefined,
+      wrapupOverdueMinutes: undefined,
       allowedRoles: undefined,
     });
+  });
+
+  test.each([
+    [['--wrapup-overdue-minutes', '45'], {}, 45],
+    [['--wrapup-overdue-minutes', ''], { SANDBOX_WRAPUP_OVERDUE_MINUTES: '20' }, null],
+    [['--wrapup-overdue-minutes', '0'], {}, null],
+    [[], { SANDBOX_WRAPUP_OVERDUE_MINUTES: '1440' }, 1440],
+    [[], { SANDBOX_WRAPUP_OVERDUE_MINUTES: '' }, null],
+    [[], {}, undefined],
+  ])('overdue wrap-ups: %j %j → %p (null = off, undefined = the default)', (argv, env, minutes) => {
+    expect(optionsFromCommandLine(argv, env)).toMatchObject({ wrapupOverdueMinutes: minutes });
   });
 
   test('a larger, slower, throttled workspace from flags', () => {
@@ -55,6 +67,16 @@ describe('npm start options', () => {
     [['--allowed-roles', ' , '], {}, '--allowed-roles must name at least one role'],
     [['--port', '3001'], {}, 'The page, Functions and simulator ports must differ, got 3001, 3001, 3002'],
     [['--tasks'], {}, "Option '--tasks <value>' argument missing"],
+    [
+      ['--wrapup-overdue-minutes', '1441'],
+      {},
+      '--wrapup-overdue-minutes must be a whole number from 1 to 1440, got "1441"',
+    ],
+    [
+      [],
+      { SANDBOX_WRAPUP_OVERDUE_MINUTES: 'soon' },
+      'SANDBOX_WRAPUP_OVERDUE_MINUTES must be a whole number from 1 to 1440, got "soon"',
+    ],
     [['--bogus'], {}, "Unknown option '--bogus'"],
   ])('%j %j is refused: %s', (argv, env, message) => {
     const attempt = () => optionsFromCommandLine(argv, env);

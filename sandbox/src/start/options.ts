@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { DEFAULT_SANDBOX_TASKS, type SandboxOptions } from './sandbox';
+import { DEFAULT_SANDBOX_TASKS, DEFAULT_SANDBOX_WRAPUP_OVERDUE_MINUTES, type SandboxOptions } from './sandbox';
 
 export const DEFAULT_PORTS = { host: 3000, functions: 3001, simulator: 3002 };
 
@@ -23,6 +23,9 @@ Options (each also as an environment variable):
   --concurrency-limit N  Twilio answers 429 above N in flight  SANDBOX_CONCURRENCY_LIMIT (default none)
   --error-rate R         share of random Twilio 5xx, 0..1      SANDBOX_ERROR_RATE (default 0)
   --grace S              STUCK_GRACE_SECONDS                   SANDBOX_GRACE_SECONDS (default 60)
+  --wrapup-overdue-minutes N
+                         WRAPUP_OVERDUE_MINUTES, 1..1440;      SANDBOX_WRAPUP_OVERDUE_MINUTES
+                         empty or 0 = off                      (default ${DEFAULT_SANDBOX_WRAPUP_OVERDUE_MINUTES})
   --allowed-roles LIST   ALLOWED_ROLES, comma-separated        SANDBOX_ALLOWED_ROLES (default admin)
   -h, --help             show this help
 
@@ -51,6 +54,7 @@ function parse(argv: string[]) {
       'concurrency-limit': { type: 'string' },
       'error-rate': { type: 'string' },
       grace: { type: 'string' },
+      'wrapup-overdue-minutes': { type: 'string' },
       'allowed-roles': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -79,6 +83,20 @@ function integer(raw: Raw | undefined, min: number, max: number): number | undef
     throw new UsageError(`${raw.source} must be a whole number from ${min} to ${max}, got "${raw.value}"`);
   }
   return number;
+}
+
+/** Empty or 0 turns overdue wrap-ups off (null); unset leaves the sandbox's default (undefined). */
+function wrapupMinutes(values: Parsed, env: Env): number | null | undefined {
+  const fromFlag = values['wrapup-overdue-minutes'];
+  const raw: Raw | undefined =
+    typeof fromFlag === 'string'
+      ? { value: fromFlag, source: '--wrapup-overdue-minutes' }
+      : env.SANDBOX_WRAPUP_OVERDUE_MINUTES === undefined
+        ? undefined
+        : { value: env.SANDBOX_WRAPUP_OVERDUE_MINUTES, source: 'SANDBOX_WRAPUP_OVERDUE_MINUTES' };
+  if (raw === undefined) return undefined;
+  if (raw.value.trim() === '' || raw.value.trim() === '0') return null;
+  return integer(raw, 1, 1440);
 }
 
 function rate(raw: Raw | undefined): number | undefined {
@@ -124,6 +142,7 @@ export function optionsFromCommandLine(argv: string[], env: Env = process.env): 
     concurrencyLimit: integer(get('concurrency-limit', 'SANDBOX_CONCURRENCY_LIMIT'), 1, 100_000),
     errorRate: rate(get('error-rate', 'SANDBOX_ERROR_RATE')),
     graceSeconds: integer(get('grace', 'SANDBOX_GRACE_SECONDS'), 0, 86_400),
+    wrapupOverdueMinutes: wrapupMinutes(values, env),
     allowedRoles,
   };
 }

@@ -21,6 +21,11 @@ export interface SandboxOptions {
   errorRate?: number;
   /** STUCK_GRACE_SECONDS for the Functions and the simulator's oracle. Default 60. */
   graceSeconds?: number;
+  /**
+   * WRAPUP_OVERDUE_MINUTES for the Functions and the simulator's oracle, so the sandbox shows overdue
+   * wrap-ups. Default 30; null = off (the setting is left empty).
+   */
+  wrapupOverdueMinutes?: number | null;
   /** ALLOWED_ROLES for the Functions and the plugin. Default admin. */
   allowedRoles?: string[];
   /** 0 = a free port (the default for each). */
@@ -45,6 +50,7 @@ export interface Sandbox {
 }
 
 export const DEFAULT_SANDBOX_TASKS = 300;
+export const DEFAULT_SANDBOX_WRAPUP_OVERDUE_MINUTES = 30;
 const PORT_HINT = 'Stop the program using it, or pick other ports with --port, --functions-port, --simulator-port.';
 
 /**
@@ -56,6 +62,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logDir = options.logDir ?? path.join(REPO_ROOT, 'artifacts', 'sandbox');
   const allowedRoles = options.allowedRoles ?? ['admin'];
   const graceSeconds = options.graceSeconds ?? 60;
+  const wrapupOverdueMinutes =
+    options.wrapupOverdueMinutes === undefined ? DEFAULT_SANDBOX_WRAPUP_OVERDUE_MINUTES : options.wrapupOverdueMinutes;
   // A taken port fails the start before anything is built or started.
   const fixedPorts: [number | undefined, string][] = [
     [options.ports?.host, 'Flex sandbox page'],
@@ -91,6 +99,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       concurrencyLimit: options.concurrencyLimit ?? null,
       errorRate: options.errorRate ?? 0,
       graceSeconds,
+      wrapupOverdueMinutes,
     }).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE'
         ? new PortInUseError(options.ports?.simulator ?? 0, 'Twilio simulator', PORT_HINT)
@@ -110,6 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         TWILIO_API_BASE_URL: simulator.url,
         ALLOWED_ROLES: allowedRoles.join(','),
         STUCK_GRACE_SECONDS: String(graceSeconds),
+        WRAPUP_OVERDUE_MINUTES: wrapupOverdueMinutes === null ? '' : String(wrapupOverdueMinutes),
       },
     });
     stops.push(() => functions.stop());
