@@ -7,14 +7,23 @@ import { useTranslate } from './StringsContext';
 export interface BulkCloseDialogProps {
   isOpen: boolean;
   counts: Record<CloseAction, number>;
+  /** How many of the tasks to complete are overdue wrap-ups rather than assigned tasks. */
+  wrapupOverdue: number;
   onConfirm: () => void;
   onDismiss: () => void;
 }
 
 /** The one deliberate step before a bulk close: says exactly how many tasks get each action. */
-export const BulkCloseDialog: React.FC<BulkCloseDialogProps> = ({ isOpen, counts, onConfirm, onDismiss }) => {
+export const BulkCloseDialog: React.FC<BulkCloseDialogProps> = ({
+  isOpen,
+  counts,
+  wrapupOverdue,
+  onConfirm,
+  onDismiss,
+}) => {
   const t = useTranslate();
   const total = counts.cancel + counts.complete;
+  const values = { cancel: counts.cancel, complete: counts.complete, wrapupOverdue };
   return (
     <AlertDialog
       heading={t('StuckTasksBulkDialogHeading', { count: total })}
@@ -25,7 +34,9 @@ export const BulkCloseDialog: React.FC<BulkCloseDialogProps> = ({ isOpen, counts
       onDismissLabel={t('StuckTasksDialogDismiss')}
       destructive
     >
-      <Paragraph>{t('StuckTasksBulkDialogBody', { cancel: counts.cancel, complete: counts.complete })}</Paragraph>
+      <Paragraph>
+        {t(wrapupOverdue > 0 ? 'StuckTasksBulkDialogBodyWithWrapups' : 'StuckTasksBulkDialogBody', values)}
+      </Paragraph>
       <Paragraph marginBottom="space0">{t('StuckTasksBulkDialogRecheck')}</Paragraph>
     </AlertDialog>
   );

@@ -4,6 +4,7 @@ import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
 import type { ReviewItem } from '@plugin-stuck-tasks/contract';
 import { formatDuration, problemText } from '../model/labels';
+import { AgentName } from './AgentName';
 import { StatusBadge } from './Badges';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
@@ -23,6 +24,7 @@ export const NeedsReviewTable: React.FC<NeedsReviewTableProps> = ({ items, onOpe
           <Tr>
             <Th>{t('StuckTasksColumnTask')}</Th>
             <Th>{t('StuckTasksColumnStatus')}</Th>
+            <Th>{t('StuckTasksColumnAgent')}</Th>
             <Th>{t('StuckTasksColumnQueue')}</Th>
             <Th>{t('StuckTasksColumnAge')}</Th>
             <Th>{t('StuckTasksColumnCall')}</Th>
@@ -63,6 +65,9 @@ const ReviewRow = React.memo(function ReviewRow({
       </Td>
       <Td>
         <StatusBadge status={item.assignmentStatus} />
+      </Td>
+      <Td>
+        <AgentName task={item} />
       </Td>
       <Td>{item.taskQueueName ?? t('StuckTasksNoQueue')}</Td>
       <Td>{formatDuration(item.ageSeconds, t)}</Td>

@@ -180,7 +180,7 @@ describe('the lists', () => {
 
     // Oldest first by default.
     expect(firstTask()).toBe(taskSid(4));
-    const ageHeader = screen.getByRole('columnheader', { name: /Age/ });
+    const ageHeader = screen.getByRole('columnheader', { name: 'Age' });
     expect(ageHeader).toHaveAttribute('aria-sort', 'descending');
 
     await user.click(within(ageHeader).getByRole('button'));
@@ -444,7 +444,9 @@ describe('bulk close', () => {
     expect(bodyRows(suspectsTable())).toHaveLength(100);
     expect(screen.getByText('Rows 1–100 of 2,000')).toBeInTheDocument();
     expect(
-      screen.getByText('Select the tasks to close, or open one to review it first. The selection covers every page.'),
+      screen.getByText(
+        'Open tasks whose every call leg has ended. Select the tasks to close, or open one to review it first. The selection covers every page.',
+      ),
     ).toBeInTheDocument();
     await user.click(selectAll());
     expect(screen.getByText('2,000 of 2,000 selected')).toBeInTheDocument();

@@ -6,13 +6,21 @@ import { Heading } from '@twilio-paste/core/heading';
 import { Paragraph } from '@twilio-paste/core/paragraph';
 import { Stack } from '@twilio-paste/core/stack';
 import { Text } from '@twilio-paste/core/text';
-import type { CloseResult } from '@plugin-stuck-tasks/contract';
+import type { CloseResult, Suspect, SuspectKind } from '@plugin-stuck-tasks/contract';
 import type { StuckTasksApi } from '../api/client';
 import { closeInBatches } from '../api/closeInBatches';
 import { describeApiError, isPermissionError } from '../api/describeError';
 import { scanAllPages } from '../api/scanAllPages';
 import type { OutcomeSummary, SortKey, SortOrder } from '../model/suspects';
-import { countActions, DEFAULT_SORT, sortSuspects, summariseOutcomes } from '../model/suspects';
+import {
+  countActions,
+  countBlockedAgents,
+  countKinds,
+  DEFAULT_SORT,
+  sortSuspects,
+  summariseOutcomes,
+  suspectKind,
+} from '../model/suspects';
 import { INITIAL_VIEW_STATE, viewReducer } from '../model/viewState';
 import type { Translate } from '../strings';
 import { BulkCloseDialog } from './BulkCloseDialog';
@@ -75,7 +83,11 @@ interface ScreenProps {
 const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   const t = useTranslate();
   const [state, dispatch] = React.useReducer(viewReducer, INITIAL_VIEW_STATE);
-  const [sort, setSort] = React.useState<SortOrder>(DEFAULT_SORT);
+  // Each group sorts on its own: sorting the wrap-ups must not reshuffle the list above them.
+  const [sorts, setSorts] = React.useState<Record<SuspectKind, SortOrder>>({
+    call_ended: DEFAULT_SORT,
+    wrapup_overdue: DEFAULT_SORT,
+  });
   const [panelTaskSid, setPanelTaskSid] = React.useState<string | null>(null);
   const [confirmingBulk, setConfirmingBulk] = React.useState(false);
   const scanController = React.useRef<AbortController | null>(null);
@@ -112,12 +124,27 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
     };
   }, [startScan]);
 
-  const sortedSuspects = React.useMemo(() => sortSuspects(state.suspects, sort), [state.suspects, sort]);
+  const groups = React.useMemo(() => {
+    const byKind: Record<SuspectKind, Suspect[]> = { call_ended: [], wrapup_overdue: [] };
+    for (const suspect of state.suspects) byKind[suspectKind(suspect)].push(suspect);
+    return byKind;
+  }, [state.suspects]);
+  const sortedCallEnded = React.useMemo(
+    () => sortSuspects(groups.call_ended, sorts.call_ended),
+    [groups.call_ended, sorts.call_ended],
+  );
+  const sortedWrapups = React.useMemo(
+    () => sortSuspects(groups.wrapup_overdue, sorts.wrapup_overdue),
+    [groups.wrapup_overdue, sorts.wrapup_overdue],
+  );
+  // One selection across both groups, closed in the order the supervisor sees the rows.
   const selectedSuspects = React.useMemo(
-    () => sortedSuspects.filter((suspect) => state.selected.has(suspect.taskSid)),
-    [sortedSuspects, state.selected],
+    () => [...sortedCallEnded, ...sortedWrapups].filter((suspect) => state.selected.has(suspect.taskSid)),
+    [sortedCallEnded, sortedWrapups, state.selected],
   );
   const actionCounts = React.useMemo(() => countActions(selectedSuspects), [selectedSuspects]);
+  const selectedKinds = React.useMemo(() => countKinds(selectedSuspects), [selectedSuspects]);
+  const blockedAgents = React.useMemo(() => countBlockedAgents(state.suspects), [state.suspects]);
   const lastSummary = React.useMemo(() => (state.lastRun ? summariseOutcomes(state.lastRun) : null), [state.lastRun]);
   const retryableSids = React.useMemo(() => {
     const listed = new Set(state.suspects.map((suspect) => suspect.taskSid));
@@ -148,15 +175,20 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
     );
   };
 
-  const onSortChange = React.useCallback((key: SortKey) => {
-    setSort((current) =>
-      current.key === key
-        ? { key, direction: current.direction === 'ascending' ? 'descending' : 'ascending' }
-        : { key, direction: 'ascending' },
-    );
+  const changeSort = React.useCallback((kind: SuspectKind, key: SortKey) => {
+    setSorts((current) => ({ ...current, [kind]: nextSort(current[kind], key) }));
   }, []);
+  const onSortCallEnded = React.useCallback((key: SortKey) => changeSort('call_ended', key), [changeSort]);
+  const onSortWrapups = React.useCallback((key: SortKey) => changeSort('wrapup_overdue', key), [changeSort]);
   const onToggleRow = React.useCallback((taskSid: string) => dispatch({ type: 'rowToggled', taskSid }), []);
-  const onToggleAll = React.useCallback((selected: boolean) => dispatch({ type: 'allToggled', selected }), []);
+  const onToggleAllCallEnded = React.useCallback(
+    (selected: boolean) => dispatch({ type: 'allToggled', kind: 'call_ended', selected }),
+    [],
+  );
+  const onToggleAllWrapups = React.useCallback(
+    (selected: boolean) => dispatch({ type: 'allToggled', kind: 'wrapup_overdue', selected }),
+    [],
+  );
   const onOpenTask = React.useCallback((taskSid: string) => {
     if (document.activeElement instanceof HTMLElement) focusAfterPanel.current = document.activeElement;
     setPanelTaskSid(taskSid);
@@ -214,9 +246,19 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
           >
             {t('StuckTasksCloseSelected', { count: state.selected.size })}
           </Button>
+          {groups.wrapup_overdue.length > 0 ? (
+            // The close button acts on both groups at once; with two select-all boxes on the page, say so.
+            <Text as="p" aria-live="polite">
+              {t('StuckTasksSelectionAcrossGroups', {
+                selected: state.selected.size,
+                callEnded: selectedKinds.call_ended,
+                wrapupOverdue: selectedKinds.wrapup_overdue,
+              })}
+            </Text>
+          ) : null}
         </Box>
 
-        <ScanStatus state={state} />
+        <ScanStatus state={state} blockedAgents={blockedAgents} />
 
         {scan.phase === 'failed' ? (
           <Alert variant="error">
@@ -256,10 +298,10 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
           onRetry={() => void runClose(retryableSids, true)}
         />
 
-        {state.suspects.length > 0 ? (
+        {groups.call_ended.length > 0 ? (
           <Box as="section" aria-labelledby="stuck-tasks-suspects-heading">
             <Heading as="h2" variant="heading30" id="stuck-tasks-suspects-heading">
-              {t('StuckTasksSuspectsHeading')} ({state.suspects.length.toLocaleString()})
+              {t('StuckTasksSuspectsHeading')} ({groups.call_ended.length.toLocaleString()})
             </Heading>
             <Box
               display="flex"
@@ -269,20 +311,67 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
               marginBottom="space40"
             >
               <Text as="p">
-                {t('StuckTasksSuspectsHelp')} {state.suspects.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}
+                {t('StuckTasksCallEndedHelp')} {t('StuckTasksSuspectsHelp')}{' '}
+                {groups.call_ended.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}
               </Text>
               <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
-                {t('StuckTasksSelectedCount', { selected: state.selected.size, total: state.suspects.length })}
+                {t('StuckTasksSelectedCount', {
+                  selected: selectedKinds.call_ended,
+                  total: groups.call_ended.length,
+                })}
               </Text>
             </Box>
             <SuspectsTable
-              suspects={sortedSuspects}
+              label={t('StuckTasksSuspectsHeading')}
+              selectAllLabel={t('StuckTasksSelectAll')}
+              idPrefix="stuck-tasks"
+              suspects={sortedCallEnded}
               selected={state.selected}
               outcomes={state.outcomes}
-              sort={sort}
-              onSortChange={onSortChange}
+              sort={sorts.call_ended}
+              onSortChange={onSortCallEnded}
               onToggleRow={onToggleRow}
-              onToggleAll={onToggleAll}
+              onToggleAll={onToggleAllCallEnded}
+              onOpenTask={onOpenTask}
+              disabled={close.running}
+            />
+          </Box>
+        ) : null}
+
+        {groups.wrapup_overdue.length > 0 ? (
+          <Box as="section" aria-labelledby="stuck-tasks-wrapup-heading">
+            <Heading as="h2" variant="heading30" id="stuck-tasks-wrapup-heading">
+              {t('StuckTasksWrapupHeading')} ({groups.wrapup_overdue.length.toLocaleString()})
+            </Heading>
+            <Box
+              display="flex"
+              flexWrap="wrap"
+              justifyContent="space-between"
+              columnGap="space40"
+              marginBottom="space40"
+            >
+              <Text as="p">
+                {t('StuckTasksWrapupHelp')}{' '}
+                {groups.wrapup_overdue.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}
+              </Text>
+              <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
+                {t('StuckTasksWrapupSelectedCount', {
+                  selected: selectedKinds.wrapup_overdue,
+                  total: groups.wrapup_overdue.length,
+                })}
+              </Text>
+            </Box>
+            <SuspectsTable
+              label={t('StuckTasksWrapupHeading')}
+              selectAllLabel={t('StuckTasksSelectAllWrapups')}
+              idPrefix="stuck-tasks-wrapup"
+              suspects={sortedWrapups}
+              selected={state.selected}
+              outcomes={state.outcomes}
+              sort={sorts.wrapup_overdue}
+              onSortChange={onSortWrapups}
+              onToggleRow={onToggleRow}
+              onToggleAll={onToggleAllWrapups}
               onOpenTask={onOpenTask}
               disabled={close.running}
             />
@@ -314,6 +403,7 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
       <BulkCloseDialog
         isOpen={confirmingBulk}
         counts={actionCounts}
+        wrapupOverdue={selectedKinds.wrapup_overdue}
         onConfirm={confirmBulkClose}
         onDismiss={() => setConfirmingBulk(false)}
       />
@@ -321,7 +411,16 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   );
 };
 
-const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE }> = ({ state }) => {
+function nextSort(current: SortOrder, key: SortKey): SortOrder {
+  return current.key === key
+    ? { key, direction: current.direction === 'ascending' ? 'descending' : 'ascending' }
+    : { key, direction: 'ascending' };
+}
+
+const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE; blockedAgents: number }> = ({
+  state,
+  blockedAgents,
+}) => {
   const t = useTranslate();
   const { phase, pages, counts } = state.scan;
   let sentence = '';
@@ -338,10 +437,21 @@ const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE }> = ({ state }) =
       <Text as="p" marginTop="space30" aria-live="polite" role="status">
         {sentence}
       </Text>
-      <Box as="dl" display="flex" columnGap="space90" marginTop="space30" marginBottom="space0">
+      <Box
+        as="dl"
+        display="flex"
+        flexWrap="wrap"
+        columnGap="space90"
+        rowGap="space30"
+        marginTop="space30"
+        marginBottom="space0"
+      >
         <Count label={t('StuckTasksCountScanned')} value={counts.scanned} />
         <Count label={t('StuckTasksCountStuck')} value={counts.stuck} />
+        <Count label={t('StuckTasksCountWrapupOverdue')} value={counts.wrapupOverdue ?? 0} />
         <Count label={t('StuckTasksCountNeedsReview')} value={counts.needsReview} />
+        {/* From the listed suspects, not the scan's counts: it goes down as their tasks are closed. */}
+        <Count label={t('StuckTasksCountBlockedAgents')} value={blockedAgents} />
       </Box>
     </Box>
   );

@@ -11,13 +11,21 @@ import type { CloseResult, Suspect } from '@plugin-stuck-tasks/contract';
 import type { SortKey, SortOrder } from '../model/suspects';
 import { callStatusLabel, formatAgo, formatDuration } from '../model/labels';
 import type { StringKey } from '../strings';
+import { AgentName } from './AgentName';
 import { ActionBadge, OutcomeBadge, StatusBadge } from './Badges';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
 
 export interface SuspectsTableProps {
+  /** The table's accessible name, also naming its pager. */
+  label: string;
+  /** The accessible name of the select-all box: it selects this table's rows only. */
+  selectAllLabel: string;
+  /** Makes the checkbox ids unique when several tables are on the view. */
+  idPrefix: string;
   /** Already sorted. */
   suspects: readonly Suspect[];
+  /** The selection across every table; this table shows and counts its own rows of it. */
   selected: ReadonlySet<string>;
   outcomes: ReadonlyMap<string, CloseResult>;
   sort: SortOrder;
@@ -31,6 +39,7 @@ export interface SuspectsTableProps {
 const COLUMNS: { key: SortKey; label: StringKey }[] = [
   { key: 'taskSid', label: 'StuckTasksColumnTask' },
   { key: 'assignmentStatus', label: 'StuckTasksColumnStatus' },
+  { key: 'agent', label: 'StuckTasksColumnAgent' },
   { key: 'taskQueueName', label: 'StuckTasksColumnQueue' },
   { key: 'age', label: 'StuckTasksColumnAge' },
   { key: 'callStatus', label: 'StuckTasksColumnCallStatus' },
@@ -40,6 +49,9 @@ const COLUMNS: { key: SortKey; label: StringKey }[] = [
 
 /** Memoised so that dialogs, the side panel and progress updates do not walk thousands of rows. */
 export const SuspectsTable = React.memo(function SuspectsTable({
+  label,
+  selectAllLabel,
+  idPrefix,
   suspects,
   selected,
   outcomes,
@@ -53,25 +65,26 @@ export const SuspectsTable = React.memo(function SuspectsTable({
   const t = useTranslate();
   const paged = usePaged(suspects, sort);
   const selectableCount = suspects.filter((s) => outcomes.get(s.taskSid)?.outcome !== 'not_stuck').length;
-  const allSelected = selectableCount > 0 && selected.size >= selectableCount;
-  const someSelected = selected.size > 0 && !allSelected;
+  const selectedHere = suspects.filter((s) => selected.has(s.taskSid)).length;
+  const allSelected = selectableCount > 0 && selectedHere >= selectableCount;
+  const someSelected = selectedHere > 0 && !allSelected;
 
   return (
     <Box>
-      <Table scrollHorizontally aria-label={t('StuckTasksSuspectsHeading')}>
+      <Table scrollHorizontally aria-label={label}>
         <THead stickyHeader>
           <Tr>
             <Th width="3.5rem">
               <Checkbox
-                id="stuck-tasks-select-all"
+                id={`${idPrefix}-select-all`}
                 checked={allSelected}
                 indeterminate={someSelected}
                 isSelectAll
                 disabled={disabled || selectableCount === 0}
                 onChange={() => onToggleAll(!allSelected)}
-                aria-label={t('StuckTasksSelectAll')}
+                aria-label={selectAllLabel}
               >
-                <ScreenReaderOnly>{t('StuckTasksSelectAll')}</ScreenReaderOnly>
+                <ScreenReaderOnly>{selectAllLabel}</ScreenReaderOnly>
               </Checkbox>
             </Th>
             {COLUMNS.map((column) => (
@@ -90,6 +103,7 @@ export const SuspectsTable = React.memo(function SuspectsTable({
           {paged.pageItems.map((suspect) => (
             <SuspectRow
               key={suspect.taskSid}
+              idPrefix={idPrefix}
               suspect={suspect}
               selected={selected.has(suspect.taskSid)}
               outcome={outcomes.get(suspect.taskSid)}
@@ -100,7 +114,7 @@ export const SuspectsTable = React.memo(function SuspectsTable({
           ))}
         </TBody>
       </Table>
-      <Pager paged={paged} tableName={t('StuckTasksSuspectsHeading')} />
+      <Pager paged={paged} tableName={label} />
     </Box>
   );
 });
@@ -134,6 +148,7 @@ const SortableHeader: React.FC<SortableHeaderProps> = ({ column, label, sort, on
 };
 
 interface SuspectRowProps {
+  idPrefix: string;
   suspect: Suspect;
   selected: boolean;
   outcome: CloseResult | undefined;
@@ -153,6 +168,7 @@ const NoWrap: React.FC = ({ children }) => (
 
 /** Memoised: ticking one row re-renders that row only, which keeps 2,000-row lists responsive. */
 const SuspectRow = React.memo(function SuspectRow({
+  idPrefix,
   suspect,
   selected,
   outcome,
@@ -176,7 +192,7 @@ const SuspectRow = React.memo(function SuspectRow({
     <Tr onClick={openFromRow}>
       <Td>
         <Checkbox
-          id={`stuck-tasks-select-${taskSid}`}
+          id={`${idPrefix}-select-${taskSid}`}
           checked={selected}
           disabled={disabled || notStuck}
           isSelectAllChild
@@ -197,6 +213,9 @@ const SuspectRow = React.memo(function SuspectRow({
       </Td>
       <Td>
         <StatusBadge status={suspect.assignmentStatus} />
+      </Td>
+      <Td>
+        <AgentName task={suspect} />
       </Td>
       <Td>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</Td>
       <Td>

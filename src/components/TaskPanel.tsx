@@ -1,5 +1,6 @@
 import * as React from 'react';
 import { Alert } from '@twilio-paste/core/alert';
+import { Badge } from '@twilio-paste/core/badge';
 import { AlertDialog } from '@twilio-paste/core/alert-dialog';
 import { Box } from '@twilio-paste/core/box';
 import { Button } from '@twilio-paste/core/button';
@@ -23,8 +24,16 @@ import {
 } from '@twilio-paste/core/side-modal';
 import { Spinner } from '@twilio-paste/core/spinner';
 import { Stack } from '@twilio-paste/core/stack';
+import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
-import type { CloseAction, CloseResult, TaskDetailResponse } from '@plugin-stuck-tasks/contract';
+import type {
+  CloseAction,
+  CloseResult,
+  LegDetails,
+  ReservationSummary,
+  TaskDetailResponse,
+} from '@plugin-stuck-tasks/contract';
+import { CALL_SID_PATTERN, LIVE_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
 import type { StuckTasksApi } from '../api/client';
 import { describeApiError } from '../api/describeError';
 import {
@@ -32,6 +41,7 @@ import {
   callStatusLabel,
   formatDuration,
   formatInstant,
+  legRoleLabel,
   outcomeLabel,
   problemText,
   statusLabel,
@@ -250,12 +260,15 @@ const SingleCloseDialog: React.FC<SingleCloseDialogProps> = ({
 };
 
 const TaskDetails: React.FC<{ response: TaskDetailResponse; t: Translate }> = ({ response, t }) => {
-  const { task, call, reservations, verdict, problem, action } = response;
+  const { task, call, reservations, verdict, problem, action, kind } = response;
+  // A server older than the contract sends no legs; show the section empty rather than fail.
+  const legs = response.legs ?? [];
   const unknown = t('StuckTasksUnknown');
+  const agents = holdingAgents(reservations);
   return (
     <Stack orientation="vertical" spacing="space70">
       <Section title={t('StuckTasksSectionVerdict')}>
-        <Paragraph marginBottom="space0">{verdictText(verdict, problem, t)}</Paragraph>
+        <Paragraph marginBottom="space0">{verdictText(verdict, problem, t, kind)}</Paragraph>
         {action ? (
           <Text as="p" marginTop="space30" fontWeight="fontWeightSemibold">
             {t('StuckTasksProposedAction', { action: actionLabel(action, t) })}
@@ -268,6 +281,10 @@ const TaskDetails: React.FC<{ response: TaskDetailResponse; t: Translate }> = ({
           rows={[
             [t('StuckTasksFieldSid'), <Code key="sid">{task.taskSid}</Code>],
             [t('StuckTasksFieldStatus'), <StatusBadge key="status" status={task.assignmentStatus} />],
+            [
+              t('StuckTasksFieldAgent'),
+              agents.length === 0 ? t('StuckTasksNoAgent') : agents.map(agentText).join(', '),
+            ],
             [t('StuckTasksFieldChannel'), task.taskChannel],
             [t('StuckTasksFieldQueue'), task.taskQueueName ?? t('StuckTasksNoQueue')],
             [t('StuckTasksFieldWorkflow'), task.workflowName ?? unknown],
@@ -299,6 +316,14 @@ const TaskDetails: React.FC<{ response: TaskDetailResponse; t: Translate }> = ({
           />
         ) : (
           <Paragraph marginBottom="space0">{t('StuckTasksNoCall')}</Paragraph>
+        )}
+      </Section>
+
+      <Section title={t('StuckTasksSectionLegs')}>
+        {legs.length === 0 ? (
+          <Paragraph marginBottom="space0">{t('StuckTasksNoLegs')}</Paragraph>
+        ) : (
+          <LegsTable legs={legs} t={t} />
         )}
       </Section>
 
@@ -344,6 +369,72 @@ const TaskDetails: React.FC<{ response: TaskDetailResponse; t: Translate }> = ({
     </Stack>
   );
 };
+
+/** Reservation statuses in which the worker is held by the task: offered, accepted, or wrapping up. */
+const HOLDING_RESERVATION_STATUSES = new Set(['pending', 'accepted', 'wrapping']);
+
+/** The agents the task holds, each once (a worker may have several reservations for one task). */
+function holdingAgents(reservations: readonly ReservationSummary[]): ReservationSummary[] {
+  const seen = new Set<string>();
+  return reservations.filter((reservation) => {
+    if (!HOLDING_RESERVATION_STATUSES.has(reservation.status) || seen.has(reservation.workerSid)) return false;
+    seen.add(reservation.workerSid);
+    return true;
+  });
+}
+
+const agentText = (reservation: ReservationSummary) =>
+  reservation.workerName ? `${reservation.workerName} (${reservation.workerSid})` : reservation.workerSid;
+
+/** Every leg the task names, the primary (listed first by the server) marked. */
+const LegsTable: React.FC<{ legs: readonly LegDetails[]; t: Translate }> = ({ legs, t }) => (
+  <Table scrollHorizontally aria-label={t('StuckTasksSectionLegs')}>
+    <THead>
+      <Tr>
+        <Th>{t('StuckTasksColumnRole')}</Th>
+        <Th>{t('StuckTasksColumnCallSid')}</Th>
+        <Th>{t('StuckTasksColumnLegStatus')}</Th>
+        <Th>{t('StuckTasksColumnLegEnded')}</Th>
+      </Tr>
+    </THead>
+    <TBody>
+      {legs.map((leg, index) => (
+        <Tr key={`${leg.role}-${leg.callSid}`}>
+          <Td>
+            <Box display="flex" flexWrap="wrap" columnGap="space20" rowGap="space10" alignItems="center">
+              <Text as="span">{legRoleLabel(leg.role, t)}</Text>
+              {index === 0 ? (
+                <Badge as="span" variant="neutral">
+                  {t('StuckTasksLegPrimary')}
+                </Badge>
+              ) : null}
+            </Box>
+          </Td>
+          <Td>
+            <Box overflowWrap="anywhere">
+              <Code>{leg.callSid}</Code>
+            </Box>
+          </Td>
+          <Td>{legStatusText(leg, t)}</Td>
+          <Td>{legEndedText(leg, t)}</Td>
+        </Tr>
+      ))}
+    </TBody>
+  </Table>
+);
+
+function legStatusText(leg: LegDetails, t: Translate): string {
+  if (leg.call) return callStatusLabel(leg.call.status, t);
+  // A value that is not a Call SID names no call at all; a Call SID without a call is one Twilio lost (404).
+  return t(CALL_SID_PATTERN.test(leg.callSid) ? 'StuckTasksLegUnknownCall' : 'StuckTasksLegNotACallSid');
+}
+
+function legEndedText(leg: LegDetails, t: Translate): string {
+  if (!leg.call) return t('StuckTasksNone');
+  const ended = formatInstant(leg.call.endTime);
+  if (ended) return ended;
+  return t(LIVE_CALL_STATUSES.includes(leg.call.status) ? 'StuckTasksLegNotEnded' : 'StuckTasksUnknown');
+}
 
 const Section: React.FC<{ title: string }> = ({ title, children }) => (
   <Box as="section">

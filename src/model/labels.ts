@@ -4,8 +4,10 @@ import type {
   CloseAction,
   CloseOutcome,
   ReviewProblem,
+  SuspectKind,
   Verdict,
 } from '@plugin-stuck-tasks/contract';
+import { CALL_SID_LEG_ROLE } from '@plugin-stuck-tasks/contract';
 import type { StringKey, Translate } from '../strings';
 
 const STATUS_KEYS: Record<AssignmentStatus, StringKey> = {
@@ -61,12 +63,29 @@ export const problemText = (problem: ReviewProblem, t: Translate) => lookup(PROB
 export const actionLabel = (action: CloseAction, t: Translate) =>
   t(action === 'complete' ? 'StuckTasksActionComplete' : 'StuckTasksActionCancel');
 
-export function verdictText(verdict: Verdict, problem: ReviewProblem | undefined, t: Translate): string {
+export function verdictText(
+  verdict: Verdict,
+  problem: ReviewProblem | undefined,
+  t: Translate,
+  kind?: SuspectKind,
+): string {
   if (!Object.prototype.hasOwnProperty.call(VERDICT_KEYS, verdict)) {
     return verdict;
   }
+  if (verdict === 'stuck' && kind === 'wrapup_overdue') {
+    return t('StuckTasksVerdictWrapupOverdue');
+  }
   return t(VERDICT_KEYS[verdict], { problem: problem ? problemText(problem, t) : '' });
 }
+
+const LEG_ROLE_KEYS: Record<string, StringKey> = {
+  [CALL_SID_LEG_ROLE]: 'StuckTasksLegRoleCallSid',
+  customer: 'StuckTasksLegRoleCustomer',
+  worker: 'StuckTasksLegRoleWorker',
+};
+
+/** Well-known leg roles in words; any other participant key (a transfer target, a supervisor) as the task names it. */
+export const legRoleLabel = (role: string, t: Translate) => lookup(LEG_ROLE_KEYS, role, t);
 
 /** "45 s", "12 min", "3 h 5 min", "2 d 4 h". */
 export function formatDuration(totalSeconds: number, t: Translate): string {

@@ -1,5 +1,14 @@
-import { makeSuspect, taskSid } from '../test/fixtures';
-import { countActions, sortSuspects, splitIntoBatches, summariseOutcomes } from './suspects';
+import { makeSuspect, makeWrapup, taskSid, workerSid } from '../test/fixtures';
+import {
+  agentDisplayName,
+  countActions,
+  countBlockedAgents,
+  countKinds,
+  sortSuspects,
+  splitIntoBatches,
+  summariseOutcomes,
+  suspectKind,
+} from './suspects';
 
 describe('splitIntoBatches', () => {
   it('cuts a selection into batches of at most 50, in order', () => {
@@ -60,4 +69,46 @@ it('counts actions and outcomes the way the dialog and the summary report them',
       { taskSid: taskSid(6), outcome: 'failed', message: '' },
     ]),
   ).toEqual({ total: 6, closed: 2, canceled: 1, completed: 1, notStuck: 1, notFound: 1, failed: 2 });
+});
+
+describe('agents', () => {
+  it('counts each agent holding a suspect once, and tasks no agent holds not at all', () => {
+    const alice = { workerSid: workerSid(1), workerName: 'Alice' };
+    const bob = { workerSid: workerSid(2), workerName: 'Bob' };
+    const suspects = [
+      makeSuspect(1, alice),
+      makeSuspect(2, alice),
+      makeWrapup(3, alice),
+      makeSuspect(4, bob),
+      makeSuspect(5, { workerSid: null, workerName: null }),
+    ];
+    expect(countBlockedAgents(suspects)).toBe(2);
+    expect(countBlockedAgents([])).toBe(0);
+  });
+
+  it('names the agent by name, else by Worker SID, else not at all', () => {
+    expect(agentDisplayName({ workerSid: workerSid(1), workerName: 'Alice' })).toBe('Alice');
+    expect(agentDisplayName({ workerSid: workerSid(1), workerName: '  ' })).toBe(workerSid(1));
+    expect(agentDisplayName({ workerSid: workerSid(1), workerName: null })).toBe(workerSid(1));
+    expect(agentDisplayName({ workerSid: null, workerName: null })).toBeNull();
+  });
+
+  it('sorts by agent, tasks without one first when ascending', () => {
+    const none = makeSuspect(1, { workerSid: null, workerName: null });
+    const zed = makeSuspect(2, { workerSid: workerSid(2), workerName: 'Zed' });
+    const amy = makeSuspect(3, { workerSid: workerSid(3), workerName: 'Amy' });
+    const order = sortSuspects([zed, amy, none], { key: 'agent', direction: 'ascending' });
+    expect(order.map((suspect) => suspect.taskSid)).toEqual([none.taskSid, amy.taskSid, zed.taskSid]);
+  });
+});
+
+it('groups suspects by kind, an unknown kind with the call-ended ones', () => {
+  const old = { ...makeSuspect(3) } as Partial<ReturnType<typeof makeSuspect>>;
+  delete old.kind;
+  const legacy = old as ReturnType<typeof makeSuspect>;
+  expect(suspectKind(legacy)).toBe('call_ended');
+  expect(countKinds([makeSuspect(1), makeWrapup(2), makeWrapup(4), legacy])).toEqual({
+    call_ended: 2,
+    wrapup_overdue: 2,
+  });
 });

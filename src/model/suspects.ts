@@ -1,7 +1,8 @@
-import type { CloseAction, CloseResult, Suspect } from '@plugin-stuck-tasks/contract';
+import type { CloseAction, CloseResult, ScannedTask, Suspect, SuspectKind } from '@plugin-stuck-tasks/contract';
 import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
 
-export type SortKey = 'taskSid' | 'assignmentStatus' | 'taskQueueName' | 'age' | 'callStatus' | 'ended' | 'action';
+export type SortKey =
+  'taskSid' | 'assignmentStatus' | 'taskQueueName' | 'age' | 'agent' | 'callStatus' | 'ended' | 'action';
 export type SortDirection = 'ascending' | 'descending';
 export interface SortOrder {
   key: SortKey;
@@ -16,11 +17,44 @@ function endedAtMillis(suspect: Suspect): number | null {
   return Number.isNaN(millis) ? null : millis;
 }
 
+/**
+ * The group a suspect is listed in. A suspect without a kind (a server older than the contract) is an
+ * open task whose call ended: that is all such a server ever listed.
+ */
+export function suspectKind(suspect: Suspect): SuspectKind {
+  return suspect.kind === 'wrapup_overdue' ? 'wrapup_overdue' : 'call_ended';
+}
+
+/** The agent as a supervisor knows them: the name, else the Worker SID, else null (no agent holds it). */
+export function agentDisplayName(task: Pick<ScannedTask, 'workerSid' | 'workerName'>): string | null {
+  const name = task.workerName?.trim();
+  return name ? name : (task.workerSid ?? null);
+}
+
+/** Distinct agents held by the listed suspects: one agent holding three stuck tasks is one blocked agent. */
+export function countBlockedAgents(suspects: Iterable<Suspect>): number {
+  const workers = new Set<string>();
+  for (const suspect of suspects) {
+    if (suspect.workerSid) workers.add(suspect.workerSid);
+  }
+  return workers.size;
+}
+
+export function countKinds(suspects: Iterable<Suspect>): Record<SuspectKind, number> {
+  const counts: Record<SuspectKind, number> = { call_ended: 0, wrapup_overdue: 0 };
+  for (const suspect of suspects) {
+    counts[suspectKind(suspect)] += 1;
+  }
+  return counts;
+}
+
 const COMPARATORS: Record<SortKey, (a: Suspect, b: Suspect) => number> = {
   taskSid: (a, b) => a.taskSid.localeCompare(b.taskSid),
   assignmentStatus: (a, b) => a.assignmentStatus.localeCompare(b.assignmentStatus),
   taskQueueName: (a, b) => (a.taskQueueName ?? '').localeCompare(b.taskQueueName ?? ''),
   age: (a, b) => a.ageSeconds - b.ageSeconds,
+  // Tasks no agent holds sort before every name, so ascending starts with them and descending ends.
+  agent: (a, b) => (agentDisplayName(a) ?? '').localeCompare(agentDisplayName(b) ?? ''),
   callStatus: (a, b) => a.callStatus.localeCompare(b.callStatus),
   // "Call ended" reads as time elapsed, so ascending means most recent end first.
   ended: (a, b) => (endedAtMillis(b) ?? 0) - (endedAtMillis(a) ?? 0),

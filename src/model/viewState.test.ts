@@ -1,5 +1,5 @@
 import type { ScanResponse } from '@plugin-stuck-tasks/contract';
-import { makeReviewItem, makeSuspect } from '../test/fixtures';
+import { makeReviewItem, makeSuspect, makeWrapup } from '../test/fixtures';
 import type { ViewAction, ViewState } from './viewState';
 import { INITIAL_VIEW_STATE, viewReducer } from './viewState';
 
@@ -9,6 +9,7 @@ const page = (suspects: ScanResponse['suspects'], needsReview: ScanResponse['nee
   counts: {
     scanned: suspects.length + needsReview.length,
     stuck: suspects.length,
+    wrapupOverdue: suspects.filter((suspect) => suspect.kind === 'wrapup_overdue').length,
     needsReview: needsReview.length,
     active: 0,
     skipped: 0,
@@ -69,7 +70,7 @@ it('keeps failed rows selected, lets go of rows that are not stuck, and will not
   let state = run(
     { type: 'scanStarted', runId: 1 },
     { type: 'pageReceived', runId: 1, page: page([a, b, c]) },
-    { type: 'allToggled', selected: true },
+    { type: 'allToggled', kind: 'call_ended', selected: true },
     { type: 'closeStarted', taskSids: [a.taskSid, b.taskSid, c.taskSid], retry: false },
     {
       type: 'batchClosed',
@@ -84,7 +85,25 @@ it('keeps failed rows selected, lets go of rows that are not stuck, and will not
   expect([...state.selected]).toEqual([a.taskSid]);
   expect(sids(state)).toEqual([a.taskSid, b.taskSid]);
   state = viewReducer(state, { type: 'rowToggled', taskSid: b.taskSid });
-  state = viewReducer(state, { type: 'allToggled', selected: true });
+  state = viewReducer(state, { type: 'allToggled', kind: 'call_ended', selected: true });
   expect([...state.selected]).toEqual([a.taskSid]);
   expect(state.close).toEqual({ running: false, total: 3, done: 3 });
+});
+
+it("selects and clears one group at a time, keeping the other group's selection", () => {
+  const [w1, w2] = [makeWrapup(11), makeWrapup(12)];
+  let state = run(
+    { type: 'scanStarted', runId: 1 },
+    { type: 'pageReceived', runId: 1, page: page([a, w1, b, w2]) },
+    { type: 'pageReceived', runId: 1, page: page([c]) },
+    { type: 'rowToggled', taskSid: a.taskSid },
+    { type: 'allToggled', kind: 'wrapup_overdue', selected: true },
+  );
+  expect([...state.selected].sort()).toEqual([a.taskSid, w1.taskSid, w2.taskSid].sort());
+  expect(state.scan.counts).toMatchObject({ stuck: 5, wrapupOverdue: 2 });
+
+  state = viewReducer(state, { type: 'allToggled', kind: 'call_ended', selected: true });
+  expect(state.selected.size).toBe(5);
+  state = viewReducer(state, { type: 'allToggled', kind: 'call_ended', selected: false });
+  expect([...state.selected].sort()).toEqual([w1.taskSid, w2.taskSid].sort());
 });

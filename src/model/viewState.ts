@@ -1,5 +1,12 @@
-import type { CloseResult, ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
-import { leavesTheList } from './suspects';
+import type {
+  CloseResult,
+  ReviewItem,
+  ScanCounts,
+  ScanResponse,
+  Suspect,
+  SuspectKind,
+} from '@plugin-stuck-tasks/contract';
+import { leavesTheList, suspectKind } from './suspects';
 
 export type ScanPhase = 'idle' | 'running' | 'done' | 'stopped' | 'failed';
 
@@ -30,13 +37,14 @@ export type ViewAction =
   | { type: 'scanEnded'; runId: number; phase: 'done' | 'stopped' }
   | { type: 'scanFailed'; runId: number; error: unknown }
   | { type: 'rowToggled'; taskSid: string }
-  | { type: 'allToggled'; selected: boolean }
+  /** Selects or clears one group (its select-all box); the other group's selection is kept. */
+  | { type: 'allToggled'; kind: SuspectKind; selected: boolean }
   | { type: 'closeStarted'; taskSids: readonly string[]; retry: boolean }
   | { type: 'batchClosed'; results: CloseResult[] }
   | { type: 'closeEnded' }
   | { type: 'singleClosed'; result: CloseResult };
 
-const ZERO_COUNTS: ScanCounts = { scanned: 0, stuck: 0, needsReview: 0, active: 0, skipped: 0 };
+const ZERO_COUNTS: ScanCounts = { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 };
 
 export const INITIAL_VIEW_STATE: ViewState = {
   scan: { phase: 'idle', runId: 0, pages: 0, counts: ZERO_COUNTS, error: null },
@@ -89,13 +97,15 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
       }
       return { ...state, selected };
     }
-    case 'allToggled':
-      return {
-        ...state,
-        selected: action.selected
-          ? new Set(state.suspects.map((s) => s.taskSid).filter((sid) => isSelectable(state, sid)))
-          : new Set(),
-      };
+    case 'allToggled': {
+      const selected = new Set(state.selected);
+      for (const suspect of state.suspects) {
+        if (suspectKind(suspect) !== action.kind) continue;
+        if (!action.selected) selected.delete(suspect.taskSid);
+        else if (isSelectable(state, suspect.taskSid)) selected.add(suspect.taskSid);
+      }
+      return { ...state, selected };
+    }
     case 'closeStarted': {
       // A retry replaces the earlier results of the retried tasks and keeps the others on show.
       const retried = new Set(action.taskSids);
@@ -146,6 +156,7 @@ function addCounts(a: ScanCounts, b: ScanCounts): ScanCounts {
   return {
     scanned: a.scanned + (b.scanned ?? 0),
     stuck: a.stuck + (b.stuck ?? 0),
+    wrapupOverdue: a.wrapupOverdue + (b.wrapupOverdue ?? 0),
     needsReview: a.needsReview + (b.needsReview ?? 0),
     active: a.active + (b.active ?? 0),
     skipped: a.skipped + (b.skipped ?? 0),

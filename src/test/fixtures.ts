@@ -1,5 +1,7 @@
 import type {
+  CallLeg,
   CloseResult,
+  LegDetails,
   OpenAssignmentStatus,
   ReviewItem,
   ScanResponse,
@@ -16,10 +18,25 @@ export function callSid(n: number): string {
   return `CA${n.toString(16).padStart(32, '0')}`;
 }
 
+export function workerSid(n: number): string {
+  return `WK${n.toString(16).padStart(32, '0')}`;
+}
+
 const STATUSES: OpenAssignmentStatus[] = ['pending', 'reserved', 'assigned'];
+
+/** Agents are shared: task n is held by agent n % 5 ("Agent 0" … "Agent 4"), unless it is pending. */
+const AGENTS = 5;
 
 export function makeSuspect(n: number, overrides: Partial<Suspect> = {}): Suspect {
   const assignmentStatus = overrides.assignmentStatus ?? STATUSES[n % 3];
+  const callEndedAt = overrides.callEndedAt !== undefined ? overrides.callEndedAt : endedSecondsAgo(300 + n);
+  const primary: CallLeg = {
+    callSid: overrides.callSid ?? callSid(n),
+    role: 'call_sid',
+    status: overrides.callStatus ?? 'completed',
+    endedAt: callEndedAt,
+  };
+  const held = assignmentStatus !== 'pending';
   return {
     taskSid: taskSid(n),
     assignmentStatus,
@@ -27,12 +44,38 @@ export function makeSuspect(n: number, overrides: Partial<Suspect> = {}): Suspec
     taskQueueName: `Queue ${n % 4}`,
     ageSeconds: 600 + n * 60,
     dateCreated: new Date(Date.now() - (600 + n * 60) * 1000).toISOString(),
-    callSid: callSid(n),
-    callStatus: 'completed',
-    callEndedAt: new Date(Date.now() - (300 + n) * 1000).toISOString(),
-    action: assignmentStatus === 'assigned' ? 'complete' : 'cancel',
+    workerSid: held ? workerSid(n % AGENTS) : null,
+    workerName: held ? `Agent ${n % AGENTS}` : null,
+    kind: 'call_ended',
+    legs: [primary],
+    callSid: primary.callSid,
+    callStatus: primary.status,
+    callEndedAt,
+    action: assignmentStatus === 'pending' || assignmentStatus === 'reserved' ? 'cancel' : 'complete',
     ...overrides,
   };
+}
+
+/** An overdue wrap-up: a wrapping task whose legs (customer and agent, as Flex's conferences name them) ended. */
+export function makeWrapup(n: number, overrides: Partial<Suspect> = {}): Suspect {
+  const customerEnd = endedSecondsAgo(3600 + n);
+  const agentEnd = endedSecondsAgo(3500 + n);
+  return makeSuspect(n, {
+    kind: 'wrapup_overdue',
+    assignmentStatus: 'wrapping',
+    action: 'complete',
+    callSid: callSid(n),
+    callEndedAt: agentEnd,
+    legs: [
+      { callSid: callSid(n), role: 'customer', status: 'completed', endedAt: customerEnd },
+      { callSid: callSid(0x10000 + n), role: 'worker', status: 'completed', endedAt: agentEnd },
+    ],
+    ...overrides,
+  });
+}
+
+function endedSecondsAgo(seconds: number): string {
+  return new Date(Date.now() - seconds * 1000).toISOString();
 }
 
 export function makeReviewItem(n: number, overrides: Partial<ReviewItem> = {}): ReviewItem {
@@ -43,6 +86,8 @@ export function makeReviewItem(n: number, overrides: Partial<ReviewItem> = {}): 
     taskQueueName: 'Support',
     ageSeconds: 900,
     dateCreated: new Date(Date.now() - 900_000).toISOString(),
+    workerSid: null,
+    workerName: null,
     callSid: null,
     problem: 'no_call_sid',
     ...overrides,
@@ -68,6 +113,7 @@ export function scanPages(
       counts: {
         scanned: pageSuspects.length + pageReview.length + active,
         stuck: pageSuspects.length,
+        wrapupOverdue: pageSuspects.filter((suspect) => suspect.kind === 'wrapup_overdue').length,
         needsReview: pageReview.length,
         active,
         skipped: 0,
@@ -83,6 +129,24 @@ export function makeDetail(
   overrides: Partial<TaskDetailResponse> = {},
 ): TaskDetailResponse {
   const isSuspect = 'action' in suspectOrItem;
+  const legs: LegDetails[] = isSuspect
+    ? suspectOrItem.legs.map((leg) => ({
+        role: leg.role,
+        callSid: leg.callSid,
+        call: {
+          callSid: leg.callSid,
+          status: leg.status,
+          direction: leg.role === 'worker' ? 'outbound-api' : 'inbound',
+          from: '+15550100',
+          to: '+15550199',
+          startTime: suspectOrItem.dateCreated,
+          endTime: leg.endedAt,
+          durationSeconds: 42,
+        },
+      }))
+    : suspectOrItem.callSid === null
+      ? []
+      : [{ role: 'call_sid', callSid: suspectOrItem.callSid, call: null }];
   return {
     task: {
       taskSid: suspectOrItem.taskSid,
@@ -98,24 +162,20 @@ export function makeDetail(
       reason: null,
       attributes: isSuspect ? { call_sid: suspectOrItem.callSid, from: '+15550100', type: 'inbound' } : {},
     },
-    call:
-      isSuspect && suspectOrItem.callSid
-        ? {
-            callSid: suspectOrItem.callSid,
-            status: suspectOrItem.callStatus,
-            direction: 'inbound',
-            from: '+15550100',
-            to: '+15550199',
-            startTime: suspectOrItem.dateCreated,
-            endTime: suspectOrItem.callEndedAt,
-            durationSeconds: 42,
-          }
-        : null,
+    call: legs[0]?.call ?? null,
+    legs,
     reservations:
       suspectOrItem.assignmentStatus === 'pending'
         ? []
-        : [{ workerSid: 'WK' + 'a'.repeat(32), workerName: 'Alice Agent', status: 'accepted' }],
+        : [
+            {
+              workerSid: 'WK' + 'a'.repeat(32),
+              workerName: 'Alice Agent',
+              status: suspectOrItem.assignmentStatus === 'wrapping' ? 'wrapping' : 'accepted',
+            },
+          ],
     verdict: isSuspect ? 'stuck' : 'needs_review',
+    kind: isSuspect ? suspectOrItem.kind : undefined,
     problem: isSuspect ? undefined : suspectOrItem.problem,
     action: isSuspect ? suspectOrItem.action : undefined,
     ...overrides,
