@@ -75,6 +75,47 @@ describe("simulator responses against Twilio's OpenAPI", () => {
     }
   });
 
+  it('reservations naming the agent of reserved, assigned and wrapping tasks match, conference and outbound tasks too', async () => {
+    const holding = { reserved: 'pending', assigned: 'accepted', wrapping: 'wrapping' } as const;
+    const kinds = [
+      'conference_stuck',
+      'conference_worker_live',
+      'outbound_stuck',
+      'outbound_live',
+      'wrapping',
+    ] as const;
+    for (const task of kinds.flatMap((kind) => sim.listTasks({ kind }))) {
+      if (task.assignmentStatus === 'pending') continue;
+      const reply = await twilio(sim, 'GET', tasksPath(sim, `/${task.sid}/Reservations`));
+      expectValid(schemas.reservationList, reply.body);
+      const current = (reply.body.reservations as Json[]).filter(
+        (r) => r.reservation_status === holding[task.assignmentStatus as keyof typeof holding],
+      );
+      expect(current).toHaveLength(1);
+      expect(current[0].worker_name).toEqual(expect.stringMatching(/\S/));
+      const fetched = await twilio(sim, 'GET', tasksPath(sim, `/${task.sid}`));
+      expectValid(schemas.task, fetched.body);
+      for (const leg of task.legs) {
+        expectValid(schemas.call, (await twilio(sim, 'GET', callsPath(sim, `/${leg.callSid}.json`))).body);
+      }
+    }
+  });
+
+  it('an update writing Attributes with the status matches the Task resource; a refused one the error body', async () => {
+    const task = sim.listTasks({ status: ['wrapping'] })[0];
+    const refused = await twilio(sim, 'POST', tasksPath(sim, `/${task.sid}`), {
+      form: { AssignmentStatus: 'completed', Attributes: '["not", "an object"]' },
+    });
+    expect(refused.status).toBe(400);
+    expectValid(schemas.error, refused.body);
+    const updated = await twilio(sim, 'POST', tasksPath(sim, `/${task.sid}`), {
+      form: { AssignmentStatus: 'completed', Reason: 'r', Attributes: '{"conversations":{"outcome":"Closed"}}' },
+      headers: { 'If-Match': task.etag },
+    });
+    expect(updated.status).toBe(200);
+    expectValid(schemas.task, updated.body);
+  });
+
   it('calls of every status match the Call resource, fetched and listed', async () => {
     const statuses = [
       'queued',

@@ -320,18 +320,19 @@ export class SimulatorCore {
       throw new ControlError(409, `wrapTask: task ${taskSid} is ${task.assignmentStatus}, not assigned`);
     }
     this.store.changeTaskStatus(task, this.controlChange('wrapping'));
-    if (wrappedSecondsAgo > 0) task.dateUpdated = Math.max(task.dateCreated, this.now() - wrappedSecondsAgo * 1000);
+    if (wrappedSecondsAgo > 0) task.dateUpdated = this.now() - wrappedSecondsAgo * 1000;
     return this.taskView(task);
   }
 
   /**
    * Something changes the task without moving its status (an agent editing it in wrap-up, an
    * integration): a new ETag, and date_updated = now − `updatedSecondsAgo` (0: now; more: backdated,
-   * e.g. to make a wrap-up overdue).
+   * e.g. to make a wrap-up overdue — even before date_created, for a task added late: tasks added by
+   * the control plane are always the newest, so that lists keep date order).
    */
   touchTask(taskSid: string, updatedSecondsAgo = 0): TaskView {
     const task = this.requireTask(taskSid);
-    this.store.touchTask(task, Math.max(task.dateCreated, this.now() - Math.max(0, updatedSecondsAgo) * 1000));
+    this.store.touchTask(task, this.now() - Math.max(0, updatedSecondsAgo) * 1000);
     return this.taskView(task);
   }
 
@@ -425,7 +426,7 @@ export class SimulatorCore {
       kind: 'custom',
     });
     if (input.updatedSecondsAgo !== undefined) {
-      task.dateUpdated = Math.max(task.dateCreated, now - Math.max(0, input.updatedSecondsAgo) * 1000);
+      task.dateUpdated = now - Math.max(0, input.updatedSecondsAgo) * 1000;
     }
     const reservationStatus = { reserved: 'pending', assigned: 'accepted', wrapping: 'wrapping' } as const;
     if (status in reservationStatus) {
