@@ -13,6 +13,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { isBuiltin } = require('module');
+const { staleness } = require('../scripts/staleness');
 
 const serverlessRoot = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(serverlessRoot, '..');
@@ -32,10 +33,8 @@ function cacheDirectory() {
 }
 
 function isFresh(bundlePath, metaPath) {
-  let builtAt;
   let inputs;
   try {
-    builtAt = fs.statSync(bundlePath).mtimeMs;
     inputs = JSON.parse(fs.readFileSync(metaPath, 'utf8')).inputs;
   } catch {
     return false;
@@ -43,13 +42,9 @@ function isFresh(bundlePath, metaPath) {
   if (!Array.isArray(inputs)) return false;
   // The lockfile too: packages are required by the absolute paths they had at bundle time.
   const lockfile = path.join(repoRoot, 'package-lock.json');
-  return [...inputs, __filename, ...(fs.existsSync(lockfile) ? [lockfile] : [])].every((input) => {
-    try {
-      return fs.statSync(input).mtimeMs <= builtAt;
-    } catch {
-      return false;
-    }
-  });
+  // A source file gone since the bundle was made counts as changed.
+  const bundledFrom = [...inputs, __filename, ...(fs.existsSync(lockfile) ? [lockfile] : [])];
+  return staleness({ inputs: bundledFrom, outputs: [bundlePath] }) === null;
 }
 
 const packagesStayExternal = {

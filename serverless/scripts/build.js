@@ -16,6 +16,7 @@
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
+const { buildInputsUnder, staleness } = require('./staleness');
 
 const root = path.resolve(__dirname, '..');
 const sourceDir = path.join(root, 'src', 'functions');
@@ -27,11 +28,7 @@ const RUNTIME_HANDLER = '@twilio/runtime-handler';
 const WORKSPACE_SCOPE = '@plugin-stuck-tasks/';
 
 function functionSources(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return functionSources(full);
-    return entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
-  });
+  return buildInputsUnder(dir).filter((file) => file.endsWith('.ts'));
 }
 
 /** The npm package a bundled file came from (`node_modules/<name>/...`, the innermost one). */
@@ -120,48 +117,35 @@ async function build({ write = true } = {}) {
   };
 }
 
-function newestMtime(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return Math.max(newest, newestMtime(full));
-    const isSource = entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts');
-    return isSource ? Math.max(newest, fs.statSync(full).mtimeMs) : newest;
-  }, 0);
-}
-
 function bundlePaths() {
   return functionSources(sourceDir).map((source) =>
     path.join(outputDir, path.relative(sourceDir, source).replace(/\.ts$/, '.js')),
   );
 }
 
-/** Why the bundles need building ('missing' or 'stale'), or null when they are current. */
-function staleness() {
-  const bundles = bundlePaths();
-  if (bundles.some((bundle) => !fs.existsSync(bundle))) return 'missing';
-  const oldestBundle = Math.min(...bundles.map((bundle) => fs.statSync(bundle).mtimeMs));
-  const newestSource = Math.max(
-    newestMtime(path.join(root, 'src')),
-    newestMtime(path.join(root, '..', 'contract', 'src')),
-  );
-  return newestSource > oldestBundle ? 'stale' : null;
+/** Why the bundles need building (missing or stale), or null when they are current. */
+function bundleStaleness() {
+  return staleness({
+    inputs: [path.join(root, 'src'), path.join(root, '..', 'contract', 'src')],
+    outputs: bundlePaths(),
+  });
 }
 
 /** Builds only when a bundle is missing or older than a source (the integration tests). */
 async function buildIfStale() {
-  if (staleness() !== null) await build();
+  if (bundleStaleness() !== null) await build();
 }
 
 function checkBuilt() {
-  const bundles = bundlePaths();
-  const missing = bundles.filter((bundle) => !fs.existsSync(bundle));
-  if (missing.length > 0) {
+  const reason = bundleStaleness();
+  if (reason?.kind === 'missing') {
+    if (reason.files.length === 0) throw new Error(`No functions found under ${sourceDir}`);
     throw new Error(
-      `The Functions are not built (${missing.map((file) => path.relative(root, file)).join(', ')} missing): ` +
+      `The Functions are not built (${reason.files.map((file) => path.relative(root, file)).join(', ')} missing): ` +
         'run `npm run build` first.',
     );
   }
-  if (staleness() === 'stale') {
+  if (reason?.kind === 'stale') {
     console.warn('Warning: sources changed since the last build; run `npm run build` to serve the current code.');
   }
 }

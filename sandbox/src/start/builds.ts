@@ -9,6 +9,8 @@ import {
   flexUiPackageJson,
   installedFlexVersion,
 } from '../flex-host/pageBundle';
+// A plain script shared with the Functions build and the CLI's launcher (one staleness rule for all).
+import { buildInputsUnder, staleness } from '../../../serverless/scripts/staleness';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const PLUGIN_BUNDLE = path.join(REPO_ROOT, 'build', 'plugin-stuck-tasks.js');
@@ -27,28 +29,11 @@ export const FLEX_PAGE_BUNDLE = path.join(STAMP_DIR, `flex-page-${installedFlexV
 
 interface BuildTarget {
   name: string;
-  /** Files whose newest change must be older than the oldest output. */
+  /** Files (and directories of them) whose newest change must be older than the oldest output. */
   inputs: () => Promise<string[]>;
   outputs: () => Promise<string[]>;
   /** Builds the outputs, writing what it says to the log file. */
   build: (logFile: string) => Promise<void>;
-}
-
-const isTestFile = (file: string) =>
-  /\.test\.tsx?$/.test(file) || path.relative(REPO_ROOT, file).split(path.sep).includes('test');
-/** What goes into a bundle: not tests, not docs. */
-const isBuildInput = (file: string) => !isTestFile(file) && !file.endsWith('.md');
-
-async function filesUnder(dir: string, keep: (file: string) => boolean = () => true): Promise<string[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-  const nested = await Promise.all(
-    entries.map(async (entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return filesUnder(full, keep);
-      return entry.isFile() && keep(full) ? [full] : [];
-    }),
-  );
-  return nested.flat();
 }
 
 const fromRoot = (...files: string[]) => files.map((file) => path.join(REPO_ROOT, file));
@@ -57,8 +42,8 @@ const TARGETS: BuildTarget[] = [
   {
     name: 'plugin',
     inputs: async () => [
-      ...(await filesUnder(path.join(REPO_ROOT, 'src'), isBuildInput)),
-      ...(await filesUnder(path.join(REPO_ROOT, 'contract', 'src'), isBuildInput)),
+      ...buildInputsUnder(path.join(REPO_ROOT, 'src')),
+      ...buildInputsUnder(path.join(REPO_ROOT, 'contract', 'src')),
       ...fromRoot('package.json', 'webpack.config.js', 'tsconfig.json'),
     ],
     outputs: async () => [PLUGIN_BUNDLE],
@@ -67,13 +52,13 @@ const TARGETS: BuildTarget[] = [
   {
     name: 'Functions',
     inputs: async () => [
-      ...(await filesUnder(path.join(REPO_ROOT, 'serverless', 'src'), isBuildInput)),
-      ...(await filesUnder(path.join(REPO_ROOT, 'contract', 'src'), isBuildInput)),
+      ...buildInputsUnder(path.join(REPO_ROOT, 'serverless', 'src')),
+      ...buildInputsUnder(path.join(REPO_ROOT, 'contract', 'src')),
       ...fromRoot('serverless/scripts/build.js', 'serverless/package.json'),
     ],
     outputs: async () => {
       // One bundle per function source, at the same relative path.
-      const sources = await filesUnder(FUNCTIONS_SOURCE_DIR, (file) => file.endsWith('.ts') && !isTestFile(file));
+      const sources = buildInputsUnder(FUNCTIONS_SOURCE_DIR).filter((file) => file.endsWith('.ts'));
       return sources.map((source) =>
         path.join(FUNCTIONS_OUTPUT_DIR, path.relative(FUNCTIONS_SOURCE_DIR, source).replace(/\.ts$/, '.js')),
       );
@@ -83,7 +68,7 @@ const TARGETS: BuildTarget[] = [
   {
     name: 'Flex page',
     inputs: async () => [
-      ...(await filesUnder(PAGE_SOURCE_DIR, isBuildInput)),
+      ...buildInputsUnder(PAGE_SOURCE_DIR),
       ...PAGE_SOURCE_FILES,
       flexUiPackageJson(),
       ...fromRoot('package-lock.json'),
@@ -100,23 +85,16 @@ const TARGETS: BuildTarget[] = [
   },
 ];
 
-async function mtime(file: string): Promise<number | null> {
-  const stat = await fs.stat(file).catch(() => null);
-  return stat ? stat.mtimeMs : null;
-}
-
 /** Why the target must be rebuilt, or null when its output is there and newer than its inputs. */
 export async function staleReason(target: BuildTarget): Promise<string | null> {
-  const outputs = await target.outputs();
-  if (outputs.length === 0) return 'no output';
-  const outputTimes = await Promise.all(outputs.map(mtime));
-  const missing = outputs.filter((_file, index) => outputTimes[index] === null);
-  if (missing.length > 0) return `${path.relative(REPO_ROOT, missing[0])} is missing`;
-  const builtAt = Math.max(Math.min(...(outputTimes as number[])), (await mtime(stampFile(target))) ?? 0);
-  const inputs = await target.inputs();
-  const inputTimes = await Promise.all(inputs.map(mtime));
-  const newer = inputs.find((_file, index) => (inputTimes[index] ?? 0) > builtAt);
-  return newer ? `${path.relative(REPO_ROOT, newer)} changed since the last build` : null;
+  const reason = staleness({
+    inputs: await target.inputs(),
+    outputs: await target.outputs(),
+    stamp: stampFile(target),
+  });
+  if (reason === null) return null;
+  if (reason.kind === 'stale') return `${path.relative(REPO_ROOT, reason.file)} changed since the last build`;
+  return reason.files.length === 0 ? 'no output' : `${path.relative(REPO_ROOT, reason.files[0])} is missing`;
 }
 
 function run(command: string[], logFile: string): Promise<void> {
