@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { setupUser } from '../test/user';
 import type { CloseResult } from '@plugin-stuck-tasks/contract';
 import { apiError, FakeFunctions, ok } from '../test/fakeFunctions';
-import { makeReviewItem, makeSuspect, scanPages, taskSid } from '../test/fixtures';
+import { makeReviewItem, makeSuspect, makeWrapup, scanPages, taskSid, workerSid } from '../test/fixtures';
 import { renderView } from '../test/renderView';
 
 const suspectsTable = () => screen.getByRole('table', { name: 'Stuck tasks' });
@@ -458,5 +458,144 @@ describe('bulk close', () => {
     expect(
       screen.getByText('1,333 will be canceled (pending or reserved) and 666 will be completed (assigned).'),
     ).toBeInTheDocument();
+  });
+});
+
+describe('agents and overdue wrap-ups', () => {
+  const alice = { workerSid: workerSid(0xa), workerName: 'Alice Agent' };
+  const bob = { workerSid: workerSid(0xb), workerName: 'Bob Agent' };
+  const nameless = { workerSid: workerSid(0xc), workerName: null };
+  const wrapupsTable = () => screen.getByRole('table', { name: 'Overdue wrap-ups' });
+  const agentCell = (table: HTMLElement, sid: string) => {
+    const header = within(table).getByRole('columnheader', { name: 'Agent' });
+    const column = Array.from(header.parentElement!.children).indexOf(header);
+    return bodyRows(table).find((row) => row.textContent?.includes(sid))!.cells[column];
+  };
+
+  function mixedService() {
+    const callEnded = [
+      makeSuspect(1, { assignmentStatus: 'assigned', ...alice }),
+      makeSuspect(2, { assignmentStatus: 'reserved', ...alice }),
+      makeSuspect(3, { assignmentStatus: 'assigned', ...nameless }),
+      makeSuspect(4, { assignmentStatus: 'pending', workerSid: null, workerName: null }),
+    ];
+    const wrapups = [makeWrapup(21, bob), makeWrapup(22, alice), makeWrapup(23, bob)];
+    const review = makeReviewItem(50, { assignmentStatus: 'assigned', ...bob, problem: 'call_not_found' });
+    const suspects = [...callEnded, ...wrapups];
+    const service = new FakeFunctions()
+      .serveScan(scanPages(suspects, { pageSize: 4, needsReview: [review] }))
+      .serveClose(suspects);
+    return { service, callEnded, wrapups, review };
+  }
+
+  it('shows the agent holding each task: by name, else by Worker SID, else "No agent"', async () => {
+    const { service, callEnded, wrapups, review } = mixedService();
+    renderView(service);
+    await scanFinished();
+
+    expect(agentCell(suspectsTable(), callEnded[0].taskSid)).toHaveTextContent('Alice Agent');
+    expect(agentCell(suspectsTable(), callEnded[2].taskSid)).toHaveTextContent(nameless.workerSid);
+    const pending = agentCell(suspectsTable(), callEnded[3].taskSid);
+    expect(within(pending).getByText('No agent')).toBeInTheDocument();
+    expect(within(pending).getByText('—')).toHaveAttribute('aria-hidden', 'true');
+    expect(agentCell(wrapupsTable(), wrapups[0].taskSid)).toHaveTextContent('Bob Agent');
+    expect(agentCell(screen.getByRole('table', { name: 'Needs review' }), review.taskSid)).toHaveTextContent(
+      'Bob Agent',
+    );
+  });
+
+  it('counts the agents the stuck tasks block, each agent once, and overdue wrap-ups, beside the other counts', async () => {
+    renderView(mixedService().service);
+    await scanFinished();
+    // Alice holds three suspects, Bob two, the nameless agent one; the pending task holds nobody.
+    expect(count('Blocked agents')).toBe('3');
+    expect(count('Overdue wrap-ups')).toBe('3');
+    expect(count('Stuck')).toBe('7');
+  });
+
+  it('lists overdue wrap-ups in their own group with their own explanation', async () => {
+    const { service, callEnded, wrapups } = mixedService();
+    renderView(service);
+    await scanFinished();
+
+    expect(screen.getByRole('heading', { name: 'Stuck tasks (4)' })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Overdue wrap-ups (3)' })).toBeInTheDocument();
+    expect(
+      screen.getByText(/Tasks left in wrap-up long after every call leg ended, for example because the agent closed/),
+    ).toHaveTextContent(/closing completes the task and frees the agent/);
+    expect(bodyRows(suspectsTable())).toHaveLength(callEnded.length);
+    expect(bodyRows(wrapupsTable())).toHaveLength(wrapups.length);
+    for (const wrapup of wrapups) {
+      const row = bodyRows(wrapupsTable()).find((candidate) => candidate.textContent?.includes(wrapup.taskSid))!;
+      expect(within(row).getByText('Wrapping')).toBeInTheDocument();
+      expect(within(row).getByText('Complete')).toBeInTheDocument();
+    }
+    expect(within(suspectsTable()).queryByText('Wrapping')).not.toBeInTheDocument();
+  });
+
+  it('closes a selection across both groups, and says what is selected in each', async () => {
+    const user = setupUser();
+    const { service, callEnded, wrapups } = mixedService();
+    const view = renderView(service);
+    await scanFinished();
+    const acrossGroups = (text: string) => screen.getByText(`Selected for closing in both groups: ${text}`);
+
+    expect(acrossGroups('0 (0 stuck tasks, 0 overdue wrap-ups).')).toBeInTheDocument();
+    await user.click(screen.getByRole('checkbox', { name: `Select task ${callEnded[1].taskSid}` }));
+    await user.click(within(wrapupsTable()).getByRole('checkbox', { name: 'Select all overdue wrap-ups' }));
+    expect(acrossGroups('4 (1 stuck tasks, 3 overdue wrap-ups).')).toBeInTheDocument();
+    expect(screen.getByText('1 of 4 selected')).toBeInTheDocument();
+    expect(screen.getByText('3 of 3 overdue wrap-ups selected')).toBeInTheDocument();
+    // Each select-all box covers its own group only.
+    expect(selectAll()).not.toBeChecked();
+    await user.click(selectAll());
+    expect(acrossGroups('7 (4 stuck tasks, 3 overdue wrap-ups).')).toBeInTheDocument();
+    await user.click(selectAll());
+    expect(acrossGroups('3 (0 stuck tasks, 3 overdue wrap-ups).')).toBeInTheDocument();
+    await user.click(screen.getByRole('checkbox', { name: `Select task ${callEnded[1].taskSid}` }));
+
+    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (4)' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Close 4 stuck tasks?' });
+    expect(
+      within(dialog).getByText(
+        '1 will be canceled (pending or reserved) and 3 will be completed (assigned, or overdue in wrap-up: 3).',
+      ),
+    ).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Close tasks' }));
+
+    await waitFor(() =>
+      expect(
+        screen.getByText('Closed 4 of 4 tasks: 1 canceled, 3 completed, 0 not stuck, 0 not found, 0 failed.'),
+      ).toBeInTheDocument(),
+    );
+    const closed = service.requestsTo('/stuck-tasks/close').flatMap((request) => JSON.parse(request.params.TaskSids));
+    expect(closed.sort()).toEqual([callEnded[1], ...wrapups].map((suspect) => suspect.taskSid).sort());
+    expect(screen.queryByRole('table', { name: 'Overdue wrap-ups' })).not.toBeInTheDocument();
+    expect(bodyRows(suspectsTable())).toHaveLength(3);
+    // Bob held only wrap-ups, now closed: Alice and the nameless agent are still blocked.
+    expect(count('Blocked agents')).toBe('2');
+    expect(view.summaries).toEqual([
+      { total: 4, closed: 4, canceled: 1, completed: 3, notStuck: 0, notFound: 0, failed: 0 },
+    ]);
+  });
+
+  it('sorts the wrap-ups without reordering the other group', async () => {
+    const user = setupUser();
+    const { service, callEnded, wrapups } = mixedService();
+    renderView(service);
+    await scanFinished();
+    const firstSid = (table: HTMLElement) => within(bodyRows(table)[0]).getAllByRole('button')[0].textContent;
+    expect(firstSid(wrapupsTable())).toBe(wrapups[2].taskSid);
+    expect(firstSid(suspectsTable())).toBe(callEnded[3].taskSid);
+
+    const agentHeader = within(wrapupsTable()).getByRole('columnheader', { name: 'Agent' });
+    await user.click(within(agentHeader).getByRole('button'));
+    expect(agentHeader).toHaveAttribute('aria-sort', 'ascending');
+    expect(firstSid(wrapupsTable())).toBe(wrapups[1].taskSid);
+    expect(within(suspectsTable()).getByRole('columnheader', { name: 'Age' })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
+    expect(firstSid(suspectsTable())).toBe(callEnded[3].taskSid);
   });
 });

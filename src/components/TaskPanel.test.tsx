@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import type { CloseResult } from '@plugin-stuck-tasks/contract';
 import { apiError, FakeFunctions } from '../test/fakeFunctions';
-import { makeDetail, makeReviewItem, makeSuspect, scanPages, taskSid } from '../test/fixtures';
+import { callSid, makeDetail, makeReviewItem, makeSuspect, makeWrapup, scanPages, taskSid } from '../test/fixtures';
 import { renderView } from '../test/renderView';
 import { setupUser } from '../test/user';
 
@@ -186,4 +186,78 @@ it('maps a rejected token to a clear message in the panel', async () => {
       'Your Flex role may not close stuck tasks. Ask an administrator to add one of your roles to ALLOWED_ROLES of the Functions service.',
     ),
   ).toBeInTheDocument();
+});
+
+describe('call legs and agents', () => {
+  const legsTable = (panel: HTMLElement) => within(panel).getByRole('table', { name: 'Call legs' });
+  const legRows = (panel: HTMLElement) =>
+    Array.from(legsTable(panel).querySelectorAll('tbody > tr')).map((row) =>
+      Array.from((row as HTMLTableRowElement).cells).map((cell) => cell.textContent),
+    );
+
+  it('shows every leg of an overdue wrap-up with role, status and end time, the primary marked, and why it is stuck', async () => {
+    const wrapup = makeWrapup(7);
+    const detail = makeDetail(wrapup, {
+      reservations: [
+        { workerSid: 'WK' + 'b'.repeat(32), workerName: 'Bob Agent', status: 'wrapping' },
+        { workerSid: 'WK' + 'c'.repeat(32), workerName: 'Carol Agent', status: 'rejected' },
+      ],
+    });
+    const service = new FakeFunctions().serveScan(scanPages([wrapup])).serveDetails([detail]);
+    renderView(service);
+    const panel = await openTask(setupUser(), wrapup.taskSid);
+
+    expect(
+      await within(panel).findByText(
+        'Stuck: overdue wrap-up. Every call leg ended long ago but the task is still in wrap-up, for example because the agent closed the browser. Completing it frees the agent.',
+      ),
+    ).toBeInTheDocument();
+    expect(within(panel).getByText('Proposed action: Complete')).toBeInTheDocument();
+    const [customer, agent] = wrapup.legs;
+    expect(legRows(panel)).toEqual([
+      ['CustomerPrimary', customer.callSid, 'Completed', new Date(customer.endedAt!).toLocaleString()],
+      ['Agent', agent.callSid, 'Completed', new Date(agent.endedAt!).toLocaleString()],
+    ]);
+    // The agent the task holds, from its reservations; a worker who rejected it is not held.
+    const agentField = within(panel).getByText('Agent', { selector: 'dt' }).nextElementSibling;
+    expect(agentField).toHaveTextContent(`Bob Agent (WK${'b'.repeat(32)})`);
+    expect(agentField).not.toHaveTextContent('Carol');
+    expect(within(panel).getByRole('button', { name: 'Complete task' })).toBeInTheDocument();
+  });
+
+  it('says which legs Twilio does not know, which name no call, and which have not ended', async () => {
+    const item = makeReviewItem(8, { assignmentStatus: 'assigned', callSid: callSid(8), problem: 'call_not_found' });
+    const live = makeDetail(makeSuspect(9)).call!;
+    const detail = makeDetail(item, {
+      action: 'complete',
+      reservations: [],
+      legs: [
+        { role: 'call_sid', callSid: callSid(8), call: null },
+        { role: 'worker', callSid: 'not-a-call', call: null },
+        { role: 'supervisor', callSid: live.callSid, call: { ...live, status: 'in-progress', endTime: null } },
+      ],
+    });
+    const service = new FakeFunctions().serveScan(scanPages([], { needsReview: [item] })).serveDetails([detail]);
+    renderView(service);
+    const panel = await openTask(setupUser(), item.taskSid);
+
+    await within(panel).findByText(/^Needs review: /);
+    expect(legRows(panel)).toEqual([
+      ['Task call (call_sid)Primary', callSid(8), 'Twilio does not know this call', 'None'],
+      ['Agent', 'not-a-call', 'Not a call SID', 'None'],
+      ['supervisor', live.callSid, 'In progress', 'Not ended'],
+    ]);
+    expect(within(panel).getByText('Agent', { selector: 'dt' }).nextElementSibling).toHaveTextContent('No agent');
+  });
+
+  it('says when the task names no call leg at all', async () => {
+    const item = makeReviewItem(10);
+    const service = new FakeFunctions()
+      .serveScan(scanPages([], { needsReview: [item] }))
+      .serveDetails([makeDetail(item)]);
+    renderView(service);
+    const panel = await openTask(setupUser(), item.taskSid);
+    expect(await within(panel).findByText('The task names no call leg.')).toBeInTheDocument();
+    expect(within(panel).queryByRole('table', { name: 'Call legs' })).not.toBeInTheDocument();
+  });
 });

@@ -185,6 +185,6 @@ export function makeDetail(
 /** What the real service answers for a stuck task it closes. */
 export function closedResult(suspect: Suspect): CloseResult {
   return suspect.action === 'complete'
-    ? { taskSid: suspect.taskSid, outcome: 'completed', message: 'Completed (was assigned).' }
+    ? { taskSid: suspect.taskSid, outcome: 'completed', message: `Completed (was ${suspect.assignmentStatus}).` }
     : { taskSid: suspect.taskSid, outcome: 'canceled', message: `Canceled (was ${suspect.assignmentStatus}).` };
 }
