@@ -31,11 +31,36 @@ describe('closeTasks', () => {
       { taskSid: reserved.sid, outcome: 'canceled', message: 'Canceled (was reserved; call canceled).' },
       { taskSid: assigned.sid, outcome: 'completed', message: 'Completed (was assigned; call busy).' },
     ]);
+    // The Insights outcome rides in the same update as the status (one request per task).
+    const withOutcome = (task: { attributes: string | null }) =>
+      `${(task.attributes as string).slice(0, -1)},"conversations":{"outcome":"Closed stuck task"}}`;
     expect(gateway.updates).toEqual([
-      { taskSid: pending.sid, from: 'pending', to: 'canceled', reason: REASON, ifMatch: '"v1"' },
-      { taskSid: reserved.sid, from: 'reserved', to: 'canceled', reason: REASON, ifMatch: '"v1"' },
-      { taskSid: assigned.sid, from: 'assigned', to: 'completed', reason: REASON, ifMatch: '"v1"' },
+      {
+        taskSid: pending.sid,
+        from: 'pending',
+        to: 'canceled',
+        reason: REASON,
+        ifMatch: '"v1"',
+        attributes: withOutcome(pending),
+      },
+      {
+        taskSid: reserved.sid,
+        from: 'reserved',
+        to: 'canceled',
+        reason: REASON,
+        ifMatch: '"v1"',
+        attributes: withOutcome(reserved),
+      },
+      {
+        taskSid: assigned.sid,
+        from: 'assigned',
+        to: 'completed',
+        reason: REASON,
+        ifMatch: '"v1"',
+        attributes: withOutcome(assigned),
+      },
     ]);
+    expect(gateway.counts.updateTask).toBe(3);
     expect(log).toEqual([
       expect.objectContaining({
         event: 'task_closed',
@@ -43,7 +68,10 @@ describe('closeTasks', () => {
         taskSid: pending.sid,
         fromStatus: 'pending',
         action: 'cancel',
+        kind: 'call_ended',
         callStatus: 'completed',
+        legs: [{ role: 'call_sid', callSid: expect.stringMatching(/^CA/), status: 'completed' }],
+        insightsOutcome: 'Closed stuck task',
       }),
       expect.objectContaining({
         taskSid: reserved.sid,

@@ -1,12 +1,14 @@
-import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
+import { CALL_SID_LEG_ROLE, TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { CallStatus, CloseAction, CloseResult } from '@plugin-stuck-tasks/contract';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
 import type { CloseStatus, RequestBudget, TwilioTask, UpdateTaskResult } from '../gateway/types';
 import { formatCloseReason, parseClosedBy, sanitizeIdentity } from './closeReason';
 import type { EngineDeps } from './deps';
 import { ruleContextOf } from './deps';
-import { classifyTask, precheckTask } from './rules';
-import type { Classification, RuleContext } from './rules';
+import { withInsightsOutcome } from './insightsOutcome';
+import { fetchLegCalls, observationsOf } from './legCalls';
+import { judgeLegs, precheckTask } from './rules';
+import type { Classification, RuleContext, TaskLeg } from './rules';
 
 /** 50 tasks, retries included, inside a Function's 10 s with room for token validation and the answer. */
 export const DEFAULT_CLOSE_DEADLINE_MS = 7_500;
@@ -94,6 +96,8 @@ interface CloseRun {
 interface SentUpdate {
   task: TwilioTask;
   classification: Classification;
+  /** Whether the update carried the Insights outcome in the attributes. */
+  attributesUpdated: boolean;
 }
 
 interface Attempt {
@@ -166,7 +170,10 @@ async function verifyAndClose(run: CloseRun, taskSid: string, attempt: Attempt):
       return result('failed', 'Twilio sent no ETag for the task, so it cannot be updated safely; it was not changed.');
     }
 
-    const sent: SentUpdate = { task: fetched.task, classification };
+    // Flex Insights' outcome goes in the same update: the ETag guarantees the attributes it was
+    // written into are the ones just read.
+    const attributes = withInsightsOutcome(fetched.task.attributes, deps.settings.insightsOutcome);
+    const sent: SentUpdate = { task: fetched.task, classification, attributesUpdated: attributes !== null };
     attempt.sentFor = sent;
     const status = CLOSED_STATUS[decision.action];
     // The update must leave soon after the re-check, or the re-check is done again.
@@ -175,7 +182,12 @@ async function verifyAndClose(run: CloseRun, taskSid: string, attempt: Attempt):
     try {
       update = await deps.gateway.updateTask(
         taskSid,
-        { assignmentStatus: status, reason, ifMatch: fetched.etag },
+        {
+          assignmentStatus: status,
+          reason,
+          ifMatch: fetched.etag,
+          ...(attributes === null ? {} : { attributes }),
+        },
         updateBudget,
       );
     } catch (error) {
@@ -222,7 +234,7 @@ async function verifyAndClose(run: CloseRun, taskSid: string, attempt: Attempt):
   return result('failed', 'The task kept changing while being closed, so it was left as it is; scan again.');
 }
 
-/** The verdict right now: the call is always fetched again, never taken from a scan or a live list. */
+/** The verdict right now: every leg is always fetched again, never taken from a scan or a live list. */
 async function judge(
   deps: EngineDeps,
   task: TwilioTask,
@@ -230,9 +242,16 @@ async function judge(
   budget: RequestBudget,
 ): Promise<Classification> {
   const precheck = precheckTask(task, context);
-  if (precheck.verdict !== 'needs_call') return precheck;
-  const call = await deps.gateway.fetchCall(precheck.callSid, budget);
-  return classifyTask(task, call === null ? { kind: 'not_found' } : { kind: 'fetched', call }, context);
+  if (precheck.verdict !== 'needs_legs') return precheck;
+  // All at once on this task's slot: the legs are read as close together, and as close to the
+  // update, as possible.
+  const calls = await fetchLegCalls(deps.gateway, precheck.callSids, budget);
+  return judgeLegs(task, precheck, observationsOf(calls), context);
+}
+
+/** "its call CA…" for the task's `call_sid`, "its worker leg CA…" for a conference participant. */
+function legName(leg: TaskLeg): string {
+  return leg.role === CALL_SID_LEG_ROLE ? `its call ${leg.callSid}` : `its ${leg.role} leg ${leg.callSid}`;
 }
 
 function decide(
@@ -250,14 +269,7 @@ function decide(
         refusal: `Not closed: needs review (${PROBLEM_TEXT[classification.problem]}). Close it with force if you are sure.`,
       };
     case 'active':
-      if (classification.reason === 'call_live') {
-        return { refusal: `Not closed: its call ${classification.callSid} is still ${classification.callStatus}.` };
-      }
-      return {
-        refusal: `Not closed: its call ended ${secondsSince(classification.callEndedAt, context)}inside the ${
-          context.graceSeconds
-        } s grace period, and orchestration may still move the task.`,
-      };
+      return { refusal: activeRefusal(classification, context) };
     case 'closed':
       return { refusal: `Not closed: the task is already ${classification.assignmentStatus}.` };
     case 'skipped':
@@ -271,10 +283,33 @@ function decide(
   }
 }
 
-function secondsSince(isoEnd: string | null, context: RuleContext): string {
-  if (isoEnd === null) return '';
-  const seconds = Math.max(0, Math.round((context.nowMs - Date.parse(isoEnd)) / 1000));
+/** Why an active task is not closed: a live leg, a leg that just ended, or a wrap-up not yet overdue. */
+function activeRefusal(active: Extract<Classification, { verdict: 'active' }>, context: RuleContext): string {
+  switch (active.reason) {
+    case 'call_live':
+      return `Not closed: ${legName(active.leg)} is still ${active.leg.status}.`;
+    case 'call_settling':
+      return `Not closed: ${legName(active.leg)} ended ${secondsSince(active.endedAtMs, context)}inside the ${
+        context.graceSeconds
+      } s grace period, and orchestration may still move the task.`;
+    case 'wrapup_in_progress':
+      return active.wrappingForMs === null
+        ? 'Not closed: it is wrapping and when it last changed cannot be read, so its wrap-up is not overdue.'
+        : `Not closed: it has been wrapping for ${minutes(active.wrappingForMs)} min, less than the ${
+            context.wrapupOverdueMinutes ?? 0
+          } min after which a wrap-up is overdue.`;
+  }
+}
+
+function secondsSince(endedAtMs: number | null, context: RuleContext): string {
+  if (endedAtMs === null) return '';
+  const seconds = Math.max(0, Math.round((context.nowMs - endedAtMs) / 1000));
   return `${seconds} s ago, `;
+}
+
+/** Whole minutes, rounded down (a wrap-up is overdue only once the full threshold has passed). */
+function minutes(ms: number): number {
+  return Math.max(0, Math.floor(ms / 60_000));
 }
 
 /**
@@ -288,22 +323,44 @@ function closedBySameIdentity(task: TwilioTask, closeReason: string, identity: s
 
 function closedResult(run: CloseRun, taskSid: string, sent: SentUpdate, status: CloseStatus): CloseResult {
   const { task: before, classification } = sent;
-  const callStatus: CallStatus | null =
-    classification.verdict === 'stuck' || classification.verdict === 'active' ? classification.callStatus : null;
+  const stuck = classification.verdict === 'stuck' ? classification : null;
+  const callStatus: CallStatus | null = stuck?.callStatus ?? null;
   const forced = classification.verdict === 'needs_review';
+  const legs =
+    stuck !== null
+      ? stuck.legs.map(({ role, callSid, status: legStatus }) => ({ role, callSid, status: legStatus }))
+      : classification.verdict === 'needs_review'
+        ? classification.legs.map(({ role, callSid }) => ({ role, callSid, status: null }))
+        : [];
   run.deps.log?.({
     event: 'task_closed',
     identity: run.request.identity,
     taskSid,
     fromStatus: before.assignment_status,
     action: status === 'canceled' ? 'cancel' : 'complete',
+    kind: stuck?.kind ?? null,
     callStatus,
+    legs,
+    insightsOutcome: sent.attributesUpdated ? run.deps.settings.insightsOutcome : null,
     forced,
   });
   const verb = status === 'canceled' ? 'Canceled' : 'Completed';
-  const detail =
-    classification.verdict === 'needs_review'
-      ? `was ${before.assignment_status}; forced although ${PROBLEM_TEXT[classification.problem]}`
-      : `was ${before.assignment_status}; call ${callStatus ?? 'unknown'}`;
-  return { taskSid, outcome: status, message: `${verb} (${detail}).` };
+  return { taskSid, outcome: status, message: `${verb} (${closedDetail(classification, before)}).` };
+}
+
+/** What the closed task was and why it could be closed, for the result message. */
+function closedDetail(classification: Classification, before: TwilioTask): string {
+  if (classification.verdict === 'needs_review') {
+    return `was ${before.assignment_status}; forced although ${PROBLEM_TEXT[classification.problem]}`;
+  }
+  if (classification.verdict !== 'stuck') return `was ${before.assignment_status}`;
+  const was =
+    classification.kind === 'wrapup_overdue' && classification.wrappingForMs !== null
+      ? `was wrapping for ${minutes(classification.wrappingForMs)} min`
+      : `was ${before.assignment_status}`;
+  const calls =
+    classification.kind === 'call_ended' && classification.legs.length === 1
+      ? `call ${classification.callStatus}`
+      : 'every call leg ended';
+  return `${was}; ${calls}`;
 }

@@ -60,8 +60,16 @@ describe('inspectTask', () => {
         endTime: '2024-05-01T11:04:00.000Z',
         durationSeconds: 240,
       },
+      legs: [
+        {
+          role: 'call_sid',
+          callSid: call.sid,
+          call: expect.objectContaining({ callSid: call.sid, status: 'completed', durationSeconds: 240 }),
+        },
+      ],
       reservations: [{ workerSid: 'WK1', workerName: 'Ann', status: 'accepted' }],
       verdict: 'stuck',
+      kind: 'call_ended',
       action: 'complete',
     });
   });

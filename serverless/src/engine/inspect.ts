@@ -1,11 +1,12 @@
 import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { TaskDetailResponse } from '@plugin-stuck-tasks/contract';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
-import type { RequestBudget, TwilioCall } from '../gateway/types';
+import type { RequestBudget } from '../gateway/types';
 import type { EngineDeps } from './deps';
 import { ruleContextOf } from './deps';
-import { toCallDetails, toReservationSummary, toTaskDetails } from './present';
-import { callReferenceOf, classifyTask } from './rules';
+import { fetchLegCalls, observationsOf } from './legCalls';
+import { toLegDetails, toReservationSummary, toTaskDetails } from './present';
+import { classifyTask, isCallSid, primaryLeg, taskLegs } from './rules';
 
 export const DEFAULT_INSPECT_DEADLINE_MS = 7_000;
 
@@ -30,19 +31,23 @@ async function inspect(deps: EngineDeps, taskSid: string, budget: RequestBudget)
   const fetched = await gateway.fetchTask(taskSid, budget);
   if (fetched === null) return null;
   const { task } = fetched;
-  // The call the rules would look up (precheckTask's reference), fetched even when the task alone
-  // decides (closed, other channel, excluded queue): the details show it all the same.
-  const reference = callReferenceOf(task);
-  const [reservations, call] = await Promise.all([
+  // Every leg the task names is fetched, even when the task alone decides (closed, other channel,
+  // excluded queue, a young wrap-up): the details show them all the same. Values that are not Call
+  // SIDs are shown but never looked up.
+  const legs = taskLegs(task);
+  const [reservations, calls] = await Promise.all([
     gateway.listReservations(taskSid, budget),
-    reference.problem === null ? gateway.fetchCall(reference.callSid, budget) : Promise.resolve(undefined),
+    fetchLegCalls(gateway, [...new Set(legs.map((leg) => leg.callSid).filter(isCallSid))], budget),
   ]);
 
   const context = ruleContextOf(deps);
-  const classification = classifyTask(task, observation(call), context);
+  const classification = classifyTask(task, observationsOf(calls), context);
+  const legDetails = legs.map((leg) => toLegDetails(leg, calls.get(leg.callSid) ?? null));
+  const primary = primaryLeg(legDetails);
   const base = {
     task: toTaskDetails(task, context.nowMs),
-    call: call ? toCallDetails(call) : null,
+    call: primary?.call ?? null,
+    legs: legDetails,
     reservations: reservations.map(toReservationSummary),
   };
   switch (classification.verdict) {
@@ -56,11 +61,6 @@ async function inspect(deps: EngineDeps, taskSid: string, budget: RequestBudget)
     case 'active':
       return { ...base, verdict: 'active' };
     case 'stuck':
-      return { ...base, verdict: 'stuck', action: classification.action };
+      return { ...base, verdict: 'stuck', kind: classification.kind, action: classification.action };
   }
-}
-
-function observation(call: TwilioCall | null | undefined) {
-  if (call === undefined) return undefined;
-  return call === null ? ({ kind: 'not_found' } as const) : ({ kind: 'fetched', call } as const);
 }

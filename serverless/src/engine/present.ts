@@ -1,18 +1,47 @@
 /** Turns Twilio resources and verdicts into the contract's shapes. Pure. */
 import type {
   CallDetails,
-  OpenAssignmentStatus,
+  LegDetails,
   ReservationSummary,
   ReviewItem,
+  ScannedAssignmentStatus,
   Suspect,
   TaskDetails,
 } from '@plugin-stuck-tasks/contract';
 import type { TwilioCall, TwilioReservation, TwilioTask } from '../gateway/types';
-import type { Classification } from './rules';
+import type { Classification, TaskLeg } from './rules';
 import { parseAttributes, taskAgeSeconds } from './rules';
 
 type Stuck = Extract<Classification, { verdict: 'stuck' }>;
 type NeedsReview = Extract<Classification, { verdict: 'needs_review' }>;
+
+/** The agent holding a task, from its reservations; both null for a pending task or when none holds it. */
+export interface Agent {
+  workerSid: string | null;
+  workerName: string | null;
+}
+
+export const NO_AGENT: Agent = { workerSid: null, workerName: null };
+
+/** The reservation status that holds a task in each of its statuses. */
+const HOLDING_RESERVATION: Partial<Record<string, string>> = {
+  reserved: 'pending',
+  assigned: 'accepted',
+  wrapping: 'wrapping',
+};
+const HOLDING_STATUSES = new Set(Object.values(HOLDING_RESERVATION));
+
+/**
+ * The agent a task blocks: the worker of the reservation matching the task's status (reserved ->
+ * `pending`, assigned -> `accepted`, wrapping -> `wrapping`), else of any reservation in one of those.
+ */
+export function agentOf(taskStatus: string, reservations: readonly TwilioReservation[]): Agent {
+  const wanted = HOLDING_RESERVATION[taskStatus];
+  const holding =
+    reservations.find((reservation) => reservation.reservation_status === wanted) ??
+    reservations.find((reservation) => HOLDING_STATUSES.has(reservation.reservation_status));
+  return holding ? { workerSid: holding.worker_sid, workerName: holding.worker_name } : NO_AGENT;
+}
 
 /** ISO 8601 for any date Twilio gives (ISO in TaskRouter, RFC 2822 in API 2010); null if unreadable. */
 export function isoDate(value: string | null): string | null {
@@ -21,20 +50,24 @@ export function isoDate(value: string | null): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-function taskSummary(task: TwilioTask, nowMs: number) {
+function taskSummary(task: TwilioTask, nowMs: number, agent: Agent) {
   return {
     taskSid: task.sid,
-    assignmentStatus: task.assignment_status as OpenAssignmentStatus,
+    assignmentStatus: task.assignment_status as ScannedAssignmentStatus,
     taskChannel: task.task_channel_unique_name ?? '',
     taskQueueName: task.task_queue_friendly_name,
     ageSeconds: taskAgeSeconds(task, nowMs),
     dateCreated: isoDate(task.date_created) ?? '',
+    workerSid: agent.workerSid,
+    workerName: agent.workerName,
   };
 }
 
-export function toSuspect(task: TwilioTask, verdict: Stuck, nowMs: number): Suspect {
+export function toSuspect(task: TwilioTask, verdict: Stuck, nowMs: number, agent: Agent = NO_AGENT): Suspect {
   return {
-    ...taskSummary(task, nowMs),
+    ...taskSummary(task, nowMs, agent),
+    kind: verdict.kind,
+    legs: verdict.legs,
     callSid: verdict.callSid,
     callStatus: verdict.callStatus,
     callEndedAt: verdict.callEndedAt,
@@ -42,8 +75,13 @@ export function toSuspect(task: TwilioTask, verdict: Stuck, nowMs: number): Susp
   };
 }
 
-export function toReviewItem(task: TwilioTask, verdict: NeedsReview, nowMs: number): ReviewItem {
-  return { ...taskSummary(task, nowMs), callSid: verdict.callSid, problem: verdict.problem };
+export function toReviewItem(
+  task: TwilioTask,
+  verdict: NeedsReview,
+  nowMs: number,
+  agent: Agent = NO_AGENT,
+): ReviewItem {
+  return { ...taskSummary(task, nowMs, agent), callSid: verdict.callSid, problem: verdict.problem };
 }
 
 export function toTaskDetails(task: TwilioTask, nowMs: number): TaskDetails {
@@ -75,6 +113,11 @@ export function toCallDetails(call: TwilioCall): CallDetails {
     endTime: isoDate(call.end_time),
     durationSeconds: Number.isFinite(duration) ? duration : null,
   };
+}
+
+/** A leg in the detail view; `call` null when Twilio does not know it or it names no Call SID. */
+export function toLegDetails(leg: TaskLeg, call: TwilioCall | null): LegDetails {
+  return { role: leg.role, callSid: leg.callSid, call: call === null ? null : toCallDetails(call) };
 }
 
 export function toReservationSummary(reservation: TwilioReservation): ReservationSummary {

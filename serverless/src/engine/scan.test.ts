@@ -22,7 +22,7 @@ async function walk(deps: EngineDeps, options: ScanOptions = {}) {
     pages.push(page);
     token = page.nextPageToken;
   } while (token !== null && pages.length < 1000);
-  const counts: ScanCounts = { scanned: 0, stuck: 0, needsReview: 0, active: 0, skipped: 0 };
+  const counts: ScanCounts = { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 };
   for (const page of pages)
     for (const key of Object.keys(counts) as (keyof ScanCounts)[]) counts[key] += page.counts[key];
   return {
@@ -74,7 +74,7 @@ describe('scanPage', () => {
         [t.unknownCall.sid, 'call_not_found'],
       ]);
       // wrapping is not open: Twilio's list leaves it out.
-      expect(result.counts).toEqual({ scanned: 11, stuck: 3, needsReview: 3, active: 3, skipped: 2 });
+      expect(result.counts).toEqual({ scanned: 11, stuck: 3, wrapupOverdue: 0, needsReview: 3, active: 3, skipped: 2 });
     },
   );
 
@@ -89,6 +89,13 @@ describe('scanPage', () => {
       { status: 'failed', end_time: 'Wed, 01 May 2024 11:50:00 +0000' },
     );
     const noCall = gateway.addTask(makeTask({ callSid: null, assignment_status: 'reserved' }));
+    gateway.reservations.set(task.sid, [
+      { sid: 'WR1', worker_sid: 'WKold', worker_name: 'earlier', reservation_status: 'rejected' },
+      { sid: 'WR2', worker_sid: 'WKann', worker_name: 'ann', reservation_status: 'accepted' },
+    ]);
+    gateway.reservations.set(noCall.sid, [
+      { sid: 'WR3', worker_sid: 'WKbob', worker_name: 'bob', reservation_status: 'pending' },
+    ]);
     const page = await scanPage(depsFor(gateway), null);
     expect(page.suspects).toEqual([
       {
@@ -98,6 +105,10 @@ describe('scanPage', () => {
         taskQueueName: 'Sales',
         ageSeconds: 125,
         dateCreated: new Date(NOW_MS - 125_000).toISOString(),
+        workerSid: 'WKann',
+        workerName: 'ann',
+        kind: 'call_ended',
+        legs: [{ callSid: call.sid, role: 'call_sid', status: 'failed', endedAt: '2024-05-01T11:50:00.000Z' }],
         callSid: call.sid,
         callStatus: 'failed',
         callEndedAt: '2024-05-01T11:50:00.000Z',
@@ -110,6 +121,8 @@ describe('scanPage', () => {
         assignmentStatus: 'reserved',
         callSid: null,
         problem: 'no_call_sid',
+        workerSid: 'WKbob',
+        workerName: 'bob',
       }),
     ]);
     expect(page.nextPageToken).toBeNull();
@@ -209,7 +222,7 @@ describe('scanPage', () => {
       return fetchTask(sid, budget);
     };
     const page = await scanPage(depsFor(gateway), null);
-    expect(page.counts).toEqual({ scanned: 1, stuck: 0, needsReview: 0, active: 0, skipped: 1 });
+    expect(page.counts).toEqual({ scanned: 1, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 1 });
     expect(task.sid).toMatch(/^WT/);
   });
 
@@ -261,7 +274,7 @@ describe('scanPage', () => {
         expect(first).toMatchObject({
           suspects: [],
           needsReview: [],
-          counts: { scanned: 0, stuck: 0, needsReview: 0, active: 0, skipped: 0 },
+          counts: { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 },
         });
         expect(first.nextPageToken).not.toBeNull();
         const rest = await walk(deps, { deadlineMs: 500, callPlan: 'fetch-each' });

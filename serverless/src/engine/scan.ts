@@ -5,13 +5,15 @@ import { systemClock } from './clock';
 import type { EngineDeps } from './deps';
 import { ruleContextOf } from './deps';
 import { InvalidPageTokenError } from './errors';
+import { fetchLegCalls, observationsOf } from './legCalls';
 import type { LiveCallSnapshot } from './liveCalls';
 import { listLiveCalls } from './liveCalls';
 import { START_POSITION, decodePageToken, encodePageToken } from './pageToken';
 import type { ScanPosition } from './pageToken';
-import { toReviewItem, toSuspect } from './present';
-import { classifyTask, precheckTask } from './rules';
-import type { Classification, RuleContext } from './rules';
+import { NO_AGENT, agentOf, toReviewItem, toSuspect } from './present';
+import type { Agent } from './present';
+import { judgeLegs, legsToFetch, precheckTask } from './rules';
+import type { CallObservation, Classification, RuleContext } from './rules';
 
 /** A Function is killed at 10 s; leave room for token validation and the answer. */
 export const DEFAULT_SCAN_DEADLINE_MS = 7_000;
@@ -52,6 +54,8 @@ export interface ScanOptions {
 interface Judged {
   task: TwilioTask;
   classification: Classification | null;
+  /** For suspects and review items: the agent the task blocks. */
+  agent: Agent;
 }
 
 /**
@@ -125,7 +129,9 @@ export async function scanPage(
   };
 
   const report = new ScanReport(context.nowMs);
-  const listPage = (cursor: ListCursor | null) => gateway.listOpenTasks(cursor, pageSize, budget);
+  // Overdue wrap-ups on: wrapping tasks are listed too (the rules judge how long they have been wrapping).
+  const includeWrapping = settings.wrapupOverdueMinutes !== null;
+  const listPage = (cursor: ListCursor | null) => gateway.listOpenTasks(cursor, pageSize, budget, { includeWrapping });
   let listing: Promise<TaskPage> = listPage(position.cursor);
   try {
     for (;;) {
@@ -203,7 +209,7 @@ function listingError(error: unknown, position: ScanPosition): unknown {
 class ScanReport {
   readonly suspects: Suspect[] = [];
   readonly needsReview: ReviewItem[] = [];
-  readonly counts: ScanCounts = { scanned: 0, stuck: 0, needsReview: 0, active: 0, skipped: 0 };
+  readonly counts: ScanCounts = { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 };
 
   constructor(private readonly nowMs: number) {}
 
@@ -215,15 +221,16 @@ class ScanReport {
       if (outcome.status === 'rejected') return { done, failure: outcome.reason };
       done += 1;
       this.counts.scanned += 1;
-      const { task, classification } = outcome.value;
+      const { task, classification, agent } = outcome.value;
       switch (classification?.verdict) {
         case 'stuck':
           this.counts.stuck += 1;
-          this.suspects.push(toSuspect(task, classification, this.nowMs));
+          if (classification.kind === 'wrapup_overdue') this.counts.wrapupOverdue += 1;
+          this.suspects.push(toSuspect(task, classification, this.nowMs, agent));
           break;
         case 'needs_review':
           this.counts.needsReview += 1;
-          this.needsReview.push(toReviewItem(task, classification, this.nowMs));
+          this.needsReview.push(toReviewItem(task, classification, this.nowMs, agent));
           break;
         case 'active':
           this.counts.active += 1;
@@ -267,22 +274,38 @@ async function judgeTask(
   // Lists may leave attributes out (null): only the task itself tells whether they are really bad.
   if (precheck.verdict === 'needs_review' && precheck.problem === 'bad_attributes' && task.attributes === null) {
     const fetched = await deps.gateway.fetchTask(task.sid, budget);
-    if (fetched === null) return { task, classification: null };
+    if (fetched === null) return { task, classification: null, agent: NO_AGENT };
     task = fetched.task;
     precheck = precheckTask(task, context);
   }
-  if (precheck.verdict !== 'needs_call') return { task, classification: precheck };
-
-  const snapshot = liveCalls ? await liveCalls : null;
-  const liveStatus = snapshot?.statuses.get(precheck.callSid);
-  if (liveStatus !== undefined) {
-    return { task, classification: classifyTask(task, { kind: 'live', status: liveStatus }, context) };
+  let classification: Classification;
+  if (precheck.verdict === 'needs_legs') {
+    // A leg in the live-call snapshot makes the task active without looking up the others; otherwise
+    // every other leg is fetched, all at once.
+    const snapshot = liveCalls ? await liveCalls : null;
+    const known = new Map<string, CallObservation>();
+    for (const callSid of precheck.callSids) {
+      const liveStatus = snapshot?.statuses.get(callSid);
+      if (liveStatus !== undefined) known.set(callSid, { kind: 'live', status: liveStatus });
+    }
+    const fetched = observationsOf(await fetchLegCalls(deps.gateway, legsToFetch(precheck, known), budget));
+    classification = judgeLegs(task, precheck, new Map([...known, ...fetched]), context);
+  } else {
+    classification = precheck;
   }
-  const call = await deps.gateway.fetchCall(precheck.callSid, budget);
-  return {
-    task,
-    classification: classifyTask(task, call === null ? { kind: 'not_found' } : { kind: 'fetched', call }, context),
-  };
+  const listedForReview = classification.verdict === 'stuck' || classification.verdict === 'needs_review';
+  const agent = listedForReview ? await agentHolding(deps, task, budget) : NO_AGENT;
+  return { task, classification, agent };
+}
+
+/**
+ * The agent a suspect or review item blocks, from its reservations. Only those cost this request,
+ * never active tasks; a pending task is held by no agent, so it costs none.
+ */
+async function agentHolding(deps: EngineDeps, task: TwilioTask, budget: RequestBudget): Promise<Agent> {
+  if (task.assignment_status === 'pending') return NO_AGENT;
+  const reservations = await deps.gateway.listReservations(task.sid, budget);
+  return agentOf(task.assignment_status, reservations);
 }
 
 /**

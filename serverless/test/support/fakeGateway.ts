@@ -12,7 +12,9 @@ import type {
   ListCursor,
   RequestBudget,
   RequestKind,
+  ListTasksOptions,
   TaskPage,
+  TaskUpdate,
   TwilioCall,
   TwilioGateway,
   TwilioReservation,
@@ -68,10 +70,19 @@ export function makeCall(overrides: Partial<TwilioCall> = {}): TwilioCall {
   };
 }
 
-export function makeTask(overrides: Partial<TwilioTask> & { callSid?: string | null } = {}): TwilioTask {
-  const { callSid, ...fields } = overrides;
+/**
+ * A voice task. `callSid`: its `call_sid` (null = none); `participants`: its conference legs
+ * (`conference.participants`, e.g. `{ customer: 'CA…', worker: 'CA…' }`).
+ */
+export function makeTask(
+  overrides: Partial<TwilioTask> & { callSid?: string | null; participants?: Record<string, string> } = {},
+): TwilioTask {
+  const { callSid, participants, ...fields } = overrides;
+  const legs = participants === undefined ? {} : { conference: { participants } };
   const attributes =
-    callSid === null ? JSON.stringify({ from: '+15550001111' }) : JSON.stringify({ call_sid: callSid ?? newCallSid() });
+    callSid === null
+      ? JSON.stringify({ from: '+15550001111', ...legs })
+      : JSON.stringify({ call_sid: callSid ?? newCallSid(), ...legs });
   return {
     sid: newTaskSid(),
     assignment_status: 'pending',
@@ -97,6 +108,8 @@ interface UpdateRecord {
   to: string;
   reason: string;
   ifMatch: string | null;
+  /** The attributes sent with the update, if any. */
+  attributes?: string;
 }
 
 /**
@@ -187,11 +200,19 @@ export class FakeGateway implements TwilioGateway {
     }
   }
 
-  async listOpenTasks(cursor: ListCursor | null, pageSize: number, budget?: RequestBudget): Promise<TaskPage> {
+  async listOpenTasks(
+    cursor: ListCursor | null,
+    pageSize: number,
+    budget?: RequestBudget,
+    options: ListTasksOptions = {},
+  ): Promise<TaskPage> {
     await this.enter('listTasks', budget);
+    const listed: readonly AssignmentStatus[] = options.includeWrapping
+      ? [...OPEN_ASSIGNMENT_STATUSES, 'wrapping']
+      : OPEN_ASSIGNMENT_STATUSES;
     const open = [...this.tasks.values()]
       .map((entry) => entry.task)
-      .filter((task) => (OPEN_ASSIGNMENT_STATUSES as readonly AssignmentStatus[]).includes(task.assignment_status));
+      .filter((task) => listed.includes(task.assignment_status));
     const start = cursor ? Number(cursor.pageToken) : 0;
     const slice = open.slice(start, start + pageSize);
     const next =
@@ -208,11 +229,7 @@ export class FakeGateway implements TwilioGateway {
     return entry ? { task: { ...entry.task }, etag: `"v${entry.version}"` } : null;
   }
 
-  async updateTask(
-    taskSid: string,
-    update: { assignmentStatus: 'canceled' | 'completed'; reason: string; ifMatch: string | null },
-    budget?: RequestBudget,
-  ): Promise<UpdateTaskResult> {
+  async updateTask(taskSid: string, update: TaskUpdate, budget?: RequestBudget): Promise<UpdateTaskResult> {
     this.beforeUpdate?.(taskSid);
     await this.enter('updateTask', budget);
     const entry = this.tasks.get(taskSid);
@@ -225,9 +242,21 @@ export class FakeGateway implements TwilioGateway {
         : from === 'assigned' || from === 'wrapping';
     if (!allowed)
       return { kind: 'rejected', twilioCode: 20001, message: `Cannot ${update.assignmentStatus} from ${from}` };
-    entry.task = { ...entry.task, assignment_status: update.assignmentStatus, reason: update.reason };
+    entry.task = {
+      ...entry.task,
+      assignment_status: update.assignmentStatus,
+      reason: update.reason,
+      attributes: update.attributes ?? entry.task.attributes,
+    };
     entry.version += 1;
-    this.updates.push({ taskSid, from, to: update.assignmentStatus, reason: update.reason, ifMatch: update.ifMatch });
+    this.updates.push({
+      taskSid,
+      from,
+      to: update.assignmentStatus,
+      reason: update.reason,
+      ifMatch: update.ifMatch,
+      ...(update.attributes === undefined ? {} : { attributes: update.attributes }),
+    });
     if (this.loseNextUpdateAnswer) {
       this.loseNextUpdateAnswer = false;
       return { kind: 'precondition_failed' };
