@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { EngineDeps } from './deps';
 import { NOT_ATTEMPTED, closeTasks } from './close';
-import { FakeGateway, NOW_MS, makeTask, newTaskSid, testSettings } from '../../test/support/fakeGateway';
+import { FakeGateway, NOW_MS, makeCall, makeTask, newTaskSid, testSettings } from '../../test/support/fakeGateway';
 import { onFakeTime } from '../../test/support/fakeTime';
 
 const REASON = 'Orchestration issue: closed stuck voice Task. Closed by ann@example.com.';
@@ -398,5 +398,170 @@ describe('closeTasks: the identity in the reason and the log', () => {
       `Orchestration issue: closed stuck voice Task. Closed by ${written}.`,
     ]);
     expect(log).toEqual([expect.objectContaining({ event: 'task_closed', identity: written })]);
+  });
+});
+
+describe('closeTasks: call legs, overdue wrap-ups and the Insights outcome (issue 10)', () => {
+  const minutesAgo = (minutes: number) => new Date(NOW_MS - minutes * 60_000).toISOString();
+
+  it('refuses a task whose worker leg is still live, naming that leg, even with force', async () => {
+    const { gateway, close } = setup();
+    const ended = gateway.addCall(makeCall({ status: 'completed' }));
+    const worker = gateway.addCall(makeCall({ status: 'in-progress' }));
+    const task = gateway.addTask(
+      makeTask({ callSid: ended.sid, assignment_status: 'assigned', participants: { worker: worker.sid } }),
+    );
+    for (const force of [false, true]) {
+      await expect(close([task.sid], force)).resolves.toEqual([
+        {
+          taskSid: task.sid,
+          outcome: 'not_stuck',
+          message: `Not closed: its worker leg ${worker.sid} is still in-progress.`,
+        },
+      ]);
+    }
+    expect(gateway.updates).toEqual([]);
+  });
+
+  it('fetches every leg fresh: a leg that came back since the scan keeps the task open', async () => {
+    const { gateway, close } = setup();
+    const customer = gateway.addCall(makeCall({ status: 'completed' }));
+    const worker = gateway.addCall(makeCall({ status: 'completed' }));
+    const task = gateway.addTask(
+      makeTask({ callSid: null, participants: { customer: customer.sid, worker: worker.sid } }),
+    );
+    gateway.calls.set(worker.sid, { ...worker, status: 'ringing' });
+    const [result] = await close([task.sid]);
+    expect(result.message).toBe(`Not closed: its worker leg ${worker.sid} is still ringing.`);
+    expect(gateway.counts.fetchCall).toBe(2);
+  });
+
+  it('refuses while a leg ended inside the grace period, naming it', async () => {
+    const { gateway, close } = setup();
+    const customer = gateway.addCall(makeCall({ status: 'completed' }));
+    const worker = gateway.addCall(makeCall({ status: 'completed', end_time: ago(20), date_updated: ago(20) }));
+    const task = gateway.addTask(
+      makeTask({ callSid: null, participants: { customer: customer.sid, worker: worker.sid } }),
+    );
+    const [result] = await close([task.sid]);
+    expect(result).toMatchObject({ outcome: 'not_stuck' });
+    expect(result.message).toBe(
+      `Not closed: its worker leg ${worker.sid} ended 20 s ago, inside the 60 s grace period, and orchestration may still move the task.`,
+    );
+  });
+
+  it('closes a conference task once every leg ended, saying so', async () => {
+    const { gateway, log, close } = setup();
+    const customer = gateway.addCall(makeCall({ status: 'completed' }));
+    const worker = gateway.addCall(makeCall({ status: 'no-answer' }));
+    const task = gateway.addTask(
+      makeTask({
+        callSid: null,
+        assignment_status: 'reserved',
+        participants: { customer: customer.sid, worker: worker.sid },
+      }),
+    );
+    await expect(close([task.sid])).resolves.toEqual([
+      { taskSid: task.sid, outcome: 'canceled', message: 'Canceled (was reserved; every call leg ended).' },
+    ]);
+    expect(log).toEqual([
+      expect.objectContaining({
+        kind: 'call_ended',
+        legs: [
+          { role: 'customer', callSid: customer.sid, status: 'completed' },
+          { role: 'worker', callSid: worker.sid, status: 'no-answer' },
+        ],
+      }),
+    ]);
+  });
+
+  it('completes an overdue wrap-up after re-checking it, with If-Match and the outcome in the same update', async () => {
+    const { gateway, log, close } = setup(testSettings({ wrapupOverdueMinutes: 30 }));
+    const { task } = gateway.addTaskWithCall(
+      { assignment_status: 'wrapping', date_updated: minutesAgo(95) },
+      { status: 'completed' },
+    );
+    await expect(close([task.sid])).resolves.toEqual([
+      {
+        taskSid: task.sid,
+        outcome: 'completed',
+        message: 'Completed (was wrapping for 95 min; every call leg ended).',
+      },
+    ]);
+    expect(gateway.updates).toEqual([
+      expect.objectContaining({
+        from: 'wrapping',
+        to: 'completed',
+        ifMatch: '"v1"',
+        attributes: expect.stringContaining('"outcome":"Closed stuck task"'),
+      }),
+    ]);
+    expect(gateway.counts.updateTask).toBe(1);
+    expect(log).toEqual([
+      expect.objectContaining({ kind: 'wrapup_overdue', fromStatus: 'wrapping', action: 'complete' }),
+    ]);
+  });
+
+  it('refuses a wrap-up that is no longer overdue (it changed since the scan)', async () => {
+    const { gateway, close } = setup(testSettings({ wrapupOverdueMinutes: 30 }));
+    const { task } = gateway.addTaskWithCall(
+      { assignment_status: 'wrapping', date_updated: minutesAgo(95) },
+      { status: 'completed' },
+    );
+    gateway.mutateTask(task.sid, { date_updated: minutesAgo(5) });
+    await expect(close([task.sid], true)).resolves.toEqual([
+      {
+        taskSid: task.sid,
+        outcome: 'not_stuck',
+        message: 'Not closed: it has been wrapping for 5 min, less than the 30 min after which a wrap-up is overdue.',
+      },
+    ]);
+    expect(gateway.updates).toEqual([]);
+  });
+
+  it('refuses a wrapping task when overdue wrap-ups are off, as before', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addTaskWithCall(
+      { assignment_status: 'wrapping', date_updated: minutesAgo(600) },
+      { status: 'completed' },
+    );
+    const [result] = await close([task.sid], true);
+    expect(result).toEqual({
+      taskSid: task.sid,
+      outcome: 'not_stuck',
+      message: 'Not closed: the task is already wrapping.',
+    });
+  });
+
+  it('keeps every other attribute exactly, big integers and other conversations keys included', async () => {
+    const { gateway, close } = setup();
+    const call = gateway.addCall(makeCall({ status: 'completed' }));
+    const attributes = `{"call_sid":"${call.sid}","account":12345678901234567890,"conversations":{"outcome":"Open","abandoned":"No","price":1.50}}`;
+    const task = gateway.addTask(makeTask({ attributes }));
+    await close([task.sid]);
+    expect(gateway.updates[0].attributes).toBe(
+      `{"call_sid":"${call.sid}","account":12345678901234567890,"conversations":{"outcome":"Closed stuck task","abandoned":"No","price":1.50}}`,
+    );
+  });
+
+  it.each<[string, string | null, Parameters<typeof testSettings>[0]]>([
+    ['the setting is off', null, { insightsOutcome: null }],
+    ['conversations is not an object', '{"conversations":"x"}', {}],
+  ])('sends no attributes when %s', async (_label, attributes, overrides) => {
+    const { gateway, log, close } = setup(testSettings(overrides));
+    const call = gateway.addCall(makeCall({ status: 'completed' }));
+    const task = gateway.addTask(makeTask({ callSid: call.sid }));
+    if (attributes !== null)
+      gateway.mutateTask(task.sid, { attributes: attributes.replace('{', `{"call_sid":"${call.sid}",`) });
+    await expect(close([task.sid])).resolves.toEqual([expect.objectContaining({ outcome: 'canceled' })]);
+    expect(gateway.updates[0]).not.toHaveProperty('attributes');
+    expect(log).toEqual([expect.objectContaining({ insightsOutcome: null })]);
+  });
+
+  it('closes a task whose attributes are not a JSON object (forced) without touching them', async () => {
+    const { gateway, close } = setup();
+    const task = gateway.addTask(makeTask({ attributes: '{"call_sid":' }));
+    await expect(close([task.sid], true)).resolves.toEqual([expect.objectContaining({ outcome: 'canceled' })]);
+    expect(gateway.updates[0]).not.toHaveProperty('attributes');
   });
 });

@@ -1,13 +1,13 @@
 import { UpstreamError } from '../gateway/errors';
 import type { EngineDeps } from './deps';
 import { inspectTask } from './inspect';
-import { FakeGateway, NOW_MS, makeTask, newCallSid, testSettings } from '../../test/support/fakeGateway';
+import { FakeGateway, NOW_MS, makeCall, makeTask, newCallSid, testSettings } from '../../test/support/fakeGateway';
 
-function setup() {
+function setup(wrapupOverdueMinutes: number | null = null) {
   const gateway = new FakeGateway();
   const deps: EngineDeps = {
     gateway,
-    settings: testSettings({ excludedTaskQueues: ['Callbacks'] }),
+    settings: testSettings({ excludedTaskQueues: ['Callbacks'], wrapupOverdueMinutes }),
     now: () => NOW_MS,
   };
   return { gateway, inspect: (sid: string) => inspectTask(deps, sid) };
@@ -124,5 +124,43 @@ describe('inspectTask', () => {
     const { task } = gateway.addTaskWithCall();
     gateway.failNext('listReservations', { status: 503 });
     await expect(inspect(task.sid)).rejects.toBeInstanceOf(UpstreamError);
+  });
+
+  it('shows every leg (the primary first, its call as `call`), fetching only Call SIDs, and judges by all of them', async () => {
+    const { gateway, inspect } = setup();
+    const customer = gateway.addCall(makeCall({ status: 'completed' }));
+    const worker = gateway.addCall(makeCall({ status: 'in-progress' }));
+    const gone = newCallSid();
+    const task = gateway.addTask(
+      makeTask({ callSid: 'CA-not-a-sid', participants: { worker: worker.sid, customer: customer.sid, hold: gone } }),
+    );
+    const details = await inspect(task.sid);
+    expect(details?.legs).toEqual([
+      { role: 'call_sid', callSid: 'CA-not-a-sid', call: null },
+      { role: 'worker', callSid: worker.sid, call: expect.objectContaining({ status: 'in-progress' }) },
+      { role: 'customer', callSid: customer.sid, call: expect.objectContaining({ status: 'completed' }) },
+      { role: 'hold', callSid: gone, call: null },
+    ]);
+    expect(details?.call).toBeNull(); // the primary leg names no call
+    expect(details).toMatchObject({ verdict: 'active' });
+    expect(gateway.counts.fetchCall).toBe(3);
+
+    gateway.calls.set(worker.sid, { ...worker, status: 'completed', end_time: customer.end_time });
+    await expect(inspect(task.sid)).resolves.toMatchObject({ verdict: 'needs_review', problem: 'call_not_found' });
+  });
+
+  it('judges wrap-ups by WRAPUP_OVERDUE_MINUTES: overdue is stuck with its kind, young is active', async () => {
+    const { gateway, inspect } = setup(30);
+    const at = (minutes: number) => new Date(NOW_MS - minutes * 60_000).toISOString();
+    const overdue = gateway.addTaskWithCall({ assignment_status: 'wrapping', date_updated: at(95) }).task;
+    const young = gateway.addTaskWithCall({ assignment_status: 'wrapping', date_updated: at(5) }).task;
+    await expect(inspect(overdue.sid)).resolves.toMatchObject({
+      verdict: 'stuck',
+      kind: 'wrapup_overdue',
+      action: 'complete',
+    });
+    const details = await inspect(young.sid);
+    expect(details).toMatchObject({ verdict: 'active', legs: [{ role: 'call_sid', call: { status: 'completed' } }] });
+    expect(details).not.toHaveProperty('kind');
   });
 });

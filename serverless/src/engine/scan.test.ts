@@ -7,7 +7,15 @@ import { encodePageToken } from './pageToken';
 import type { ScanOptions } from './scan';
 import { MAX_STALLED_CALLS, scanPage } from './scan';
 import { ManualClock, advancingOnAnswers, afterPendingWork } from '../../test/support/manualClock';
-import { FakeGateway, NOW_MS, TEST_WORKSPACE_SID, makeTask, testSettings } from '../../test/support/fakeGateway';
+import {
+  FakeGateway,
+  NOW_MS,
+  TEST_WORKSPACE_SID,
+  makeCall,
+  makeTask,
+  newCallSid,
+  testSettings,
+} from '../../test/support/fakeGateway';
 
 function depsFor(gateway: FakeGateway, settings = testSettings()): EngineDeps {
   return { gateway, settings, now: () => NOW_MS };
@@ -419,3 +427,146 @@ async function walkFrom(deps: EngineDeps, token: string | null, options: ScanOpt
   }
   return suspects;
 }
+
+describe('scanPage: call legs, overdue wrap-ups and agents (issue 10)', () => {
+  const minutesAgo = (minutes: number) => new Date(NOW_MS - minutes * 60_000).toISOString();
+
+  it('lists a conference task as stuck only when every leg ended, with every leg and the primary first', async () => {
+    const gateway = new FakeGateway();
+    const customer = gateway.addCall(makeCall({ status: 'completed', end_time: ago(300) }));
+    const worker = gateway.addCall(makeCall({ status: 'completed', end_time: ago(200) }));
+    const outbound = gateway.addTask(
+      makeTask({
+        callSid: null,
+        assignment_status: 'assigned',
+        participants: { worker: worker.sid, customer: customer.sid },
+      }),
+    );
+    const liveWorker = gateway.addCall(makeCall({ status: 'in-progress' }));
+    const ended = gateway.addCall(makeCall({ status: 'completed' }));
+    const agentOnLine = gateway.addTask(makeTask({ callSid: ended.sid, participants: { worker: liveWorker.sid } }));
+
+    const page = await scanPage(depsFor(gateway), null);
+    expect(page.suspects).toEqual([
+      expect.objectContaining({
+        taskSid: outbound.sid,
+        kind: 'call_ended',
+        callSid: customer.sid,
+        callEndedAt: new Date(Date.parse(ago(200))).toISOString(),
+        legs: [
+          {
+            role: 'customer',
+            callSid: customer.sid,
+            status: 'completed',
+            endedAt: new Date(Date.parse(ago(300))).toISOString(),
+          },
+          {
+            role: 'worker',
+            callSid: worker.sid,
+            status: 'completed',
+            endedAt: new Date(Date.parse(ago(200))).toISOString(),
+          },
+        ],
+      }),
+    ]);
+    expect(page.suspects.map((suspect) => suspect.taskSid)).not.toContain(agentOnLine.sid);
+    expect(page.counts).toMatchObject({ scanned: 2, stuck: 1, active: 1 });
+  });
+
+  it('takes a leg in the live-call list as enough: the other legs are not fetched', async () => {
+    const gateway = new FakeGateway();
+    const ended = gateway.addCall(makeCall({ status: 'completed' }));
+    const liveWorker = gateway.addCall(makeCall({ status: 'ringing' }));
+    gateway.addTask(makeTask({ callSid: ended.sid, participants: { worker: liveWorker.sid } }));
+    const page = await scanPage(depsFor(gateway), null, { callPlan: 'live-calls' });
+    expect(page.counts).toMatchObject({ active: 1, stuck: 0 });
+    expect(gateway.counts.fetchCall).toBe(0);
+
+    const fetchEach = new FakeGateway();
+    const a = fetchEach.addCall(makeCall({ status: 'completed' }));
+    const b = fetchEach.addCall(makeCall({ status: 'completed' }));
+    fetchEach.addTask(makeTask({ callSid: a.sid, participants: { customer: a.sid, worker: b.sid } }));
+    await scanPage(depsFor(fetchEach), null, { callPlan: 'fetch-each' });
+    expect(fetchEach.counts.fetchCall).toBe(2); // the duplicated SID is one leg
+  });
+
+  it('asks for review when one leg is unknown to Twilio and none is live', async () => {
+    const gateway = new FakeGateway();
+    const ended = gateway.addCall(makeCall({ status: 'completed' }));
+    const task = gateway.addTask(makeTask({ callSid: ended.sid, participants: { worker: newCallSid() } }));
+    const page = await scanPage(depsFor(gateway), null);
+    expect(page.needsReview).toEqual([
+      expect.objectContaining({ taskSid: task.sid, problem: 'call_not_found', callSid: ended.sid }),
+    ]);
+  });
+
+  it('never lists wrapping tasks when WRAPUP_OVERDUE_MINUTES is off', async () => {
+    const gateway = new FakeGateway();
+    gateway.addTaskWithCall({ assignment_status: 'wrapping', date_updated: minutesAgo(600) }, { status: 'completed' });
+    const page = await scanPage(depsFor(gateway), null);
+    expect(page.counts).toMatchObject({ scanned: 0, stuck: 0, wrapupOverdue: 0 });
+  });
+
+  it('with WRAPUP_OVERDUE_MINUTES on, lists overdue wrap-ups to complete and counts young ones as active', async () => {
+    const gateway = new FakeGateway();
+    const settings = testSettings({ wrapupOverdueMinutes: 30 });
+    const overdue = gateway.addTaskWithCall(
+      { assignment_status: 'wrapping', date_updated: minutesAgo(95) },
+      { status: 'completed' },
+    ).task;
+    gateway.addTaskWithCall({ assignment_status: 'wrapping', date_updated: minutesAgo(10) }, { status: 'completed' });
+    gateway.addTaskWithCall({ assignment_status: 'wrapping', date_updated: 'garbled' }, { status: 'completed' });
+    const noLegs = gateway.addTask(
+      makeTask({ callSid: null, assignment_status: 'wrapping', date_updated: minutesAgo(95) }),
+    );
+    const stuck = gateway.addTaskWithCall({ assignment_status: 'assigned' }, { status: 'completed' }).task;
+    gateway.reservations.set(overdue.sid, [
+      { sid: 'WR1', worker_sid: 'WKann', worker_name: 'ann', reservation_status: 'accepted' },
+      { sid: 'WR2', worker_sid: 'WKbob', worker_name: 'bob', reservation_status: 'wrapping' },
+    ]);
+
+    const page = await scanPage(depsFor(gateway, settings), null);
+    expect(
+      page.suspects.map((suspect) => [suspect.taskSid, suspect.kind, suspect.assignmentStatus, suspect.action]),
+    ).toEqual([
+      [overdue.sid, 'wrapup_overdue', 'wrapping', 'complete'],
+      [stuck.sid, 'call_ended', 'assigned', 'complete'],
+    ]);
+    expect(page.suspects[0]).toMatchObject({ workerSid: 'WKbob', workerName: 'bob' });
+    expect(page.needsReview).toEqual([
+      expect.objectContaining({ taskSid: noLegs.sid, assignmentStatus: 'wrapping', problem: 'no_call_sid' }),
+    ]);
+    expect(page.counts).toEqual({ scanned: 5, stuck: 2, wrapupOverdue: 1, needsReview: 1, active: 2, skipped: 0 });
+    // Young wrap-ups cost no call request.
+    expect(gateway.counts.fetchCall).toBe(2);
+  });
+
+  it('lists reservations only for suspects and review items that are not pending', async () => {
+    const gateway = new FakeGateway();
+    gateway.addTaskWithCall({ assignment_status: 'pending' }, { status: 'completed' });
+    const reserved = gateway.addTaskWithCall({ assignment_status: 'reserved' }, { status: 'completed' }).task;
+    const review = gateway.addTask(makeTask({ callSid: null, assignment_status: 'assigned' }));
+    gateway.addTaskWithCall({ assignment_status: 'assigned' }, { status: 'in-progress' });
+    gateway.addTaskWithCall(
+      { assignment_status: 'assigned', task_channel_unique_name: 'chat' },
+      { status: 'completed' },
+    );
+    const asked: string[] = [];
+    const listReservations = gateway.listReservations.bind(gateway);
+    gateway.listReservations = (taskSid, budget) => {
+      asked.push(taskSid);
+      return listReservations(taskSid, budget);
+    };
+    gateway.reservations.set(reserved.sid, [
+      { sid: 'WR1', worker_sid: 'WKcy', worker_name: null, reservation_status: 'pending' },
+    ]);
+
+    const page = await scanPage(depsFor(gateway), null);
+    expect(asked.sort()).toEqual([reserved.sid, review.sid].sort());
+    expect(page.suspects.map((suspect) => [suspect.assignmentStatus, suspect.workerSid, suspect.workerName])).toEqual([
+      ['pending', null, null],
+      ['reserved', 'WKcy', null],
+    ]);
+    expect(page.needsReview[0]).toMatchObject({ workerSid: null, workerName: null });
+  });
+});
