@@ -19,6 +19,12 @@ export interface EngineDeps {
   liveCallCache?: LiveCallCache;
   /** The clock scan deadlines are measured by; the system clock by default (tests inject their own). */
   clock?: DeadlineClock;
+  /**
+   * Most tasks a scan judges at once (default: the gateway's default concurrency). A task may need
+   * several requests one after another (its legs, then its agent); judging tasks a window at a time
+   * keeps those follow-ups from queueing behind every other task of the page.
+   */
+  scanConcurrency?: number;
 }
 
 export interface EngineDepsOptions {
@@ -39,6 +45,7 @@ export function createEngineDeps(settings: Settings, options: EngineDepsOptions 
     settings,
     log: options.log,
     liveCallCache: new LiveCallCache(),
+    scanConcurrency: options.concurrency,
   };
 }
 

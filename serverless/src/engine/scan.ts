@@ -1,5 +1,7 @@
 import type { ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
+import pLimit from 'p-limit';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
+import { DEFAULT_GATEWAY_OPTIONS } from '../gateway/twilioGateway';
 import type { ListCursor, RequestBudget, TaskPage, TwilioTask } from '../gateway/types';
 import { systemClock } from './clock';
 import type { EngineDeps } from './deps';
@@ -129,6 +131,10 @@ export async function scanPage(
   };
 
   const report = new ScanReport(context.nowMs);
+  // Tasks are judged in order, a window at a time: a task's follow-up requests (its agent after its
+  // legs) then wait behind that window only, not behind the whole page, so tasks finish in order and
+  // a call cut short by its deadline still reports a prefix of the page.
+  const judgeOne = pLimit(deps.scanConcurrency ?? DEFAULT_GATEWAY_OPTIONS.concurrency);
   // Overdue wrap-ups on: wrapping tasks are listed too (the rules judge how long they have been wrapping).
   const includeWrapping = settings.wrapupOverdueMinutes !== null;
   const listPage = (cursor: ListCursor | null) => gateway.listOpenTasks(cursor, pageSize, budget, { includeWrapping });
@@ -164,7 +170,7 @@ export async function scanPage(
         listing.catch(() => undefined); // judged when awaited
       }
 
-      const judging = pending.map((task) => judgeTask(deps, task, liveCalls, context, budget));
+      const judging = pending.map((task) => judgeOne(() => judgeTask(deps, task, liveCalls, context, budget)));
       const settled = await settleUntil(judging, pastDeadline);
       const { done, failure } = report.add(settled);
 
