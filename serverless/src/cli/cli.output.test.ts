@@ -8,6 +8,7 @@ import os from 'os';
 import path from 'path';
 import { PassThrough } from 'stream';
 import { parse as parseCsv } from 'csv-parse/sync';
+import type { Suspect } from '@plugin-stuck-tasks/contract';
 import type { Simulator } from '@plugin-stuck-tasks/sandbox';
 import { startSimulator } from '@plugin-stuck-tasks/sandbox';
 import { EXIT_CODES } from './errors';
@@ -155,7 +156,7 @@ describe('the formula guard', () => {
         workspaceSid: 'WS0',
         generatedAt: '',
         graceSeconds: 60,
-        counts: { scanned: 1, stuck: 0, needsReview: 1, active: 0, skipped: 0 },
+        counts: { scanned: 1, stuck: 0, wrapupOverdue: 0, needsReview: 1, active: 0, skipped: 0 },
         suspects: [],
         needsReview: [
           {
@@ -174,6 +175,74 @@ describe('the formula guard', () => {
     );
     const [row] = parseCsv(report, { columns: true }) as Record<string, string>[];
     expect([row.taskChannel, row.taskQueueName]).toEqual([`'=cmd|"/c calc"!A1`, "'\tq"]);
+  });
+});
+
+describe('the new report columns (issue 10)', () => {
+  const CA = `CA${'a'.repeat(32)}`;
+  const CB = `CA${'b'.repeat(32)}`;
+  const suspect: Suspect = {
+    taskSid: `WT${'5'.repeat(32)}`,
+    assignmentStatus: 'wrapping',
+    taskChannel: 'voice',
+    taskQueueName: 'Support',
+    ageSeconds: 6000,
+    dateCreated: '2024-05-01T10:00:00.000Z',
+    workerSid: `WK${'1'.repeat(32)}`,
+    workerName: '=Ann',
+    kind: 'wrapup_overdue',
+    legs: [
+      { role: 'call_sid', callSid: CA, status: 'completed', endedAt: '2024-05-01T10:30:00.000Z' },
+      { role: 'worker', callSid: CB, status: 'canceled', endedAt: null },
+    ],
+    callSid: CA,
+    callStatus: 'completed',
+    callEndedAt: '2024-05-01T10:30:00.000Z',
+    action: 'complete',
+  };
+
+  it('scan CSV: suspectKind, legs as role:CallSid:status, and the agent (formula-guarded like every cell)', () => {
+    const report = formatReport(
+      {
+        workspaceSid: 'WS0',
+        generatedAt: '',
+        graceSeconds: 60,
+        counts: { scanned: 1, stuck: 1, wrapupOverdue: 1, needsReview: 0, active: 0, skipped: 0 },
+        suspects: [suspect],
+        needsReview: [],
+      },
+      'csv',
+    );
+    const [row] = parseCsv(report, { columns: true }) as Record<string, string>[];
+    expect(row).toMatchObject({
+      kind: 'suspect',
+      suspectKind: 'wrapup_overdue',
+      assignmentStatus: 'wrapping',
+      legs: `call_sid:${CA}:completed; worker:${CB}:canceled`,
+      workerSid: suspect.workerSid,
+      workerName: "'=Ann",
+    });
+  });
+
+  it('close outcomes carry what the scan saw when the close scanned first, and stay empty otherwise', () => {
+    const results = [{ taskSid: suspect.taskSid, outcome: 'completed' as const, message: 'Completed.' }];
+    const csv = formatOutcomes('WS0', results, 'csv', new Map([[suspect.taskSid, suspect]]));
+    expect(parseCsv(csv, { columns: true })).toEqual([
+      {
+        taskSid: suspect.taskSid,
+        outcome: 'completed',
+        message: 'Completed.',
+        suspectKind: 'wrapup_overdue',
+        assignmentStatus: 'wrapping',
+        legs: `call_sid:${CA}:completed; worker:${CB}:canceled`,
+        workerSid: suspect.workerSid,
+        workerName: "'=Ann",
+      },
+    ]);
+    const json = JSON.parse(formatOutcomes('WS0', results, 'json', new Map([[suspect.taskSid, suspect]])));
+    expect(json.results[0]).toMatchObject({ suspectKind: 'wrapup_overdue', legs: suspect.legs, workerName: '=Ann' });
+    const fromFile = parseCsv(formatOutcomes('WS0', results, 'csv'), { columns: true }) as Record<string, string>[];
+    expect(fromFile[0]).toMatchObject({ suspectKind: '', legs: '', workerSid: '' });
   });
 });
 

@@ -122,6 +122,20 @@ describe('scan', () => {
       action: stuck[0].action,
       callSid: stuck[0].callSid,
     });
+    // Every suspect row carries its kind, every leg (role:CallSid:status) and the agent it blocks.
+    for (const task of stuck) {
+      const row = rows.find((entry) => entry.taskSid === task.sid);
+      const holder = task.reservations.find((reservation) =>
+        ['pending', 'accepted', 'wrapping'].includes(reservation.status),
+      );
+      expect(row).toMatchObject({
+        suspectKind: task.stuckKind,
+        legs: task.legs.map((leg) => `${leg.role}:${leg.callSid}:${leg.status}`).join('; '),
+        workerSid: task.assignmentStatus === 'pending' || !holder ? '' : holder.workerSid,
+        workerName: task.assignmentStatus === 'pending' || !holder ? '' : holder.workerName,
+      });
+    }
+    expect(rows.some((row) => row.legs.includes('; worker:'))).toBe(true);
     expect(result.stdout).toMatch(new RegExp(`Stuck\\s+${stuck.length}\\b`));
     expect(result.stdout).toMatch(new RegExp(`Needs review\\s+${oracle('needs_review').length}\\b`));
     expect(result.stdout).toContain('stuck-tasks close --from report.csv');
@@ -263,6 +277,24 @@ describe('close', () => {
     const accepted = await run(['close'], { answer: 'y' });
     expect(accepted.code).toBe(EXIT_CODES.ok);
     expect(oracle('stuck')).toEqual([]);
+  });
+
+  it('a close that scanned first writes each outcome with the kind, legs and agent the scan saw', async () => {
+    const stuck = sim.listTasks({ verdict: 'stuck' });
+    const result = await run(['close', '--yes', '--out', 'outcomes.csv']);
+    expect(result.code).toBe(EXIT_CODES.ok);
+    const rows = readCsv(path.join(workDir, 'outcomes.csv'));
+    expect(rows).toHaveLength(stuck.length);
+    for (const task of stuck) {
+      const row = rows.find((entry) => entry.taskSid === task.sid);
+      expect(row).toMatchObject({
+        outcome: task.action === 'cancel' ? 'canceled' : 'completed',
+        suspectKind: task.stuckKind,
+        assignmentStatus: task.assignmentStatus,
+        legs: task.legs.map((leg) => `${leg.role}:${leg.callSid}:${leg.status}`).join('; '),
+      });
+      if (task.assignmentStatus === 'pending') expect(row?.workerSid).toBe('');
+    }
   });
 
   it('--from closes only the tasks listed in an edited report, and writes the outcomes', async () => {

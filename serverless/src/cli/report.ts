@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
-import type { CloseOutcome, CloseResult, ReviewItem, ScanCounts, Suspect } from '@plugin-stuck-tasks/contract';
+import type { CallLeg, CloseOutcome, CloseResult, ReviewItem, ScanCounts, Suspect } from '@plugin-stuck-tasks/contract';
 import { CliError, EXIT_CODES } from './errors';
 
 export type ReportFormat = 'csv' | 'json';
@@ -20,11 +20,16 @@ export interface WorkspaceReport {
 
 export type ReportKind = 'suspect' | 'needs_review';
 
-/** Column order of the CSV report; `kind` and `taskSid` are what `close --from` reads back. */
+/**
+ * Column order of the CSV report; `kind` and `taskSid` are what `close --from` reads back. `kind` is
+ * the row's list (suspect or needs_review); a suspect's own kind (call_ended, wrapup_overdue) is
+ * `suspectKind`.
+ */
 export const CSV_COLUMNS = [
   'kind',
   'taskSid',
   'assignmentStatus',
+  'suspectKind',
   'action',
   'problem',
   'taskChannel',
@@ -34,7 +39,15 @@ export const CSV_COLUMNS = [
   'callSid',
   'callStatus',
   'callEndedAt',
+  'legs',
+  'workerSid',
+  'workerName',
 ] as const;
+
+/** Every leg in one cell: `role:CallSid:status`, separated by `; ` (the primary first). */
+export function legsCell(legs: readonly CallLeg[]): string {
+  return legs.map((leg) => `${leg.role}:${leg.callSid}:${leg.status}`).join('; ');
+}
 
 type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
 
@@ -43,6 +56,7 @@ function suspectRow(suspect: Suspect): CsvRow {
     kind: 'suspect',
     taskSid: suspect.taskSid,
     assignmentStatus: suspect.assignmentStatus,
+    suspectKind: suspect.kind,
     action: suspect.action,
     problem: null,
     taskChannel: suspect.taskChannel,
@@ -52,6 +66,9 @@ function suspectRow(suspect: Suspect): CsvRow {
     callSid: suspect.callSid,
     callStatus: suspect.callStatus,
     callEndedAt: suspect.callEndedAt,
+    legs: legsCell(suspect.legs),
+    workerSid: suspect.workerSid,
+    workerName: suspect.workerName,
   };
 }
 
@@ -60,6 +77,7 @@ function reviewRow(item: ReviewItem): CsvRow {
     kind: 'needs_review',
     taskSid: item.taskSid,
     assignmentStatus: item.assignmentStatus,
+    suspectKind: null,
     action: null,
     problem: item.problem,
     taskChannel: item.taskChannel,
@@ -69,6 +87,9 @@ function reviewRow(item: ReviewItem): CsvRow {
     callSid: item.callSid,
     callStatus: null,
     callEndedAt: null,
+    legs: null,
+    workerSid: item.workerSid,
+    workerName: item.workerName,
   };
 }
 
@@ -206,16 +227,52 @@ export function parseCloseTargets(file: string, text: string, format: ReportForm
 
 export const CLOSE_OUTCOMES: readonly CloseOutcome[] = ['canceled', 'completed', 'not_stuck', 'not_found', 'failed'];
 
-/** The per-task outcomes of `close --out`, with totals in the JSON form. */
-export function formatOutcomes(workspaceSid: string, results: readonly CloseResult[], format: ReportFormat): string {
+/** What the scan that chose a task said about it: the suspect or review item, by Task SID. */
+export type ScannedTasks = ReadonlyMap<string, Suspect | ReviewItem>;
+
+/** Columns of the `close --out` CSV: the outcome, then what the scan said about the task (empty when closed from a file). */
+export const OUTCOME_CSV_COLUMNS = [
+  'taskSid',
+  'outcome',
+  'message',
+  'suspectKind',
+  'assignmentStatus',
+  'legs',
+  'workerSid',
+  'workerName',
+] as const;
+
+/** The scan's view of a closed task, as the outcome reports carry it; null fields when the scan is not known. */
+function scannedFields(scanned: Suspect | ReviewItem | undefined) {
+  const suspect = scanned !== undefined && 'kind' in scanned ? scanned : null;
+  return {
+    suspectKind: suspect?.kind ?? null,
+    assignmentStatus: scanned?.assignmentStatus ?? null,
+    legs: suspect?.legs ?? null,
+    workerSid: scanned?.workerSid ?? null,
+    workerName: scanned?.workerName ?? null,
+  };
+}
+
+/**
+ * The per-task outcomes of `close --out`, with totals in the JSON form. With `scanned` (a close that
+ * scanned first), each result also carries the task's kind, legs and agent as the scan saw them.
+ */
+export function formatOutcomes(
+  workspaceSid: string,
+  results: readonly CloseResult[],
+  format: ReportFormat,
+  scanned: ScannedTasks = new Map(),
+): string {
+  const rows = results.map((result) => ({ ...result, ...scannedFields(scanned.get(result.taskSid)) }));
   if (format === 'json') {
     const totals = Object.fromEntries(CLOSE_OUTCOMES.map((outcome) => [outcome, 0]));
     for (const result of results) totals[result.outcome] += 1;
-    const document = { workspaceSid, finishedAt: new Date().toISOString(), totals, results };
+    const document = { workspaceSid, finishedAt: new Date().toISOString(), totals, results: rows };
     return `${JSON.stringify(document, null, 2)}\n`;
   }
   return toCsv(
-    results.map(({ taskSid, outcome, message }) => ({ taskSid, outcome, message })),
-    ['taskSid', 'outcome', 'message'] as const,
+    rows.map((row) => ({ ...row, legs: row.legs === null ? null : legsCell(row.legs) })),
+    OUTCOME_CSV_COLUMNS,
   );
 }

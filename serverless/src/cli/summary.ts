@@ -34,16 +34,30 @@ export function renderScanSummary(
       [
         'Stuck',
         scan.suspects.length,
-        `cancel ${actions.get('cancel') ?? 0} (pending/reserved), complete ${actions.get('complete') ?? 0} (assigned)`,
+        `cancel ${actions.get('cancel') ?? 0} (pending/reserved), complete ${actions.get('complete') ?? 0} (assigned${
+          settings.wrapupOverdueMinutes === null ? '' : ', wrapping'
+        })${settings.wrapupOverdueMinutes === null ? '' : `; ${scan.counts.wrapupOverdue} overdue wrap-ups`}`,
       ],
       [
         'Needs review',
         scan.needsReview.length,
         [...problems].map(([problem, count]) => `${problem} ${count}`).join(', ') || '-',
       ],
-      ['Active', scan.counts.active, `call live, or ended less than ${settings.graceSeconds} s ago`],
+      [
+        'Active',
+        scan.counts.active,
+        `a call leg live, or ended less than ${settings.graceSeconds} s ago${
+          settings.wrapupOverdueMinutes === null ? '' : `; wrap-ups younger than ${settings.wrapupOverdueMinutes} min`
+        }`,
+      ],
       ['Skipped', scan.counts.skipped, 'other channels and excluded queues'],
-      ['Scanned', scan.counts.scanned, 'open tasks (pending, reserved, assigned)'],
+      [
+        'Scanned',
+        scan.counts.scanned,
+        settings.wrapupOverdueMinutes === null
+          ? 'open tasks (pending, reserved, assigned)'
+          : 'open and wrapping tasks (pending, reserved, assigned, wrapping)',
+      ],
     ],
   );
   return (

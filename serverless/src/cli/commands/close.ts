@@ -110,7 +110,7 @@ export async function runClose(context: CommandContext, options: CloseOptions): 
   io.stdout.write(renderOutcomes(results, Date.now() - started));
   if (outFile) {
     const format = reportFormatFor(outFile, options.format);
-    writeOutputFile(outFile, formatOutcomes(settings.workspaceSid, results, format), options.overwrite);
+    writeOutputFile(outFile, formatOutcomes(settings.workspaceSid, results, format, plan.scanned), options.overwrite);
     io.stdout.write(`Wrote the outcomes (${format.toUpperCase()}) to ${printableLine(outFile)}\n`);
   }
   if (stop.signal.aborted) {

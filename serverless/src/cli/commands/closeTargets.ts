@@ -1,10 +1,11 @@
 import fs from 'fs';
 import path from 'path';
+import type { ReviewItem, Suspect } from '@plugin-stuck-tasks/contract';
 import type { EngineDeps } from '../../engine';
 import type { CommandContext } from '../context';
 import { CliError, EXIT_CODES } from '../errors';
 import { parseCloseTargets } from '../report';
-import type { ReportFormat } from '../report';
+import type { ReportFormat, ScannedTasks } from '../report';
 import { plural, renderScanSummary } from '../summary';
 import { scanWithProgress } from './scanWithProgress';
 
@@ -13,6 +14,8 @@ export interface CloseTargetsPlan {
   taskSids: string[];
   /** Human-readable lines describing what will be closed and what is left alone. */
   description: string[];
+  /** What the scan said about each task, when `close` scanned first (for the outcome report). */
+  scanned?: ScannedTasks;
 }
 
 /** The options that decide which tasks `close` takes on. */
@@ -70,5 +73,7 @@ export async function scanTargets(
       description.push(`The ${scan.needsReview.length} needing review are left alone (add --force to close them too).`);
     }
   }
-  return { taskSids, description };
+  const scanned = new Map<string, Suspect | ReviewItem>();
+  for (const item of [...scan.suspects, ...scan.needsReview]) scanned.set(item.taskSid, item);
+  return { taskSids, description, scanned };
 }
