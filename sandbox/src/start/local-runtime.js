@@ -130,6 +130,10 @@ const WATCHING_LAUNCHER = 'STUCK_TASKS_WATCHING_LAUNCHER';
  */
 function watchLauncher() {
   if (typeof process.send !== 'function' || process.env[WATCHING_LAUNCHER]) return;
+  // twilio-run replaces its process.env with the env file, so the marker does not reach the Function
+  // processes it forks; they are recognised by their script. Armed there, the unref'd channel let a
+  // fork exit before its invocation arrived (twilio-run then crashed with EPIPE on every request).
+  if (/[\\/]functionRunner(\.js)?$/.test(process.argv[1] ?? '')) return;
   process.env[WATCHING_LAUNCHER] = String(process.pid);
   process.once('disconnect', () => process.exit(0));
   // The channel alone must not keep twilio-run running.
