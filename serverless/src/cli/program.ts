@@ -44,6 +44,8 @@ Settings (environment, or a .env file; the shell wins over the file):
   STUCK_GRACE_SECONDS        a call that ended more recently is still settling (default 60)
   EXCLUDED_TASK_QUEUES       comma list of queue SIDs or names never judged
   CLOSE_REASON               reason written on each closed task, followed by "Closed by <identity>."
+  WRAPUP_OVERDUE_MINUTES     list wrapping tasks unchanged this long (1-1440), every leg ended (default off)
+  INSIGHTS_OUTCOME           conversations.outcome written by each close (default "Closed stuck task"; empty: off)
   TWILIO_API_BASE_URL        sandbox and tests only: send every Twilio request to this base URL
 
 ${EXIT_CODES_HELP}
