@@ -24,7 +24,7 @@ import { handleTwilioRequest } from './twilio-api';
 
 export * from './defaults';
 export type { ScenarioOptions, SeedSummary } from './scenario';
-export { DEFAULT_TASK_QUEUES } from './scenario';
+export { CONVERSATIONS_ATTRIBUTES_TEXT, DEFAULT_TASK_QUEUES, WRAP_UP_LADDER } from './scenario';
 export type { TokenUser, TokenValidationResult } from './tokens';
 export { TOKEN_EXPIRED_CODE, TOKEN_INVALID_CODE } from './tokens';
 export type { AddCallInput, AddTaskInput, CallView, LegView, ReservationView, StateSummary, TaskView } from './views';
