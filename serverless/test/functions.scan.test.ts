@@ -192,8 +192,11 @@ describe('scan', () => {
     stack.sim.configure({ nullAttributesInLists: 0.3 });
     try {
       const nullWalk = await walkScan();
-      expect(sids(nullWalk.suspects)).toEqual(sids(walk.suspects));
-      expect(sids(nullWalk.needsReview)).toEqual(sids(walk.needsReview));
+      // The task added with a call that ended 5 s before seeding may pass the grace period while a
+      // busy machine runs this suite: it is the only one near the boundary, and has its own test below.
+      const steady = (items: { taskSid: string }[]) => sids(items).filter((sid) => sid !== settlingTaskSid);
+      expect(steady(nullWalk.suspects)).toEqual(steady(walk.suspects));
+      expect(steady(nullWalk.needsReview)).toEqual(steady(walk.needsReview));
     } finally {
       stack.sim.configure({ nullAttributesInLists: false });
     }
