@@ -5,13 +5,18 @@
  */
 import type { Page } from 'playwright-core';
 
+import type { SuspectKind } from '@plugin-stuck-tasks/contract';
+
 import type { TaskView } from '../sandbox/src/simulator';
 import type { Sandbox } from '../sandbox/src/start/sandbox';
 import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
 import { screenshot } from './support/browser';
 import { flexNotification, navLink, scanInView } from './support/stuckTasksView';
 
-const session = setUpAdminSession({ tasks: 300 });
+// The plugin pages its tables by 100 rows. At 300 tasks the default outage has 93 call-ended suspects, and
+// the 12 recently ended calls join them a minute after seeding: a smaller stuck share keeps every
+// call-ended suspect on one page (66 + 12 conference + 6 outbound + 12 = 96), still two close batches.
+const session = setUpAdminSession({ tasks: 300, scenario: { stuckShare: 0.22 } });
 let sandbox: Sandbox;
 let page: Page;
 
@@ -20,14 +25,24 @@ beforeAll(() => {
 });
 
 const openStatuses = ['pending', 'reserved', 'assigned'] as const;
-const stuckInSimulator = () => sandbox.simulator.listTasks({ verdict: 'stuck' });
+/**
+ * The tasks the simulator judges stuck for one of the view's groups: the "Stuck tasks" table holds the
+ * open tasks whose every call leg ended (`call_ended`), the "Overdue wrap-ups" table the wrap-ups
+ * (the sandbox runs with WRAPUP_OVERDUE_MINUTES=30).
+ */
+const stuckInSimulator = (kind: SuspectKind = 'call_ended') =>
+  sandbox.simulator.listTasks({ verdict: 'stuck' }).filter((task) => task.stuckKind === kind);
 const sids = (tasks: readonly TaskView[]) => tasks.map((task) => task.sid).sort();
+const TABLE_OF_KIND: Record<SuspectKind, string> = {
+  call_ended: 'Stuck tasks',
+  wrapup_overdue: 'Overdue wrap-ups',
+};
 
-/** Task SIDs of the rows of the "Stuck tasks" table, once every row is rendered. */
-async function listedSuspects(): Promise<string[]> {
-  const table = page.getByRole('table', { name: 'Stuck tasks', exact: true });
+/** Task SIDs of the rows of one group's table ("Stuck tasks" by default), once every row is rendered. */
+async function listedSuspects(kind: SuspectKind = 'call_ended'): Promise<string[]> {
+  const table = page.getByRole('table', { name: TABLE_OF_KIND[kind], exact: true });
   // The plugin pages its tables by 100 rows; this workspace's suspects fit on one page.
-  await expectOnePage('Stuck tasks');
+  await expectOnePage(TABLE_OF_KIND[kind]);
   const labels = await table
     .getByRole('button', { name: /^Review task WT/ })
     .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
@@ -48,12 +63,14 @@ async function expectOnePage(table: string): Promise<void> {
 }
 
 /**
- * Opens the view, scans, and checks the scan listed exactly the tasks the simulator judges stuck.
- * Calls keep ageing past the grace period while the scan runs, so the simulator is asked before and
- * after: every task stuck before must be listed, and nothing that was not stuck after.
+ * Opens the view, scans, and checks the scan listed exactly the tasks the simulator judges stuck, each
+ * in its group's table. Calls keep ageing past the grace period while the scan runs, so the simulator
+ * is asked before and after: every task stuck before must be listed, and nothing that was not stuck
+ * after. Returns the tasks of the "Stuck tasks" table (the open tasks whose call ended).
  */
 async function scanMatchesSimulator(): Promise<TaskView[]> {
   const stuckBefore = sids(stuckInSimulator());
+  const wrapupsBefore = sids(stuckInSimulator('wrapup_overdue'));
   // A little simulated latency keeps the scan on screen long enough to see it start and end.
   sandbox.simulator.configure({ latencyMs: 150 });
   try {
@@ -62,10 +79,19 @@ async function scanMatchesSimulator(): Promise<TaskView[]> {
     sandbox.simulator.configure({ latencyMs: 0 });
   }
   const stuckAfter = sids(stuckInSimulator());
+  const wrapupsAfter = sids(stuckInSimulator('wrapup_overdue'));
   const listed = await listedSuspects();
   expect(listed).toEqual(expect.arrayContaining(stuckBefore));
   expect(stuckAfter).toEqual(expect.arrayContaining(listed));
   await page.getByRole('heading', { name: `Stuck tasks (${listed.length})` }).waitFor();
+  // Wrap-ups are listed apart, never among the call-ended tasks.
+  const listedWrapups =
+    wrapupsBefore.length > 0 || wrapupsAfter.length > 0 ? await listedSuspects('wrapup_overdue') : [];
+  expect(listedWrapups).toEqual(expect.arrayContaining(wrapupsBefore));
+  expect(wrapupsAfter).toEqual(expect.arrayContaining(listedWrapups));
+  if (listedWrapups.length > 0) {
+    await page.getByRole('heading', { name: `Overdue wrap-ups (${listedWrapups.length})` }).waitFor();
+  }
   return listed.map((sid) => {
     const task = sandbox.simulator.getTask(sid);
     if (!task) throw new Error(`${sid} is listed but unknown to the simulator`);
