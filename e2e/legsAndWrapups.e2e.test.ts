@@ -204,6 +204,8 @@ test('conference tasks: one whose every leg ended is listed with its legs in the
     }
     expect(await legs.getByText('Primary', { exact: true }).count()).toBe(1);
     if (kind === 'conference_stuck') {
+      // The legs sit below the task's fields in the panel's scrolling body.
+      await legs.scrollIntoViewIfNeeded();
       await screenshot(page, '07-conference-side-panel', 'conference-task-side-panel');
     }
     await panel.getByRole('button', { name: 'Close task review' }).click();
