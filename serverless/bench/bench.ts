@@ -12,7 +12,7 @@ import { runNaiveBaseline } from './naive';
 import type { NaiveConfig } from './naive';
 import { parseOptions, runnersFor } from './options';
 import { firstMessage, forkRole } from './processes';
-import { printLegend, printTables, seconds } from './report';
+import { printLegend, printTables, seconds, wrapupLabel } from './report';
 import { runEngine, runNaive, SEED } from './runners';
 import type { RowFigures, RowSetup } from './runners';
 import { SimulatorControl } from './simulatorControl';
@@ -28,11 +28,13 @@ async function runBench(argv: string[]): Promise<number> {
   const options = parseOptions(argv);
   const write = (text: string) => process.stdout.write(text);
   const cpus = os.cpus();
+  const [load1, load5, load15] = os.loadavg().map((load) => load.toFixed(2));
   write(
-    `Benchmark: latency ${options.latencyMs} ms, concurrency limit ${options.limit} (429 above), ` +
+    `Benchmark${options.only ? ` (${options.only} only)` : ''}: latency ${options.latencyMs} ms, ` +
+      `concurrency limit ${options.limit} (429 above), ` +
       `${Math.round(options.stuckShare * 100)} % stuck; sizes ${options.sizes.join(', ')}.\n` +
       `Machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
-      `Node ${process.version}, ${os.platform()} ${os.release()}.\n\n`,
+      `Node ${process.version}, ${os.platform()} ${os.release()}; load average ${load1} ${load5} ${load15} at the start.\n\n`,
   );
   const { child, address } = await startSimulatorProcess();
   const sim = new SimulatorControl(address.url, address.controlSecret);
@@ -42,18 +44,24 @@ async function runBench(argv: string[]): Promise<number> {
     for (const size of options.sizes) {
       for (const runner of runnersFor(size, options)) {
         const setup: RowSetup = { sim, address, size, options };
-        const row = runner.engine ? await runEngine(setup, runner) : await runNaive(setup, runner);
-        rows.push(row);
-        process.stderr.write(
-          `  ${size} tasks, ${runner.label}: ${seconds(row.wallMs)} s, ${row.totalRequests} requests, ` +
-            `${row.throttled} x 429, ${row.closed} closed (${seconds(Date.now() - benchStarted)} s so far)\n`,
-        );
+        // Engine runners run once per overdue wrap-up setting; the naive script knows no such setting.
+        const settings = runner.engine ? options.wrapupOverdueMinutes : [null];
+        for (const wrapup of settings) {
+          const row = runner.engine ? await runEngine(setup, runner, wrapup) : await runNaive(setup, runner);
+          rows.push(row);
+          process.stderr.write(
+            `  ${size} tasks, ${runner.label}${wrapupLabel(row)}: ${seconds(row.wallMs)} s, ` +
+              `${row.totalRequests} requests, ${row.throttled} x 429, ${row.closed} closed ` +
+              `(${seconds(Date.now() - benchStarted)} s so far)\n`,
+          );
+        }
       }
     }
   } finally {
     child.kill();
   }
-  write('\n');
+  const [end1, end5, end15] = os.loadavg().map((load) => load.toFixed(2));
+  write(`\nLoad average ${end1} ${end5} ${end15} at the end.\n\n`);
   printTables(rows, options, write);
   printLegend(write, Date.now() - benchStarted);
   return 0;

@@ -12,6 +12,10 @@ export interface BenchOptions {
   runners: RunnerName[];
   explicitRunners: boolean;
   markdown: boolean;
+  /** `scan`: the scan phase of the engine runners only (no close, no naive script). */
+  only: 'scan' | null;
+  /** Overdue wrap-ups setting of the engine runs (null = off); every engine runner runs once per value. */
+  wrapupOverdueMinutes: (number | null)[];
 }
 
 export type RunnerName = 'engine' | 'engine-fast' | 'engine-fetch-each' | 'naive' | 'naive-unbounded';
@@ -58,6 +62,25 @@ function parsePositive(value: string): number {
   return number;
 }
 
+function parseWrapup(value: string): (number | null)[] {
+  return value.split(',').map((item) => {
+    const text = item.trim();
+    if (text === 'off') return null;
+    const minutes = Number(text);
+    if (!/^\d+$/.test(text) || minutes < 1 || minutes > 1_440)
+      throw new InvalidArgumentError('expected a comma list of "off" and minutes from 1 to 1440, e.g. off,30');
+    return minutes;
+  });
+}
+
+function parseOnly(value: string): 'scan' {
+  if (value !== 'scan') throw new InvalidArgumentError('the only part that runs alone is "scan"');
+  return value;
+}
+
+/** Without --runners, --only scan runs the engine's default plan at concurrency 20 and 100. */
+const SCAN_ONLY_RUNNERS: RunnerName[] = ['engine', 'engine-fast'];
+
 function parseRunners(value: string): RunnerName[] {
   const names = value.split(',').map((item) => item.trim());
   const known = RUNNERS.map((runner) => runner.name) as string[];
@@ -77,17 +100,31 @@ export function parseOptions(argv: string[]): BenchOptions {
     .option('--naive-cap-seconds <s>', 'stop a naive run that takes longer than this', parsePositive, 120)
     .option('--runners <names>', `comma list of ${RUNNERS.map((runner) => runner.name).join(', ')}`, parseRunners)
     .option('--markdown', 'print the tables as Markdown', false)
+    .option('--only <part>', 'run only this part: "scan" (the engine scan of each size, no close)', parseOnly)
+    .option(
+      '--wrapup-overdue-minutes <values>',
+      'WRAPUP_OVERDUE_MINUTES of the engine runs, comma list of "off" and minutes (each runs separately)',
+      parseWrapup,
+      [null],
+    )
     .parse(argv, { from: 'user' });
   const options = program.opts();
+  const only: 'scan' | null = options.only ?? null;
+  const defaultRunners = only === 'scan' ? SCAN_ONLY_RUNNERS : RUNNERS.map((runner) => runner.name);
+  const runners: RunnerName[] = options.runners ?? defaultRunners;
+  if (only === 'scan' && runners.some((name) => name.startsWith('naive')))
+    program.error('--only scan runs engine runners only');
   return {
     sizes: options.sizes,
     latencyMs: options.latency,
     limit: options.limit,
     stuckShare: options.stuckShare,
     naiveCapSeconds: options.naiveCapSeconds,
-    runners: options.runners ?? RUNNERS.map((runner) => runner.name),
+    runners,
     explicitRunners: options.runners !== undefined,
     markdown: options.markdown,
+    only,
+    wrapupOverdueMinutes: options.wrapupOverdueMinutes,
   };
 }
 

@@ -23,9 +23,27 @@ export interface RowSetup {
   options: BenchOptions;
 }
 
+/**
+ * The scan phase of an engine row, counted by the engine's own gateway (every attempt, retries
+ * included), so the requests of the scan are apart from those of the close.
+ */
+export interface ScanFigures {
+  ms: number;
+  requests: Record<string, number>;
+  totalRequests: number;
+  throttled: number;
+  /** Requests the scan's plan needed (429s and 5xx excluded) x latency / limit. */
+  floorMs: number;
+  counts: { scanned: number; stuck: number; wrapupOverdue: number | null; needsReview: number; active: number };
+}
+
 export interface RowFigures {
   size: number;
   runner: Runner;
+  /** Engine rows: WRAPUP_OVERDUE_MINUTES of the run (null = off). */
+  wrapupOverdueMinutes: number | null;
+  /** Engine rows: the scan phase on its own. */
+  scan: ScanFigures | null;
   wallMs: number;
   scanMs: number | null;
   closeMs: number | null;
@@ -90,7 +108,16 @@ async function waitForIdle(sim: SimulatorControl): Promise<void> {
   }
 }
 
-export async function runEngine(setup: RowSetup, runner: Runner): Promise<RowFigures> {
+/**
+ * One engine row: a full scan then the close of every suspect (as `stuck-tasks close --yes`), or the
+ * scan alone with `--only scan`. `wrapupOverdueMinutes` is passed as the WRAPUP_OVERDUE_MINUTES setting;
+ * a product without that setting ignores it.
+ */
+export async function runEngine(
+  setup: RowSetup,
+  runner: Runner,
+  wrapupOverdueMinutes: number | null,
+): Promise<RowFigures> {
   const { sim, address, size, options } = setup;
   const { concurrency, callPlan } = runner.engine as NonNullable<Runner['engine']>;
   const stuckSids = await prepare(sim, size, options);
@@ -99,17 +126,38 @@ export async function runEngine(setup: RowSetup, runner: Runner): Promise<RowFig
     AUTH_TOKEN: address.authToken,
     TASKROUTER_WORKSPACE_SID: address.workspaceSid,
     TWILIO_API_BASE_URL: address.url,
+    ...(wrapupOverdueMinutes === null ? {} : { WRAPUP_OVERDUE_MINUTES: String(wrapupOverdueMinutes) }),
   });
   const deps = createEngineDeps(settings, { concurrency });
   const started = Date.now();
   const scan = await scanWorkspace(deps, { callPlan });
   const scanned = Date.now();
-  const results = await closeAll(deps, {
-    taskSids: scan.suspects.map((suspect) => suspect.taskSid),
-    force: false,
-    identity: 'bench',
-    concurrency,
-  });
+  const scanStats = deps.gateway.stats();
+  const scanFigures: ScanFigures = {
+    ms: scanned - started,
+    requests: scanStats.requests,
+    totalRequests: scanStats.totalRequests,
+    throttled: scanStats.throttled,
+    floorMs:
+      ((scanStats.totalRequests - scanStats.throttled - scanStats.serverErrors) * options.latencyMs) / options.limit,
+    counts: {
+      scanned: scan.counts.scanned,
+      stuck: scan.counts.stuck,
+      // Absent from a product before overdue wrap-ups (the bench also measures older commits).
+      wrapupOverdue: (scan.counts as { wrapupOverdue?: number }).wrapupOverdue ?? null,
+      needsReview: scan.counts.needsReview,
+      active: scan.counts.active,
+    },
+  };
+  const results =
+    options.only === 'scan'
+      ? []
+      : await closeAll(deps, {
+          taskSids: scan.suspects.map((suspect) => suspect.taskSid),
+          force: false,
+          identity: 'bench',
+          concurrency,
+        });
   const finished = Date.now();
   await waitForIdle(sim);
   const result = await outcome(sim, stuckSids, GRACE_SECONDS);
@@ -117,9 +165,11 @@ export async function runEngine(setup: RowSetup, runner: Runner): Promise<RowFig
   return {
     size,
     runner,
+    wrapupOverdueMinutes,
+    scan: scanFigures,
     wallMs: finished - started,
     scanMs: scanned - started,
-    closeMs: finished - scanned,
+    closeMs: options.only === 'scan' ? null : finished - scanned,
     requests: result.stats.requests,
     totalRequests: result.stats.totalRequests,
     throttled: result.stats.throttled,
@@ -174,6 +224,8 @@ export async function runNaive(setup: RowSetup, runner: Runner): Promise<RowFigu
   return {
     size,
     runner,
+    wrapupOverdueMinutes: null,
+    scan: null,
     wallMs,
     scanMs: null,
     closeMs: null,
