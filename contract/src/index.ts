@@ -192,6 +192,12 @@ export interface TaskDetailResponse {
   /** Every leg the task names, the primary first. */
   legs: LegDetails[];
   reservations: ReservationSummary[];
+  /**
+   * The agent holding the task, by the scan's rule (the reservation matching a reserved, assigned or
+   * wrapping task); both null for a pending or closed task, or when no reservation holds it.
+   */
+  workerSid: string | null;
+  workerName: string | null;
   verdict: Verdict;
   /** With `stuck`: which kind of stuck. */
   kind?: SuspectKind;

@@ -57,11 +57,20 @@ describe('task detail', () => {
       })),
     );
     expect(answer.body.reservations.length).toBeGreaterThan(0);
+    // The agent it blocks: the worker of its accepted reservation, named by the server.
+    const accepted = view.reservations.find((reservation) => reservation.status === 'accepted');
+    expect(accepted).toBeDefined();
+    expect(answer.body).toMatchObject({ workerSid: accepted?.workerSid, workerName: accepted?.workerName });
   });
 
-  it('shows a pending stuck task as one to cancel', async () => {
+  it('shows a pending stuck task as one to cancel, held by no agent', async () => {
     const view = firstTask('stuck', (task) => task.assignmentStatus === 'pending');
-    expect((await detail(view.sid)).body).toMatchObject({ verdict: 'stuck', action: 'cancel' });
+    expect((await detail(view.sid)).body).toMatchObject({
+      verdict: 'stuck',
+      action: 'cancel',
+      workerSid: null,
+      workerName: null,
+    });
   });
 
   it('shows a task whose call is live as active, without an action', async () => {

@@ -30,7 +30,6 @@ import type {
   CloseAction,
   CloseResult,
   LegDetails,
-  ReservationSummary,
   TaskDetailResponse,
 } from '@plugin-stuck-tasks/contract';
 import { CALL_SID_PATTERN, LIVE_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
@@ -264,7 +263,7 @@ const TaskDetails: React.FC<{ response: TaskDetailResponse; t: Translate }> = ({
   // A server older than the contract sends no legs; show the section empty rather than fail.
   const legs = response.legs ?? [];
   const unknown = t('StuckTasksUnknown');
-  const agents = holdingAgents(reservations);
+
   return (
     <Stack orientation="vertical" spacing="space70">
       <Section title={t('StuckTasksSectionVerdict')}>
@@ -283,7 +282,11 @@ const TaskDetails: React.FC<{ response: TaskDetailResponse; t: Translate }> = ({
             [t('StuckTasksFieldStatus'), <StatusBadge key="status" status={task.assignmentStatus} />],
             [
               t('StuckTasksFieldAgent'),
-              agents.length === 0 ? t('StuckTasksNoAgent') : agents.map(agentText).join(', '),
+              response.workerSid === null
+                ? t('StuckTasksNoAgent')
+                : response.workerName
+                  ? `${response.workerName} (${response.workerSid})`
+                  : response.workerSid,
             ],
             [t('StuckTasksFieldChannel'), task.taskChannel],
             [t('StuckTasksFieldQueue'), task.taskQueueName ?? t('StuckTasksNoQueue')],
@@ -369,22 +372,6 @@ const TaskDetails: React.FC<{ response: TaskDetailResponse; t: Translate }> = ({
     </Stack>
   );
 };
-
-/** Reservation statuses in which the worker is held by the task: offered, accepted, or wrapping up. */
-const HOLDING_RESERVATION_STATUSES = new Set(['pending', 'accepted', 'wrapping']);
-
-/** The agents the task holds, each once (a worker may have several reservations for one task). */
-function holdingAgents(reservations: readonly ReservationSummary[]): ReservationSummary[] {
-  const seen = new Set<string>();
-  return reservations.filter((reservation) => {
-    if (!HOLDING_RESERVATION_STATUSES.has(reservation.status) || seen.has(reservation.workerSid)) return false;
-    seen.add(reservation.workerSid);
-    return true;
-  });
-}
-
-const agentText = (reservation: ReservationSummary) =>
-  reservation.workerName ? `${reservation.workerName} (${reservation.workerSid})` : reservation.workerSid;
 
 /** Every leg the task names, the primary (listed first by the server) marked. */
 const LegsTable: React.FC<{ legs: readonly LegDetails[]; t: Translate }> = ({ legs, t }) => (

@@ -147,6 +147,14 @@ export function makeDetail(
     : suspectOrItem.callSid === null
       ? []
       : [{ role: 'call_sid', callSid: suspectOrItem.callSid, call: null }];
+  // The agent the server reports as holding the task (pending tasks hold no one).
+  const agent =
+    suspectOrItem.assignmentStatus === 'pending'
+      ? { workerSid: null, workerName: null }
+      : {
+          workerSid: suspectOrItem.workerSid ?? 'WK' + 'a'.repeat(32),
+          workerName: suspectOrItem.workerName ?? 'Alice Agent',
+        };
   return {
     task: {
       taskSid: suspectOrItem.taskSid,
@@ -165,15 +173,16 @@ export function makeDetail(
     call: legs[0]?.call ?? null,
     legs,
     reservations:
-      suspectOrItem.assignmentStatus === 'pending'
+      agent.workerSid === null
         ? []
         : [
             {
-              workerSid: 'WK' + 'a'.repeat(32),
-              workerName: 'Alice Agent',
+              workerSid: agent.workerSid,
+              workerName: agent.workerName,
               status: suspectOrItem.assignmentStatus === 'wrapping' ? 'wrapping' : 'accepted',
             },
           ],
+    ...agent,
     verdict: isSuspect ? 'stuck' : 'needs_review',
     kind: isSuspect ? suspectOrItem.kind : undefined,
     problem: isSuspect ? undefined : suspectOrItem.problem,

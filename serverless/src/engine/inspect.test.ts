@@ -68,6 +68,8 @@ describe('inspectTask', () => {
         },
       ],
       reservations: [{ workerSid: 'WK1', workerName: 'Ann', status: 'accepted' }],
+      workerSid: 'WK1',
+      workerName: 'Ann',
       verdict: 'stuck',
       kind: 'call_ended',
       action: 'complete',
@@ -86,6 +88,22 @@ describe('inspectTask', () => {
     expect(details).toMatchObject(expected);
     expect(details).not.toHaveProperty('action');
     expect(details?.call?.callSid).toBe(added.call.sid);
+  });
+
+  it.each([
+    ['a reserved task: the agent it is offered to', 'reserved' as const, 'WK2', 'Bo'],
+    ['a wrapping task: the agent wrapping up', 'wrapping' as const, 'WK3', null],
+    ['a pending task: no one', 'pending' as const, null, null],
+    ['a completed task: no one any more', 'completed' as const, null, null],
+  ])("names the agent holding %s, by the scan's rule", async (_label, status, workerSid, workerName) => {
+    const { gateway, inspect } = setup();
+    const { task } = gateway.addTaskWithCall({ assignment_status: status });
+    gateway.reservations.set(task.sid, [
+      { sid: 'WR1', worker_sid: 'WK1', worker_name: 'Ann', reservation_status: 'rejected' },
+      { sid: 'WR2', worker_sid: 'WK2', worker_name: 'Bo', reservation_status: 'pending' },
+      { sid: 'WR3', worker_sid: 'WK3', worker_name: null, reservation_status: 'wrapping' },
+    ]);
+    await expect(inspect(task.sid)).resolves.toMatchObject({ workerSid, workerName });
   });
 
   it('shows unparseable attributes as null and asks for review', async () => {

@@ -5,7 +5,7 @@ import type { RequestBudget } from '../gateway/types';
 import type { EngineDeps } from './deps';
 import { ruleContextOf } from './deps';
 import { fetchLegCalls, observationsOf } from './legCalls';
-import { toLegDetails, toReservationSummary, toTaskDetails } from './present';
+import { agentOf, toLegDetails, toReservationSummary, toTaskDetails } from './present';
 import { classifyTask, isCallSid, primaryLeg, taskLegs } from './rules';
 
 export const DEFAULT_INSPECT_DEADLINE_MS = 7_000;
@@ -49,6 +49,8 @@ async function inspect(deps: EngineDeps, taskSid: string, budget: RequestBudget)
     call: primary?.call ?? null,
     legs: legDetails,
     reservations: reservations.map(toReservationSummary),
+    // The same rule as the scan's agent column, so the panel never works it out itself.
+    ...agentOf(task.assignment_status, reservations),
   };
   switch (classification.verdict) {
     case 'closed':

@@ -15,7 +15,7 @@ import { parseAttributes, taskAgeSeconds } from './rules';
 type Stuck = Extract<Classification, { verdict: 'stuck' }>;
 type NeedsReview = Extract<Classification, { verdict: 'needs_review' }>;
 
-/** The agent holding a task, from its reservations; both null for a pending task or when none holds it. */
+/** The agent holding a task, from its reservations; both null for a pending or closed task or when none holds it. */
 export interface Agent {
   workerSid: string | null;
   workerName: string | null;
@@ -37,6 +37,8 @@ const HOLDING_STATUSES = new Set(Object.values(HOLDING_RESERVATION));
  */
 export function agentOf(taskStatus: string, reservations: readonly TwilioReservation[]): Agent {
   const wanted = HOLDING_RESERVATION[taskStatus];
+  // A pending task holds no one yet, and a closed one no longer does.
+  if (wanted === undefined) return NO_AGENT;
   const holding =
     reservations.find((reservation) => reservation.reservation_status === wanted) ??
     reservations.find((reservation) => HOLDING_STATUSES.has(reservation.reservation_status));
