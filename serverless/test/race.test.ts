@@ -88,7 +88,7 @@ function scenarioFor(seed: number): Scenario {
   const slow = random() < 0.3;
   return {
     seed,
-    openTasks: 6 + Math.floor(random() * 30),
+    openTasks: 6 + Math.floor(random() * 24),
     faults: {
       latencyMs: slow ? 5 + Math.floor(random() * 15) : Math.floor(random() * 2),
       latencyJitterMs: slow ? 5 : 1,
@@ -393,7 +393,7 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
     conferenceWorkerLiveShare: 0.08,
     outboundStuckShare: 0.08,
     outboundLiveShare: 0.05,
-    wrappingTasks: 3 + Math.floor(random() * 10),
+    wrappingTasks: 2 + Math.floor(random() * 5),
   });
   const versions: TaskVersions = new Map();
   for (const task of sim.listTasks()) remember(versions, task);
