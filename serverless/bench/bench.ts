@@ -32,7 +32,8 @@ async function runBench(argv: string[]): Promise<number> {
   write(
     `Benchmark${options.only ? ` (${options.only} only)` : ''}: latency ${options.latencyMs} ms, ` +
       `concurrency limit ${options.limit} (429 above), ` +
-      `${Math.round(options.stuckShare * 100)} % stuck; sizes ${options.sizes.join(', ')}.\n` +
+      `${Math.round(options.stuckShare * 100)} % stuck; sizes ${options.sizes.join(', ')}` +
+      `${options.scenario === 'plain' ? '; plain scenario (no conference or outbound tasks)' : ''}.\n` +
       `Machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
       `Node ${process.version}, ${os.platform()} ${os.release()}; load average ${load1} ${load5} ${load15} at the start.\n\n`,
   );

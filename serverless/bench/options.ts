@@ -16,6 +16,11 @@ export interface BenchOptions {
   only: 'scan' | null;
   /** Overdue wrap-ups setting of the engine runs (null = off); every engine runner runs once per value. */
   wrapupOverdueMinutes: (number | null)[];
+  /**
+   * `plain`: the simulator's scenario without conference and outbound tasks (one leg per voice task,
+   * as before issue 10), to tell the engine's extra requests from the scenario's extra legs.
+   */
+  scenario: 'default' | 'plain';
 }
 
 export type RunnerName = 'engine' | 'engine-fast' | 'engine-fetch-each' | 'naive' | 'naive-unbounded';
@@ -73,6 +78,11 @@ function parseWrapup(value: string): (number | null)[] {
   });
 }
 
+function parseScenario(value: string): 'default' | 'plain' {
+  if (value !== 'default' && value !== 'plain') throw new InvalidArgumentError('expected "default" or "plain"');
+  return value;
+}
+
 function parseOnly(value: string): 'scan' {
   if (value !== 'scan') throw new InvalidArgumentError('the only part that runs alone is "scan"');
   return value;
@@ -107,6 +117,12 @@ export function parseOptions(argv: string[]): BenchOptions {
       parseWrapup,
       [null],
     )
+    .option(
+      '--scenario <name>',
+      '"plain": no conference or outbound tasks (one call leg per voice task), "default": the simulator\'s mix',
+      parseScenario,
+      'default',
+    )
     .parse(argv, { from: 'user' });
   const options = program.opts();
   const only: 'scan' | null = options.only ?? null;
@@ -125,6 +141,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     markdown: options.markdown,
     only,
     wrapupOverdueMinutes: options.wrapupOverdueMinutes,
+    scenario: options.scenario,
   };
 }
 

@@ -63,13 +63,26 @@ export interface RowFigures {
   note: string;
 }
 
-function scenarioFor(size: number, stuckShare: number) {
-  return { openTasks: size, stuckShare };
+/** No task with conference legs: every voice task names one call (its `call_sid`), as before issue 10. */
+const PLAIN_SCENARIO = {
+  conferenceStuckShare: 0,
+  conferenceWorkerLiveShare: 0,
+  outboundStuckShare: 0,
+  outboundLiveShare: 0,
+};
+
+function scenarioFor(size: number, options: BenchOptions) {
+  return {
+    openTasks: size,
+    stuckShare: options.stuckShare,
+    // Only when asked: a simulator older than these options would refuse them.
+    ...(options.scenario === 'plain' ? PLAIN_SCENARIO : {}),
+  };
 }
 
 async function prepare(sim: SimulatorControl, size: number, options: BenchOptions): Promise<Set<string>> {
   await sim.configure({ latencyMs: 0, concurrencyLimit: null, errorRate: 0 });
-  await sim.reset(SEED, scenarioFor(size, options.stuckShare));
+  await sim.reset(SEED, scenarioFor(size, options));
   const stuck = new Set((await sim.tasks({ kind: 'stuck' })).map((task) => task.sid));
   await sim.configure({ latencyMs: options.latencyMs, concurrencyLimit: options.limit });
   await sim.resetStats();
