@@ -254,7 +254,7 @@ test('overdue wrap-ups: their own group with its explanation, closed together wi
   await page.getByText(`1 of ${listed.callEnded.length} selected`, { exact: true }).waitFor();
   await page.getByText(`1 of ${listed.wrapups.length} overdue wrap-ups selected`, { exact: true }).waitFor();
   await page
-    .getByText('Selected for closing in both groups: 2 (1 stuck tasks, 1 overdue wrap-ups).', { exact: true })
+    .getByText('Selected for closing: 2 in all (stuck tasks: 1, overdue wrap-ups: 1).', { exact: true })
     .waitFor();
 
   const logStart = sandbox.simulator.updateLog().length;

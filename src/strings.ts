@@ -15,8 +15,9 @@ export const DEFAULT_STRINGS = {
   StuckTasksStopScan: 'Stop scan',
   StuckTasksScanProgressLabel: 'Scan progress',
   StuckTasksScanning: 'Scanning open tasks: page {{pages}}…',
-  StuckTasksScanFinished:
-    'Scan finished: {{scanned}} open tasks checked, {{stuck}} stuck, {{needsReview}} need review.',
+  StuckTasksScanFinished: 'Scan finished: {{scanned}} tasks checked, {{stuck}} stuck, {{needsReview}} need review.',
+  StuckTasksScanFinishedWithWrapups:
+    'Scan finished: {{scanned}} tasks checked, {{stuck}} stuck, {{wrapupOverdue}} overdue wrap-ups, {{needsReview}} need review.',
   StuckTasksScanStopped:
     'Scan stopped before the end (pages scanned: {{pages}}). The lists show what was found so far.',
   StuckTasksCountScanned: 'Scanned',
@@ -54,7 +55,7 @@ export const DEFAULT_STRINGS = {
   StuckTasksSelectAllWrapups: 'Select all overdue wrap-ups',
   StuckTasksWrapupSelectedCount: '{{selected}} of {{total}} overdue wrap-ups selected',
   StuckTasksSelectionAcrossGroups:
-    'Selected for closing in both groups: {{selected}} ({{callEnded}} stuck tasks, {{wrapupOverdue}} overdue wrap-ups).',
+    'Selected for closing: {{selected}} in all (stuck tasks: {{callEnded}}, overdue wrap-ups: {{wrapupOverdue}}).',
   StuckTasksSelectAll: 'Select all stuck tasks',
   StuckTasksSelectTask: 'Select task {{taskSid}}',
   StuckTasksReviewTask: 'Review task {{taskSid}}',

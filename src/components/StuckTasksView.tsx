@@ -246,7 +246,7 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
           >
             {t('StuckTasksCloseSelected', { count: state.selected.size })}
           </Button>
-          {groups.wrapup_overdue.length > 0 ? (
+          {groups.wrapup_overdue.length > 0 && state.selected.size > 0 ? (
             // The close button acts on both groups at once; with two select-all boxes on the page, say so.
             <Text as="p" aria-live="polite">
               {t('StuckTasksSelectionAcrossGroups', {
@@ -423,11 +423,17 @@ const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE; blockedAgents: nu
 }) => {
   const t = useTranslate();
   const { phase, pages, counts } = state.scan;
+  const wrapupOverdue = counts.wrapupOverdue ?? 0;
+  // The server's `stuck` counts suspects of every kind.
+  const callEnded = counts.stuck - wrapupOverdue;
   let sentence = '';
   if (phase === 'running') {
     sentence = pages === 0 ? t('StuckTasksLoading') : t('StuckTasksScanning', { pages: pages + 1 });
   } else if (phase === 'done') {
-    sentence = t('StuckTasksScanFinished', { ...counts });
+    // "Stuck" means the call-ended group everywhere on the page, as in its heading; wrap-ups are counted apart.
+    sentence = wrapupOverdue
+      ? t('StuckTasksScanFinishedWithWrapups', { ...counts, stuck: callEnded, wrapupOverdue })
+      : t('StuckTasksScanFinished', { ...counts, stuck: callEnded });
   } else if (phase === 'stopped') {
     sentence = t('StuckTasksScanStopped', { pages });
   }
@@ -447,8 +453,8 @@ const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE; blockedAgents: nu
         marginBottom="space0"
       >
         <Count label={t('StuckTasksCountScanned')} value={counts.scanned} />
-        <Count label={t('StuckTasksCountStuck')} value={counts.stuck} />
-        <Count label={t('StuckTasksCountWrapupOverdue')} value={counts.wrapupOverdue ?? 0} />
+        <Count label={t('StuckTasksCountStuck')} value={callEnded} />
+        <Count label={t('StuckTasksCountWrapupOverdue')} value={wrapupOverdue} />
         <Count label={t('StuckTasksCountNeedsReview')} value={counts.needsReview} />
         {/* From the listed suspects, not the scan's counts: it goes down as their tasks are closed. */}
         <Count label={t('StuckTasksCountBlockedAgents')} value={blockedAgents} />
