@@ -30,6 +30,7 @@ import { PAGE_SIZE } from './Pager';
 import { ProgressBar } from './ProgressBar';
 import { StringsProvider, useTranslate } from './StringsContext';
 import { SuspectsTable } from './SuspectsTable';
+import type { SuspectsTableProps } from './SuspectsTable';
 import { TaskPanel } from './TaskPanel';
 
 export interface StuckTasksViewProps {
@@ -212,6 +213,14 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   const scanning = scan.phase === 'running';
   const nothingFound = state.suspects.length === 0 && state.needsReview.length === 0;
   const permissionProblem = scan.phase === 'failed' && isPermissionError(scan.error);
+  // What both groups' tables share: one selection, one set of outcomes, one side panel.
+  const groupProps = {
+    selected: state.selected,
+    outcomes: state.outcomes,
+    onToggleRow,
+    onOpenTask,
+    disabled: close.running,
+  };
 
   // A flex column, not Paste's Stack: Stack keys its children by position, so a section appearing or
   // leaving would remount everything after it (losing table and panel state).
@@ -299,83 +308,39 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
         />
 
         {groups.call_ended.length > 0 ? (
-          <Box as="section" aria-labelledby="stuck-tasks-suspects-heading">
-            <Heading as="h2" variant="heading30" id="stuck-tasks-suspects-heading">
-              {t('StuckTasksSuspectsHeading')} ({groups.call_ended.length.toLocaleString()})
-            </Heading>
-            <Box
-              display="flex"
-              flexWrap="wrap"
-              justifyContent="space-between"
-              columnGap="space40"
-              marginBottom="space40"
-            >
-              <Text as="p">
-                {t('StuckTasksCallEndedHelp')} {t('StuckTasksSuspectsHelp')}{' '}
-                {groups.call_ended.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}
-              </Text>
-              <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
-                {t('StuckTasksSelectedCount', {
-                  selected: selectedKinds.call_ended,
-                  total: groups.call_ended.length,
-                })}
-              </Text>
-            </Box>
-            <SuspectsTable
-              label={t('StuckTasksSuspectsHeading')}
-              selectAllLabel={t('StuckTasksSelectAll')}
-              idPrefix="stuck-tasks"
-              suspects={sortedCallEnded}
-              selected={state.selected}
-              outcomes={state.outcomes}
-              sort={sorts.call_ended}
-              onSortChange={onSortCallEnded}
-              onToggleRow={onToggleRow}
-              onToggleAll={onToggleAllCallEnded}
-              onOpenTask={onOpenTask}
-              disabled={close.running}
-            />
-          </Box>
+          <SuspectGroup
+            id="stuck-tasks"
+            heading={t('StuckTasksSuspectsHeading')}
+            help={`${t('StuckTasksCallEndedHelp')} ${t('StuckTasksSuspectsHelp')}`}
+            selectedText={t('StuckTasksSelectedCount', {
+              selected: selectedKinds.call_ended,
+              total: groups.call_ended.length,
+            })}
+            selectAllLabel={t('StuckTasksSelectAll')}
+            suspects={sortedCallEnded}
+            sort={sorts.call_ended}
+            onSortChange={onSortCallEnded}
+            onToggleAll={onToggleAllCallEnded}
+            {...groupProps}
+          />
         ) : null}
 
         {groups.wrapup_overdue.length > 0 ? (
-          <Box as="section" aria-labelledby="stuck-tasks-wrapup-heading">
-            <Heading as="h2" variant="heading30" id="stuck-tasks-wrapup-heading">
-              {t('StuckTasksWrapupHeading')} ({groups.wrapup_overdue.length.toLocaleString()})
-            </Heading>
-            <Box
-              display="flex"
-              flexWrap="wrap"
-              justifyContent="space-between"
-              columnGap="space40"
-              marginBottom="space40"
-            >
-              <Text as="p">
-                {t('StuckTasksWrapupHelp')}{' '}
-                {groups.wrapup_overdue.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}
-              </Text>
-              <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
-                {t('StuckTasksWrapupSelectedCount', {
-                  selected: selectedKinds.wrapup_overdue,
-                  total: groups.wrapup_overdue.length,
-                })}
-              </Text>
-            </Box>
-            <SuspectsTable
-              label={t('StuckTasksWrapupHeading')}
-              selectAllLabel={t('StuckTasksSelectAllWrapups')}
-              idPrefix="stuck-tasks-wrapup"
-              suspects={sortedWrapups}
-              selected={state.selected}
-              outcomes={state.outcomes}
-              sort={sorts.wrapup_overdue}
-              onSortChange={onSortWrapups}
-              onToggleRow={onToggleRow}
-              onToggleAll={onToggleAllWrapups}
-              onOpenTask={onOpenTask}
-              disabled={close.running}
-            />
-          </Box>
+          <SuspectGroup
+            id="stuck-tasks-wrapup"
+            heading={t('StuckTasksWrapupHeading')}
+            help={t('StuckTasksWrapupHelp')}
+            selectedText={t('StuckTasksWrapupSelectedCount', {
+              selected: selectedKinds.wrapup_overdue,
+              total: groups.wrapup_overdue.length,
+            })}
+            selectAllLabel={t('StuckTasksSelectAllWrapups')}
+            suspects={sortedWrapups}
+            sort={sorts.wrapup_overdue}
+            onSortChange={onSortWrapups}
+            onToggleAll={onToggleAllWrapups}
+            {...groupProps}
+          />
         ) : null}
 
         {state.needsReview.length > 0 ? (
@@ -416,6 +381,36 @@ function nextSort(current: SortOrder, key: SortKey): SortOrder {
     ? { key, direction: current.direction === 'ascending' ? 'descending' : 'ascending' }
     : { key, direction: 'ascending' };
 }
+
+/** One group of suspects (call ended, overdue wrap-ups): its heading, what it is, its selection count and its table. */
+type SuspectGroupProps = Omit<SuspectsTableProps, 'label' | 'idPrefix'> & {
+  /** The section's id prefix, also keeping the table's checkbox ids apart. */
+  id: string;
+  heading: string;
+  help: string;
+  selectedText: string;
+};
+
+const SuspectGroup: React.FC<SuspectGroupProps> = ({ id, heading, help, selectedText, ...table }) => {
+  const t = useTranslate();
+  const headingId = `${id}-heading`;
+  return (
+    <Box as="section" aria-labelledby={headingId}>
+      <Heading as="h2" variant="heading30" id={headingId}>
+        {heading} ({table.suspects.length.toLocaleString()})
+      </Heading>
+      <Box display="flex" flexWrap="wrap" justifyContent="space-between" columnGap="space40" marginBottom="space40">
+        <Text as="p">
+          {help} {table.suspects.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}
+        </Text>
+        <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
+          {selectedText}
+        </Text>
+      </Box>
+      <SuspectsTable label={heading} idPrefix={id} {...table} />
+    </Box>
+  );
+};
 
 const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE; blockedAgents: number }> = ({
   state,
