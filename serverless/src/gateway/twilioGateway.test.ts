@@ -134,6 +134,20 @@ describe('gateway requests', () => {
     expect(gateway.stats()).toMatchObject({ peakInFlight: 4, totalRequests: 40 });
   });
 
+  it('keeps one request in flight per slot even when the work in a slot starts several at once', async () => {
+    const { gateway, peak } = scripted([{ statusCode: 200, body: makeCall({ sid: CALL_SID }) }]);
+    // Like a close re-checking the legs of conference tasks: each slot fetches three legs at once.
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        gateway.withSlot((slot) =>
+          Promise.all([slot.fetchCall(CALL_SID), slot.fetchCall(CALL_SID), slot.fetchCall(CALL_SID)]),
+        ),
+      ),
+    );
+    expect(peak()).toBe(4);
+    expect(gateway.stats()).toMatchObject({ peakInFlight: 4, totalRequests: 30 });
+  });
+
   it('lists open tasks with every open status and follows Twilio page links by Page and PageToken only', async () => {
     const next = `https://evil.example/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks?PageSize=2&Page=1&PageToken=PTabc`;
     const { gateway, sent } = scripted([

@@ -229,15 +229,17 @@ export function buildGateway(
     return result.data;
   }
 
-  const slotHolder: Acquire = (fn) => fn();
   const byLimit: Acquire = (fn) => limit(fn);
-  const slotApi: TwilioGateway = makeApi(slotHolder);
-  return makeApi(byLimit);
+  return makeApi(byLimit, false);
 
-  /** The gateway's methods, each request acquiring a slot with `acquire`. */
-  function makeApi(acquire: Acquire): TwilioGateway {
+  /**
+   * The gateway's methods, each request acquiring a slot with `acquire`. `inSlot`: these methods run on
+   * one slot already held (withSlot), so their requests are queued one after another on it: work
+   * that starts several at once (a task's call legs) still has one request in flight per slot.
+   */
+  function makeApi(acquire: Acquire, inSlot: boolean): TwilioGateway {
     const request = (spec: RequestSpec, budget: RequestBudget = {}) => requestWith(spec, budget, acquire);
-    return {
+    const api: TwilioGateway = {
       async listOpenTasks(cursor, pageSize, budget, options = {}) {
         const statuses: string[] = [...OPEN_ASSIGNMENT_STATUSES];
         if (options.includeWrapping) statuses.push('wrapping');
@@ -333,14 +335,19 @@ export function buildGateway(
       },
 
       withSlot(work) {
-        // Inside a slot, requests run one after another on that slot: no queueing between them.
-        return acquire === slotHolder ? work(slotApi) : limit(() => work(slotApi));
+        if (inSlot) return work(api);
+        // Inside a slot, requests run one after another on that slot: no queueing behind other work.
+        return limit(() => {
+          const serial = pLimit(1);
+          return work(makeApi((fn) => serial(fn), true));
+        });
       },
 
       stats() {
         return { ...stats, requests: { ...stats.requests } };
       },
     };
+    return api;
   }
 }
 
