@@ -128,7 +128,7 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
 
   // Unlike the other settings, present-but-empty is meaningful here: it turns the outcome off.
   const insightsOutcome =
-    env.INSIGHTS_OUTCOME === undefined ? DEFAULT_INSIGHTS_OUTCOME : valueOf(env, 'INSIGHTS_OUTCOME') ?? null;
+    env.INSIGHTS_OUTCOME === undefined ? DEFAULT_INSIGHTS_OUTCOME : (valueOf(env, 'INSIGHTS_OUTCOME') ?? null);
 
   let apiBaseUrl: string | null = null;
   const baseUrlValue = valueOf(env, 'TWILIO_API_BASE_URL');

@@ -26,12 +26,7 @@ import { Spinner } from '@twilio-paste/core/spinner';
 import { Stack } from '@twilio-paste/core/stack';
 import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
-import type {
-  CloseAction,
-  CloseResult,
-  LegDetails,
-  TaskDetailResponse,
-} from '@plugin-stuck-tasks/contract';
+import type { CloseAction, CloseResult, LegDetails, TaskDetailResponse } from '@plugin-stuck-tasks/contract';
 import { CALL_SID_PATTERN, LIVE_CALL_STATUSES } from '@plugin-stuck-tasks/contract';
 import type { StuckTasksApi } from '../api/client';
 import { describeApiError } from '../api/describeError';
