@@ -29,6 +29,8 @@ describe('loadSettings', () => {
       apiBaseUrl: null,
       wrapupOverdueMinutes: null,
       insightsOutcome: DEFAULT_INSIGHTS_OUTCOME,
+      accountConcurrencyLimit: 100,
+      concurrencyHeadroom: 15,
     });
     expect(DEFAULT_INSIGHTS_OUTCOME).toBe('Closed stuck task');
   });
@@ -120,6 +122,39 @@ describe('loadSettings', () => {
     const problems = problemsOf({ ...required, [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(message);
+  });
+
+  it('reads the account limit and the headroom the adaptive concurrency aims under', () => {
+    expect(
+      loadSettings({ ...required, TWILIO_ACCOUNT_CONCURRENCY_LIMIT: ' 250 ', TWILIO_CONCURRENCY_HEADROOM: '0' }),
+    ).toMatchObject({ accountConcurrencyLimit: 250, concurrencyHeadroom: 0 });
+  });
+
+  it.each([
+    [
+      'TWILIO_ACCOUNT_CONCURRENCY_LIMIT',
+      '0',
+      /^TWILIO_ACCOUNT_CONCURRENCY_LIMIT must be a whole number of requests from 1 to 10000$/,
+    ],
+    ['TWILIO_ACCOUNT_CONCURRENCY_LIMIT', '1.5', /^TWILIO_ACCOUNT_CONCURRENCY_LIMIT must be/],
+    ['TWILIO_ACCOUNT_CONCURRENCY_LIMIT', '10001', /^TWILIO_ACCOUNT_CONCURRENCY_LIMIT must be/],
+    ['TWILIO_CONCURRENCY_HEADROOM', '-1', /^TWILIO_CONCURRENCY_HEADROOM must be a whole number of requests/],
+    ['TWILIO_CONCURRENCY_HEADROOM', 'lots', /^TWILIO_CONCURRENCY_HEADROOM must be/],
+    [
+      'TWILIO_CONCURRENCY_HEADROOM',
+      '100',
+      /^TWILIO_CONCURRENCY_HEADROOM \(100\) must be below TWILIO_ACCOUNT_CONCURRENCY_LIMIT \(100\)$/,
+    ],
+  ])('rejects %s=%j with a message naming it', (name, value, message) => {
+    const problems = problemsOf({ ...required, [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
+
+  it('checks the headroom against the account limit given with it', () => {
+    expect(
+      problemsOf({ ...required, TWILIO_ACCOUNT_CONCURRENCY_LIMIT: '10', TWILIO_CONCURRENCY_HEADROOM: '12' }),
+    ).toEqual(['TWILIO_CONCURRENCY_HEADROOM (12) must be below TWILIO_ACCOUNT_CONCURRENCY_LIMIT (10)']);
   });
 
   it('puts every problem in the error message', () => {

@@ -29,6 +29,14 @@ export interface Settings {
    * token; `accountSid` still names the account whose resources are used.
    */
   apiKey?: { sid: string; secret: string } | null;
+  /**
+   * The account's limit of concurrent Twilio requests (Twilio's default is 100). With the headroom,
+   * sets the target the gateway's adaptive window keeps the account's total in flight under.
+   * Optional for hand-built settings (tests): absent = the gateway's defaults.
+   */
+  accountConcurrencyLimit?: number;
+  /** Requests in flight left to everything else on the account (Flex itself): target = limit − headroom. */
+  concurrencyHeadroom?: number;
 }
 
 export const DEFAULT_ALLOWED_ROLES: readonly string[] = ['admin'];
@@ -36,6 +44,17 @@ export const DEFAULT_GRACE_SECONDS = 60;
 export const DEFAULT_CLOSE_REASON = 'Orchestration issue: closed stuck voice Task.';
 /** The Insights outcome written when INSIGHTS_OUTCOME is absent (present but empty turns it off). */
 export const DEFAULT_INSIGHTS_OUTCOME = 'Closed stuck task';
+
+/** Twilio's default limit of concurrent requests per account. */
+export const DEFAULT_ACCOUNT_CONCURRENCY_LIMIT = 100;
+/**
+ * Requests in flight left to Flex and everything else. The gateway reacts within one answer (about
+ * one request's latency) to the account's count, so the headroom only has to absorb what the rest of
+ * the account can add faster than that; 15 of 100 leaves an 85-request target for the tool alone.
+ */
+export const DEFAULT_CONCURRENCY_HEADROOM = 15;
+/** Largest account limit accepted; Twilio raises limits on request, well below this. */
+const MAX_ACCOUNT_CONCURRENCY_LIMIT = 10_000;
 
 /** Longest grace period accepted: a day. Longer would hide real stuck tasks for too long. */
 const MAX_GRACE_SECONDS = 86_400;
@@ -139,6 +158,40 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     }
   }
 
+  let accountConcurrencyLimit = DEFAULT_ACCOUNT_CONCURRENCY_LIMIT;
+  const limitValue = valueOf(env, 'TWILIO_ACCOUNT_CONCURRENCY_LIMIT');
+  if (limitValue !== undefined) {
+    accountConcurrencyLimit = Number(limitValue);
+    if (
+      !/^\d+$/.test(limitValue) ||
+      accountConcurrencyLimit < 1 ||
+      accountConcurrencyLimit > MAX_ACCOUNT_CONCURRENCY_LIMIT
+    ) {
+      problems.push(
+        `TWILIO_ACCOUNT_CONCURRENCY_LIMIT must be a whole number of requests from 1 to ${MAX_ACCOUNT_CONCURRENCY_LIMIT}`,
+      );
+      accountConcurrencyLimit = NaN;
+    }
+  }
+
+  let concurrencyHeadroom = DEFAULT_CONCURRENCY_HEADROOM;
+  const headroomValue = valueOf(env, 'TWILIO_CONCURRENCY_HEADROOM');
+  if (headroomValue !== undefined) {
+    concurrencyHeadroom = Number(headroomValue);
+    if (!/^\d+$/.test(headroomValue)) {
+      problems.push('TWILIO_CONCURRENCY_HEADROOM must be a whole number of requests (0 or more)');
+    }
+  }
+  if (
+    Number.isInteger(concurrencyHeadroom) &&
+    Number.isInteger(accountConcurrencyLimit) &&
+    concurrencyHeadroom >= accountConcurrencyLimit
+  ) {
+    problems.push(
+      `TWILIO_CONCURRENCY_HEADROOM (${concurrencyHeadroom}) must be below TWILIO_ACCOUNT_CONCURRENCY_LIMIT (${accountConcurrencyLimit})`,
+    );
+  }
+
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     accountSid: accountSid as string,
@@ -151,5 +204,7 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     apiBaseUrl,
     wrapupOverdueMinutes,
     insightsOutcome,
+    accountConcurrencyLimit,
+    concurrencyHeadroom,
   };
 }

@@ -299,7 +299,7 @@ function controlRoutes(core: SimulatorCore): { method: string; pattern: RegExp; 
       pattern: /^\/call-fetches\/?$/,
       handler: ({ url }) => ({ fetches: core.callFetchLog(Number(url.searchParams.get('since') ?? 0) || 0) }),
     },
-    { method: 'GET', pattern: /^\/stats\/?$/, handler: () => core.stats },
+    { method: 'GET', pattern: /^\/stats\/?$/, handler: () => core.currentStats() },
     {
       method: 'POST',
       pattern: /^\/stats\/reset$/,

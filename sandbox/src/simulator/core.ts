@@ -23,6 +23,7 @@ import { primaryFirst } from './legs';
 import type { SuspectKind } from '@plugin-stuck-tasks/contract';
 import type { RuntimeOptions } from './runtime-options';
 import { DEFAULT_RUNTIME_OPTIONS, validateRuntimeOptions } from './runtime-options';
+import { OtherTraffic } from './other-traffic';
 import type { SimulatorStats } from './stats';
 import { emptyStats } from './stats';
 import type { AddCallInput, AddTaskInput, CallView, LegView, StateSummary, TaskView } from './views';
@@ -41,6 +42,7 @@ export class SimulatorCore {
   /** API key pairs accepted for Basic auth besides the account SID and auth token. */
   apiKeys: { sid: string; secret: string }[] = [];
   private opRng: Random;
+  private otherTraffic: OtherTraffic;
 
   constructor(
     readonly accountSid: string,
@@ -54,6 +56,7 @@ export class SimulatorCore {
     this.config = validateRuntimeOptions({ ...DEFAULT_RUNTIME_OPTIONS, ...config });
     this.seed = String(seed);
     this.scenario = scenario;
+    this.otherTraffic = new OtherTraffic(now());
     this.faultRng = createRandom(`${this.seed}:faults`);
     this.opRng = createRandom(`${this.seed}:control`);
     const { store, summary } = this.build(this.seed, scenario);
@@ -74,9 +77,45 @@ export class SimulatorCore {
   }
 
   resetStats(): void {
+    this.advanceOtherTraffic();
     const inFlight = this.stats.inFlight;
     this.stats = emptyStats();
     this.stats.inFlight = inFlight;
+    this.otherTraffic.resetCounts();
+    this.stats.otherTraffic = this.otherTraffic.stats();
+  }
+
+  /**
+   * Brings the other traffic up to `now()`: its arrivals (admitted or refused against this tool's
+   * requests in flight) and completions. Called on every Twilio request and answer, by a timer while
+   * the server runs, and by tests that move their clock.
+   */
+  advanceOtherTraffic(): void {
+    const { otherTrafficMean, otherTrafficSwing, otherTrafficPeriodMs, otherTrafficLatencyMs } = this.config;
+    this.otherTraffic.advance(
+      this.now(),
+      {
+        mean: otherTrafficMean,
+        swing: otherTrafficSwing,
+        periodMs: otherTrafficPeriodMs,
+        latencyMs: otherTrafficLatencyMs,
+      },
+      this.stats.inFlight,
+      this.config.concurrencyLimit,
+    );
+    this.stats.otherTraffic = this.otherTraffic.stats();
+  }
+
+  /** The account's requests in flight now, the other traffic's included: `Twilio-Concurrent-Requests`. */
+  accountInFlight(): number {
+    this.advanceOtherTraffic();
+    return this.stats.inFlight + this.otherTraffic.inFlight;
+  }
+
+  /** The statistics, the other traffic brought up to now. */
+  currentStats(): SimulatorStats {
+    this.advanceOtherTraffic();
+    return this.stats;
   }
 
   configure(partial: Partial<RuntimeOptions>): RuntimeOptions {

@@ -31,12 +31,17 @@ export type { AddCallInput, AddTaskInput, CallView, LegView, ReservationView, St
 export type { OracleVerdict } from './oracle';
 export type { RuntimeOptions } from './runtime-options';
 export type { RequestKind, SimulatorStats } from './stats';
+export type { OtherTrafficStats } from './other-traffic';
+export { CONCURRENT_REQUESTS_HEADER } from './twilio-api';
 export { ControlError } from './control-error';
 export { DEFAULT_RUNTIME_OPTIONS } from './runtime-options';
 export { REQUEST_KINDS } from './stats';
 export type { CallFetchLogEntry, UpdateLogEntry, TaskKind } from './model';
 export { CONTROL_PREFIX } from './control-api';
 export { isoDate, rfc2822Date } from './render';
+
+/** How often the other traffic is brought up to date while no request arrives. */
+const OTHER_TRAFFIC_TICK_MS = 20;
 
 export interface SimulatorOptions extends Partial<RuntimeOptions> {
   /** 0 (default) = a random free port; the host is always 127.0.0.1. */
@@ -106,8 +111,11 @@ export interface Simulator {
    * so the last fetch of a call before an update is the one with the greatest `seq` below the update's.
    */
   callFetchLog(sinceSeq?: number): CallFetchLogEntry[];
+  /** The counts; the other traffic brought up to the clock's now first. */
   stats(): SimulatorStats;
   resetStats(): void;
+  /** Brings the other traffic up to the clock's now (tests on a manual clock call it after moving it). */
+  advanceOtherTraffic(): void;
   config(): RuntimeOptions;
   configure(options: Partial<RuntimeOptions>): RuntimeOptions;
   /** Re-seeds the workspace (same seed/scenario when omitted), clears the update log and stats. */
@@ -169,6 +177,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const address = server.address() as AddressInfo;
   baseUrl = `http://127.0.0.1:${address.port}`;
 
+  // Between requests the other traffic still comes and goes; answers bring it up to date anyway,
+  // this only keeps its counts moving while the tool is idle. Tests drive it by their clock.
+  const otherTrafficTimer = setInterval(() => {
+    if (core.config.otherTrafficMean > 0) core.advanceOtherTraffic();
+  }, OTHER_TRAFFIC_TICK_MS);
+  otherTrafficTimer.unref();
+
   let stopped: Promise<void> | null = null;
   return {
     url: baseUrl,
@@ -206,12 +221,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     addCall: (input) => core.addCall(input),
     updateLog: (sinceSeq) => core.updateLog(sinceSeq),
     callFetchLog: (sinceSeq) => core.callFetchLog(sinceSeq),
-    stats: () => structuredClone(core.stats),
+    stats: () => structuredClone(core.currentStats()),
     resetStats: () => core.resetStats(),
+    advanceOtherTraffic: () => core.advanceOtherTraffic(),
     config: () => ({ ...core.config }),
     configure: (partial) => core.configure(partial),
     reset: (newSeed, newScenario) => core.reset(newSeed, newScenario),
     stop: () => {
+      clearInterval(otherTrafficTimer);
       stopped ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         for (const socket of sockets) socket.destroy();

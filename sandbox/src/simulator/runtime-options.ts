@@ -29,6 +29,17 @@ export interface RuntimeOptions {
    * verdict `wrapping`); else 1–1440, and a wrapping voice task unchanged that long is judged by its legs.
    */
   wrapupOverdueMinutes: number | null;
+  /**
+   * Other traffic on the account (Flex itself): requests in flight it wants on average; 0 = none.
+   * Its requests count against `concurrencyLimit` like this tool's and are refused with 429 too.
+   */
+  otherTrafficMean: number;
+  /** Its demand swings between mean − swing and mean + swing (a sine), at most the mean. */
+  otherTrafficSwing: number;
+  /** One full swing, in ms. */
+  otherTrafficPeriodMs: number;
+  /** How long each of its requests takes, in ms. */
+  otherTrafficLatencyMs: number;
 }
 
 export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
@@ -44,6 +55,10 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   closedTaskTtlMs: DEFAULT_CLOSED_TASK_TTL_MS,
   graceSeconds: DEFAULT_GRACE_SECONDS,
   wrapupOverdueMinutes: null,
+  otherTrafficMean: 0,
+  otherTrafficSwing: 0,
+  otherTrafficPeriodMs: 10_000,
+  otherTrafficLatencyMs: 100,
 };
 
 export function validateRuntimeOptions(options: RuntimeOptions): RuntimeOptions {
@@ -62,6 +77,13 @@ export function validateRuntimeOptions(options: RuntimeOptions): RuntimeOptions 
   nonNegative('closedTaskTtlMs');
   nonNegative('graceSeconds');
   nonNegative('slowMs');
+  nonNegative('otherTrafficMean');
+  nonNegative('otherTrafficSwing');
+  nonNegative('otherTrafficPeriodMs');
+  nonNegative('otherTrafficLatencyMs');
+  if (options.otherTrafficSwing > options.otherTrafficMean) {
+    problems.push('otherTrafficSwing must not exceed otherTrafficMean (demand never goes below 0)');
+  }
   rate('errorRate');
   rate('throttleRate');
   rate('slowRate');

@@ -1,3 +1,5 @@
+import type { OtherTrafficStats } from './other-traffic';
+
 /** What the simulator counts about the Twilio requests it answers (`stats()`, `GET /_sim/stats`). */
 
 export type RequestKind =
@@ -35,6 +37,11 @@ export interface SimulatorStats {
   /** Most requests admitted (not throttled) at the same time. */
   peakConcurrency: number;
   updates: { applied: number; preconditionFailed: number; invalidTransition: number; lostResponses: number };
+  /**
+   * The competing client (`otherTrafficMean`): its requests, those refused with 429 because the
+   * account was full (the harm done to Flex), in flight now and at most. Not in the counts above.
+   */
+  otherTraffic: OtherTrafficStats;
 }
 
 export function emptyStats(): SimulatorStats {
@@ -50,5 +57,6 @@ export function emptyStats(): SimulatorStats {
     inFlight: 0,
     peakConcurrency: 0,
     updates: { applied: 0, preconditionFailed: 0, invalidTransition: 0, lostResponses: 0 },
+    otherTraffic: { requests: 0, throttled: 0, inFlight: 0, peakInFlight: 0 },
   };
 }

@@ -13,6 +13,9 @@ import type { Route } from './routes';
 import { matchRoute } from './routes';
 import { HttpError, notFound } from './twilio-errors';
 
+/** Twilio's header on every answer: the account's requests in flight at that moment. */
+export const CONCURRENT_REQUESTS_HEADER = 'Twilio-Concurrent-Requests';
+
 /**
  * Serves the Twilio slice. Order per request: count it, throttle above the concurrency limit (429),
  * half the latency, authenticate (401), inject a random 5xx, handle, the other half of the latency.
@@ -30,17 +33,23 @@ export async function handleTwilioRequest(
   const stats = core.stats;
   stats.requests[kind] += 1;
   stats.totalRequests += 1;
+  // Every answer says how many requests the account has in flight, as Twilio's do.
+  const withLoad = (headers?: Record<string, string>): Record<string, string> => ({
+    ...headers,
+    [CONCURRENT_REQUESTS_HEADER]: String(core.accountInFlight()),
+  });
   const respond = (status: number, body: unknown, headers?: Record<string, string>): void => {
     core.stats.responsesByStatus[status] = (core.stats.responsesByStatus[status] ?? 0) + 1;
-    sendJson(res, status, body, headers);
+    sendJson(res, status, body, withLoad(headers));
   };
   const respondError = (status: number, code: number, message: string, headers?: Record<string, string>): void => {
     core.stats.responsesByStatus[status] = (core.stats.responsesByStatus[status] ?? 0) + 1;
-    sendTwilioError(res, status, code, message, headers);
+    sendTwilioError(res, status, code, message, withLoad(headers));
   };
 
   const limit = core.config.concurrencyLimit;
-  const overLimit = limit !== null && stats.inFlight >= limit;
+  // The other traffic's requests hold slots of the same limit.
+  const overLimit = limit !== null && core.accountInFlight() >= limit;
   if (overLimit || (core.config.throttleRate > 0 && core.faultRng.chance(core.config.throttleRate))) {
     stats.throttled += 1;
     stats.throttledByKind[kind] += 1;
@@ -90,6 +99,7 @@ export async function handleTwilioRequest(
       respond(outcome.status, outcome.body, outcome.headers);
     }
   } finally {
+    core.advanceOtherTraffic();
     core.stats.inFlight -= 1;
   }
 }

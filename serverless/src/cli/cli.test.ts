@@ -405,6 +405,22 @@ describe('errors', () => {
     expect(sim.updateLog()).toEqual([]);
   });
 
+  it('refuses a headroom not below the account limit, from flags or settings, before any request (exit 2)', async () => {
+    sim.resetStats();
+    const flags = await run(['scan', '--out', 'r.csv', '--account-limit', '40', '--headroom', '40']);
+    expect(flags.code).toBe(EXIT_CODES.usage);
+    expect(flags.stderr).toMatch(/headroom \(40.*must be below the account limit \(40/);
+    const mixed = await run(['scan', '--out', 'r.csv', '--account-limit', '10'], {
+      env: simEnv({ TWILIO_CONCURRENCY_HEADROOM: '12' }),
+    });
+    expect(mixed.code).toBe(EXIT_CODES.usage);
+    expect(mixed.stderr).toMatch(/headroom \(12.*account limit \(10/);
+    const badFlag = await run(['scan', '--headroom', 'lots']);
+    expect(badFlag.code).toBe(EXIT_CODES.usage);
+    expect(badFlag.stderr).toMatch(/--headroom/);
+    expect(sim.stats().totalRequests).toBe(0);
+  });
+
   it('refuses an output file it could not write, before scanning', async () => {
     sim.resetStats();
     const result = await run(['scan', '--out', path.join(workDir, 'missing-dir', 'r.csv')]);

@@ -91,3 +91,27 @@ export function loadCliSettings(env: Env): Settings {
   }
   return { ...settings, apiKey };
 }
+
+/**
+ * The settings with the command line's `--account-limit` and `--headroom` applied over the
+ * environment's, checked together: the headroom must leave the tool at least one request.
+ */
+export function withConcurrencyOptions(
+  settings: Settings,
+  options: { accountLimit?: number; headroom?: number },
+): Settings {
+  const accountConcurrencyLimit = options.accountLimit ?? settings.accountConcurrencyLimit;
+  const concurrencyHeadroom = options.headroom ?? settings.concurrencyHeadroom;
+  if (
+    accountConcurrencyLimit !== undefined &&
+    concurrencyHeadroom !== undefined &&
+    concurrencyHeadroom >= accountConcurrencyLimit
+  ) {
+    throw new CliError(
+      `The headroom (${concurrencyHeadroom}, --headroom or TWILIO_CONCURRENCY_HEADROOM) must be below the account ` +
+        `limit (${accountConcurrencyLimit}, --account-limit or TWILIO_ACCOUNT_CONCURRENCY_LIMIT)`,
+      EXIT_CODES.usage,
+    );
+  }
+  return { ...settings, accountConcurrencyLimit, concurrencyHeadroom };
+}

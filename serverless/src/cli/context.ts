@@ -30,6 +30,10 @@ export interface CliIo {
 export interface CommonOptions {
   envFile?: string;
   concurrency: number;
+  /** --account-limit: overrides TWILIO_ACCOUNT_CONCURRENCY_LIMIT. */
+  accountLimit?: number;
+  /** --headroom: overrides TWILIO_CONCURRENCY_HEADROOM. */
+  headroom?: number;
 }
 
 /** What a command runs with, besides its own options. */

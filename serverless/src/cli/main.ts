@@ -2,7 +2,7 @@
 // the command and turns its failure into a message and an exit code. The commands are in commands/,
 // the command line and its help in program.ts, what is printed in summary.ts.
 import { CommanderError } from 'commander';
-import { environmentWithDotenv, loadCliSettings } from './config';
+import { environmentWithDotenv, loadCliSettings, withConcurrencyOptions } from './config';
 import { runClose } from './commands/close';
 import { runScan } from './commands/scan';
 import type { CliIo, CliTuning, CommandContext, CommonOptions } from './context';
@@ -22,7 +22,10 @@ export async function runCli(argv: readonly string[], io: CliIo, tuning: CliTuni
   const action =
     <O extends CommonOptions>(command: (context: CommandContext, options: O) => Promise<number>) =>
     async (options: O): Promise<void> => {
-      const settings = loadCliSettings(environmentWithDotenv(io.env, io.cwd, options.envFile));
+      const settings = withConcurrencyOptions(
+        loadCliSettings(environmentWithDotenv(io.env, io.cwd, options.envFile)),
+        options,
+      );
       exitCode = await talkingToTwilio(settings, () => command({ settings, io, tuning }, options));
     };
   const program = createProgram(io, { scan: action(runScan), close: action(runClose) });

@@ -18,6 +18,19 @@ function parseConcurrency(value: string): number {
   return concurrency;
 }
 
+/** Largest --account-limit accepted, as for TWILIO_ACCOUNT_CONCURRENCY_LIMIT. */
+const MAX_ACCOUNT_LIMIT = 10_000;
+
+function wholeNumber(min: number, max: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || number < min || number > max) {
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+    }
+    return number;
+  };
+}
+
 function withCommonOptions(command: Command): Command {
   return command
     .allowExcessArguments(false)
@@ -26,6 +39,19 @@ function withCommonOptions(command: Command): Command {
       new Option('-c, --concurrency <requests>', `most Twilio requests in flight at once, 1-${MAX_CONCURRENCY}`)
         .argParser(parseConcurrency)
         .default(DEFAULT_CONCURRENCY),
+    )
+    .addOption(
+      new Option(
+        '--account-limit <requests>',
+        "the account's limit of concurrent Twilio requests (default: TWILIO_ACCOUNT_CONCURRENCY_LIMIT, else 100)",
+      ).argParser(wholeNumber(1, MAX_ACCOUNT_LIMIT)),
+    )
+    .addOption(
+      new Option(
+        '--headroom <requests>',
+        'requests in flight left to Flex and everything else on the account; the tool slows down when the ' +
+          "account's total reaches limit - headroom (default: TWILIO_CONCURRENCY_HEADROOM, else 15)",
+      ).argParser(wholeNumber(0, MAX_ACCOUNT_LIMIT - 1)),
     );
 }
 
@@ -46,6 +72,8 @@ Settings (environment, or a .env file; the shell wins over the file):
   CLOSE_REASON               reason written on each closed task, followed by "Closed by <identity>."
   WRAPUP_OVERDUE_MINUTES     list wrapping tasks unchanged this long (1-1440), every leg ended (default off)
   INSIGHTS_OUTCOME           conversations.outcome written by each close (default "Closed stuck task"; empty: off)
+  TWILIO_ACCOUNT_CONCURRENCY_LIMIT  the account's concurrent request limit (default 100)
+  TWILIO_CONCURRENCY_HEADROOM       requests left to Flex and the rest of the account (default 15)
   TWILIO_API_BASE_URL        sandbox and tests only: send every Twilio request to this base URL
 
 ${EXIT_CODES_HELP}

@@ -369,3 +369,119 @@ describe('gateway over HTTP (twilio-node request client)', () => {
     expect(() => withDefaults({ concurrency: 0 })).toThrow(/at least 1/);
   });
 });
+
+/**
+ * A fake account in process: this test's requests and `other` requests of other traffic share a limit
+ * of 100; every answer carries the account's total in `Twilio-Concurrent-Requests`, as Twilio's do.
+ */
+function fakeAccount(other: number) {
+  const account = { ours: 0, other, peakTotal: 0, refused: 0 };
+  const send = async () => {
+    const header = () => ({ 'twilio-concurrent-requests': String(account.ours + account.other) });
+    if (account.ours + account.other >= 100) {
+      account.refused += 1;
+      return { ...twilioError(429, 20429), headers: header() };
+    }
+    account.ours += 1;
+    account.peakTotal = Math.max(account.peakTotal, account.ours + account.other);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const headers = header();
+    account.ours -= 1;
+    return { statusCode: 200, body: makeCall({ sid: CALL_SID }), headers };
+  };
+  const gatewayOf = (concurrency: number, retries = 8) =>
+    buildGateway(
+      testSettings(),
+      withDefaults({ concurrency, accountLimit: 100, headroom: 15, retries, minBackoffMs: 1, maxBackoffMs: 4 }),
+      send,
+    );
+  return { account, gatewayOf };
+}
+
+describe('adaptive concurrency (a fake account sending Twilio-Concurrent-Requests)', () => {
+  it('alone on the account, grows from its initial window to the cap', async () => {
+    const { gatewayOf } = fakeAccount(0);
+    const gateway = gatewayOf(30);
+    await Promise.all(Array.from({ length: 300 }, () => gateway.fetchCall(CALL_SID)));
+    expect(gateway.stats().window).toEqual({ current: 30, min: 8, max: 30, shrinks: 0 });
+    expect(gateway.stats().peakInFlight).toBe(30);
+  });
+
+  it('with 60 requests of other traffic, keeps the account near limit − headroom and nobody gets a 429', async () => {
+    const { account, gatewayOf } = fakeAccount(60);
+    const gateway = gatewayOf(60);
+    await Promise.all(Array.from({ length: 400 }, () => gateway.fetchCall(CALL_SID)));
+    const { window, throttled, peakInFlight } = gateway.stats();
+    expect(account.refused).toBe(0);
+    expect(throttled).toBe(0);
+    expect(window.shrinks).toBeGreaterThan(0);
+    expect(window.max).toBeLessThanOrEqual(30);
+    expect(peakInFlight).toBeGreaterThan(15);
+    expect(account.peakTotal).toBeLessThanOrEqual(90);
+  });
+
+  it('two gateways on one busy account share it through the same signal, nobody refused', async () => {
+    const { account, gatewayOf } = fakeAccount(50);
+    const first = gatewayOf(60);
+    const second = gatewayOf(60);
+    await Promise.all(
+      Array.from({ length: 300 }, () => [first.fetchCall(CALL_SID), second.fetchCall(CALL_SID)]).flat(),
+    );
+    expect(account.refused).toBe(0);
+    expect(account.peakTotal).toBeLessThanOrEqual(90);
+    expect(first.stats().window.shrinks + second.stats().window.shrinks).toBeGreaterThan(0);
+    expect(first.stats().window.max + second.stats().window.max).toBeLessThanOrEqual(50);
+  });
+
+  it('keeps a slot held by withSlot: a smaller window only delays new work', async () => {
+    const { account, gatewayOf } = fakeAccount(84);
+    const gateway = gatewayOf(20);
+    const held = await gateway.withSlot(async (slot) => {
+      await slot.fetchCall(CALL_SID); // answers 85 or more: the window shrinks
+      return slot.fetchCall(CALL_SID);
+    });
+    expect(held).toMatchObject({ sid: CALL_SID });
+    expect(gateway.stats().window.shrinks).toBeGreaterThan(0);
+    expect(account.refused).toBe(0);
+  });
+
+  it('shrinks at once on a 429 from a full account', async () => {
+    const { gatewayOf } = fakeAccount(100);
+    const gateway = gatewayOf(20, 3);
+    await expect(gateway.fetchCall(CALL_SID)).rejects.toMatchObject({ status: 429 });
+    expect(gateway.stats().window.shrinks).toBeGreaterThan(0);
+    expect(gateway.stats().window.current).toBe(1);
+  });
+});
+
+describe('adaptive concurrency over HTTP (twilio-node request client)', () => {
+  let server: http.Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.setHeader('Content-Type', 'application/json');
+        response.setHeader('Twilio-Concurrent-Requests', '97');
+        response.end(JSON.stringify(makeCall({ sid: CALL_SID })));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('reads the header from a real answer and backs off a busy account (settings give limit and headroom)', async () => {
+    const gateway = createTwilioGateway(
+      testSettings({ apiBaseUrl: baseUrl, accountConcurrencyLimit: 100, concurrencyHeadroom: 15 }),
+      { concurrency: 20 },
+    );
+    for (let i = 0; i < 3; i += 1) await gateway.fetchCall(CALL_SID);
+    expect(gateway.stats().window).toEqual({ current: 2, min: 2, max: 8, shrinks: 3 }); // 8 → 5.6 → 3.9 → 2.7
+  });
+});

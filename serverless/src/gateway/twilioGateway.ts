@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { CALL_SID_PATTERN, OPEN_ASSIGNMENT_STATUSES, TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { CallStatus } from '@plugin-stuck-tasks/contract';
 import type { Settings } from '../settings';
+import { AdaptiveConcurrency, parseConcurrentRequests } from './adaptiveConcurrency';
 import { DeadlineExceededError, UpstreamError } from './errors';
 import { createHttpClient } from './requestClient';
 import {
@@ -34,8 +35,12 @@ export const API_HOST = 'https://api.twilio.com';
 const MAX_RESERVATION_PAGES = 5;
 
 export interface GatewayOptions {
-  /** Most Twilio requests in flight at once, shared by everything this gateway does. */
+  /** Most Twilio requests in flight at once, shared by everything this gateway does: the fixed cap. */
   concurrency?: number;
+  /** The account's concurrent request limit; the adaptive window keeps the account's total under it. */
+  accountLimit?: number;
+  /** Requests in flight left to everything else on the account: the window aims at accountLimit − headroom. */
+  headroom?: number;
   /** Longest time one request may take, retries included. */
   maxRetryTimeMs?: number;
   /** Longest wait for one HTTP answer. */
@@ -50,6 +55,8 @@ export interface GatewayOptions {
 export const DEFAULT_GATEWAY_OPTIONS: Required<GatewayOptions> = {
   // Twilio's default account limit is 100 concurrent requests, shared with Flex itself: stay well under.
   concurrency: 20,
+  accountLimit: 100,
+  headroom: 15,
   maxRetryTimeMs: 5_000,
   requestTimeoutMs: 5_000,
   retries: 8,
@@ -95,7 +102,11 @@ type SendRequest = (opts: {
 
 /** The real gateway: twilio-node's low-level `request()`, paged, limited and retried here. */
 export function createTwilioGateway(settings: Settings, options: GatewayOptions = {}): TwilioGateway {
-  const config = withDefaults(options);
+  const config = withDefaults({
+    accountLimit: settings.accountConcurrencyLimit,
+    headroom: settings.concurrencyHeadroom,
+    ...definedOnly(options),
+  });
   const httpClient = createHttpClient(settings.apiBaseUrl, {
     maxSockets: config.concurrency,
     timeoutMs: config.requestTimeoutMs,
@@ -113,7 +124,12 @@ export function buildGateway(
   config: Required<GatewayOptions>,
   send: SendRequest,
 ): TwilioGateway {
-  const limit = pLimit(config.concurrency);
+  const window = new AdaptiveConcurrency({
+    cap: config.concurrency,
+    accountLimit: config.accountLimit,
+    headroom: config.headroom,
+  });
+  const slots = new SlotScheduler(() => window.limit());
   const stats = emptyStats();
   let inFlight = 0;
 
@@ -139,8 +155,10 @@ export function buildGateway(
       stats.totalRequests += 1;
       inFlight += 1;
       stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
+      const sentAt = window.stampSend();
+      let answer: TwilioResponse | null = null;
       try {
-        return await send({
+        answer = await send({
           method: spec.method,
           uri: spec.uri,
           params: spec.params,
@@ -148,11 +166,23 @@ export function buildGateway(
           headers: spec.headers ? { ...spec.headers } : undefined,
           timeout: Math.max(1, Math.min(config.requestTimeoutMs, deadline - Date.now())),
         });
+        return answer;
       } catch (error) {
         stats.networkErrors += 1;
         throw new RetryableFailure(`no answer from Twilio (${describeNetworkError(error)})`, null, null);
       } finally {
+        window.onAnswer({
+          status: answer?.statusCode ?? 0,
+          accountInFlight: answer
+            ? parseConcurrentRequests(headerValue(answer.headers, CONCURRENT_REQUESTS_HEADER))
+            : null,
+          sentAt,
+          slotsInUse: slots.active,
+          waiting: slots.waiting,
+        });
         inFlight -= 1;
+        // A grown window lets waiting work start now rather than at the next release.
+        slots.pump();
       }
     });
     if (response.statusCode === 429 || response.statusCode >= 500) {
@@ -229,7 +259,7 @@ export function buildGateway(
     return result.data;
   }
 
-  const byLimit: Acquire = (fn) => limit(fn);
+  const byLimit: Acquire = (fn) => slots.run(fn);
   return makeApi(byLimit, false);
 
   /**
@@ -337,14 +367,19 @@ export function buildGateway(
       withSlot(work) {
         if (inSlot) return work(api);
         // Inside a slot, requests run one after another on that slot: no queueing behind other work.
-        return limit(() => {
+        return slots.run(() => {
           const serial = pLimit(1);
           return work(makeApi((fn) => serial(fn), true));
         });
       },
 
       stats() {
-        return { ...stats, requests: { ...stats.requests } };
+        const { current, min, max, shrinks } = window.stats();
+        return {
+          ...stats,
+          requests: { ...stats.requests },
+          window: { current, min, max, shrinks },
+        };
       },
     };
     return api;
@@ -352,6 +387,50 @@ export function buildGateway(
 }
 
 type Acquire = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** Twilio's count of the account's requests in flight, on every answer. */
+export const CONCURRENT_REQUESTS_HEADER = 'twilio-concurrent-requests';
+
+/**
+ * Slots for work, first come first served, as many at once as `limit()` says now: like p-limit, but
+ * the limit may change between one start and the next (the adaptive window). A smaller limit never
+ * interrupts work already holding a slot; new work waits until enough slots are released.
+ */
+class SlotScheduler {
+  active = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(private readonly limit: () => number) {}
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit() || this.queue.length > 0) {
+      await new Promise<void>((resolve) => {
+        this.queue.push(resolve);
+        this.pump();
+      });
+    } else {
+      this.active += 1;
+    }
+    try {
+      return await fn();
+    } finally {
+      this.active -= 1;
+      this.pump();
+    }
+  }
+
+  /** Starts waiting work while there are free slots. */
+  pump(): void {
+    while (this.queue.length > 0 && this.active < this.limit()) {
+      this.active += 1;
+      this.queue.shift()!();
+    }
+  }
+}
 
 /** `afterUnansweredAttempt`: an earlier attempt got a 5xx or no answer, so it may have been applied. */
 type AnsweredResponse = TwilioResponse & { afterUnansweredAttempt: boolean };
@@ -365,7 +444,19 @@ export function withDefaults(options: GatewayOptions): Required<GatewayOptions> 
   if (!Number.isInteger(config.concurrency) || config.concurrency < 1) {
     throw new Error(`Concurrency must be a whole number of at least 1, not ${config.concurrency}`);
   }
+  if (!Number.isInteger(config.accountLimit) || config.accountLimit < 1) {
+    throw new Error(`The account limit must be a whole number of at least 1, not ${config.accountLimit}`);
+  }
+  if (!Number.isInteger(config.headroom) || config.headroom < 0 || config.headroom >= config.accountLimit) {
+    throw new Error(
+      `The headroom must be a whole number from 0 to ${config.accountLimit - 1} (below the account limit), not ${config.headroom}`,
+    );
+  }
   return config;
+}
+
+function definedOnly(options: GatewayOptions): GatewayOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
 function emptyStats(): GatewayStats {
@@ -377,6 +468,7 @@ function emptyStats(): GatewayStats {
     networkErrors: 0,
     retries: 0,
     peakInFlight: 0,
+    window: { current: 0, min: 0, max: 0, shrinks: 0 },
   };
 }
 
@@ -414,7 +506,10 @@ function twilioError(body: unknown): { code: number | null; message: string | nu
 function headerValue(headers: Record<string, unknown> | undefined, name: string): string | null {
   if (!headers) return null;
   const getter = (headers as { get?: (key: string) => unknown }).get;
-  const value = typeof getter === 'function' ? getter.call(headers, name) : headers[name];
+  const value =
+    typeof getter === 'function'
+      ? getter.call(headers, name)
+      : (headers[name] ?? headers[Object.keys(headers).find((key) => key.toLowerCase() === name) ?? '']);
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 

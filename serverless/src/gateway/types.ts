@@ -109,6 +109,12 @@ export interface GatewayStats {
   retries: number;
   /** Most requests in flight at once. */
   peakInFlight: number;
+  /**
+   * The adaptive window (slots this gateway may hold): now, its smallest and largest so far, and how
+   * often it shrank (the account at its target, or a 429). The fixed cap until an answer carries
+   * `Twilio-Concurrent-Requests`.
+   */
+  window: { current: number; min: number; max: number; shrinks: number };
 }
 
 /** The one way this product talks to Twilio. */

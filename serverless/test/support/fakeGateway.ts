@@ -309,6 +309,7 @@ export class FakeGateway implements TwilioGateway {
       networkErrors: 0,
       retries: 0,
       peakInFlight: 0,
+      window: { current: 0, min: 0, max: 0, shrinks: 0 },
     };
   }
 }
