@@ -243,8 +243,8 @@ async function judge(
 ): Promise<Classification> {
   const precheck = precheckTask(task, context);
   if (precheck.verdict !== 'needs_legs') return precheck;
-  // All at once on this task's slot: the legs are read as close together, and as close to the
-  // update, as possible.
+  // On this task's slot, which runs its requests one after another (one in flight per slot): the legs
+  // are read right before the update, without queueing behind other tasks' work.
   const calls = await fetchLegCalls(deps.gateway, precheck.callSids, budget);
   return judgeLegs(task, precheck, observationsOf(calls), context);
 }

@@ -2,8 +2,9 @@ import type { RequestBudget, TwilioCall, TwilioGateway } from '../gateway/types'
 import type { CallObservation } from './rules';
 
 /**
- * Fetches the calls of a task's legs, all at once: Call SID -> the call, or null when Twilio does not
- * know it (404). Only Call SIDs are passed in (the rules check them), so no other value reaches a URL.
+ * Fetches the calls of a task's legs, all requested at once (a gateway slot still sends them one after
+ * another): Call SID -> the call, or null when Twilio does not know it (404). Only Call SIDs are passed
+ * in (the rules check them), so no other value reaches a URL.
  */
 export async function fetchLegCalls(
   gateway: TwilioGateway,
