@@ -1,6 +1,6 @@
 /**
- * The Functions API contract: what `POST /stuck-tasks/scan`, `/stuck-tasks/task` and
- * `/stuck-tasks/close` accept and answer. The Functions, the plugin and the CLI all import these
+ * The Functions API contract: what `POST /stuck-tasks/scan`, `/stuck-tasks/task`, `/stuck-tasks/close` and
+ * `/stuck-tasks/history` accept and answer. The Functions, the plugin and the CLI all import these
  * types from here so that a change to the contract is a compile error on every side.
  *
  * Keep this module free of runtime dependencies: the plugin bundles it.
@@ -243,3 +243,41 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   not_found: 404,
   upstream: 502,
 };
+
+/*
+ * History of closures (`POST /stuck-tasks/history`): the closures this service made, read from
+ * TaskRouter's Events API (`task.canceled`, `task.completed`) whose reason starts with CLOSE_REASON.
+ */
+
+/** Days of history one request may cover: TaskRouter keeps 30 days of events. */
+export const HISTORY_DAYS_MIN = 1;
+export const HISTORY_DAYS_MAX = 30;
+export const HISTORY_DAYS_DEFAULT = 7;
+
+export type HistoryOutcome = 'canceled' | 'completed';
+
+export interface HistoryEntry {
+  taskSid: string;
+  /** ISO 8601: when TaskRouter recorded the closure. */
+  closedAt: string;
+  outcome: HistoryOutcome;
+  /** The identity in the reason's "Closed by <identity>." (the CLI's operator included), else null. */
+  closedBy: string | null;
+  /** The task's reason as recorded with the event. */
+  reason: string;
+  taskQueueName: string | null;
+  taskChannel: string | null;
+}
+
+export interface HistoryRequest {
+  Token: string;
+  /** 1 to HISTORY_DAYS_MAX, default HISTORY_DAYS_DEFAULT. */
+  Days?: number | string;
+  PageToken?: string;
+}
+
+export interface HistoryResponse {
+  /** Newest first. */
+  entries: HistoryEntry[];
+  nextPageToken: string | null;
+}
