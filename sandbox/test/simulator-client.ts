@@ -55,3 +55,7 @@ export function tasksPath(sim: Simulator, suffix = ''): string {
 export function callsPath(sim: Simulator, suffix = '.json'): string {
   return `/2010-04-01/Accounts/${sim.accountSid}/Calls${suffix}`;
 }
+
+export function eventsPath(sim: Simulator, query = ''): string {
+  return `/v1/Workspaces/${sim.workspaceSid}/Events${query}`;
+}

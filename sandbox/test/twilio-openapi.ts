@@ -36,6 +36,10 @@ function strict(schema: unknown): unknown {
     delete out.format;
     out.additionalProperties = { type: 'string', format: 'uri' };
   }
+  if (out.nullable === true && out.type === undefined && out.$ref === undefined) {
+    // An untyped value (the Event's `event_data`): any JSON, null included; ajv's `nullable` needs a type.
+    delete out.nullable;
+  }
   if (out.properties && typeof out.properties === 'object') {
     out.type = out.type ?? 'object';
     out.required = Object.keys(out.properties as Json);
@@ -76,9 +80,10 @@ export interface TwilioSchemas {
   reservationList: ValidateFunction;
   call: ValidateFunction;
   callList: ValidateFunction;
+  eventList: ValidateFunction;
   error: ValidateFunction;
   /** Property names the spec declares for each resource. */
-  fields: { task: string[]; reservation: string[]; call: string[] };
+  fields: { task: string[]; reservation: string[]; call: string[]; event: string[] };
 }
 
 export function loadTwilioSchemas(): TwilioSchemas {
@@ -100,6 +105,7 @@ export function loadTwilioSchemas(): TwilioSchemas {
     ),
     call: compile(api, { $ref: '#/components/schemas/api.v2010.account.call' }),
     callList: compile(api, responseSchema(api, '/2010-04-01/Accounts/{AccountSid}/Calls.json', 'get')),
+    eventList: compile(taskrouter, responseSchema(taskrouter, '/v1/Workspaces/{WorkspaceSid}/Events', 'get')),
     // The specs describe no error body; this is Twilio's documented shape.
     error: ajv.compile({
       type: 'object',
@@ -116,6 +122,7 @@ export function loadTwilioSchemas(): TwilioSchemas {
       task: propertyNames(taskrouter, 'taskrouter.v1.workspace.task'),
       reservation: propertyNames(taskrouter, 'taskrouter.v1.workspace.task.task_reservation'),
       call: propertyNames(api, 'api.v2010.account.call'),
+      event: propertyNames(taskrouter, 'taskrouter.v1.workspace.event'),
     },
   };
 }

@@ -5,6 +5,7 @@ import type { SimulatorCore } from './core';
 import type { OracleVerdict } from './oracle';
 import type { RuntimeOptions } from './runtime-options';
 import type { AddCallInput, AddTaskInput } from './views';
+import type { AddClosureInput } from './history';
 import type { SandboxUserName } from './defaults';
 import { CONTROL_SECRET_HEADER, SANDBOX_USERS } from './defaults';
 import { BodyTooLargeError, isLoopback, readBody, sendJson as sendAnyJson } from './http';
@@ -155,6 +156,8 @@ function controlRoutes(core: SimulatorCore): { method: string; pattern: RegExp; 
           'POST /_sim/calls/{CA}/end|revive',
           'GET /_sim/updates?since=',
           'GET /_sim/call-fetches?since=',
+          'GET /_sim/events?type=',
+          'POST /_sim/events/closures',
           'GET /_sim/stats',
           'POST /_sim/stats/reset',
           'GET /_sim/config',
@@ -167,6 +170,16 @@ function controlRoutes(core: SimulatorCore): { method: string; pattern: RegExp; 
       }),
     },
     { method: 'GET', pattern: /^\/state\/?$/, handler: () => core.summary() },
+    {
+      method: 'GET',
+      pattern: /^\/events\/?$/,
+      handler: ({ url }) => ({ events: core.listEvents({ type: url.searchParams.get('type') ?? undefined }) }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/events\/closures\/?$/,
+      handler: ({ body }) => core.addClosureEvent(body as unknown as AddClosureInput),
+    },
     {
       method: 'GET',
       pattern: /^\/tasks\/?$/,

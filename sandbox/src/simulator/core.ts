@@ -28,6 +28,8 @@ import type { SimulatorStats } from './stats';
 import { emptyStats } from './stats';
 import type { AddCallInput, AddTaskInput, CallView, LegView, StateSummary, TaskView } from './views';
 import type { TokenUser, TokenValidationResult } from './tokens';
+import type { AddClosureInput, EventView } from './history';
+import { addClosure, eventView, seedHistory } from './history';
 import { issueFlexToken, validateFlexToken } from './tokens';
 
 /** State, knobs and statistics shared by the Twilio API, the control API and the in-process API. */
@@ -300,6 +302,24 @@ export class SimulatorCore {
     return this.store.updateLog.filter((entry) => entry.seq > sinceSeq).map((entry) => ({ ...entry }));
   }
 
+  /** TaskRouter's events still kept (30 days), oldest first; `type` keeps one event type. */
+  listEvents(filter: { type?: string } = {}): EventView[] {
+    this.store.events.expire(this.now());
+    return this.store.events
+      .all()
+      .filter((event) => filter.type === undefined || event.eventType === filter.type)
+      .map(eventView);
+  }
+
+  /** A closure in the past (history), for a task that no longer exists. */
+  addClosureEvent(input: AddClosureInput): EventView {
+    try {
+      return eventView(addClosure(this.store, this.opRng, input, this.now()));
+    } catch (error) {
+      throw new ControlError(400, `addClosureEvent: ${(error as Error).message}`);
+    }
+  }
+
   callFetchLog(sinceSeq = 0): CallFetchLogEntry[] {
     return this.store.callFetchLog.filter((entry) => entry.seq > sinceSeq).map((entry) => ({ ...entry }));
   }
@@ -501,6 +521,7 @@ export class SimulatorCore {
       name: 'Assign to Anyone',
     });
     const summary = seedScenario(store, rng, scenario, this.now());
+    seedHistory(store, createRandom(`${seed}:history`), scenario.history, this.now());
     return { store, summary };
   }
 

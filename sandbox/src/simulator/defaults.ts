@@ -6,6 +6,12 @@ export const SANDBOX_WORKSPACE_SID = 'WS2592ff961d90a59f389b7bcd8e58d5cd';
 export const SANDBOX_API_KEY_SID = 'SK107ec39f280d72e199d6bf25f45ef7b6';
 export const SANDBOX_API_KEY_SECRET = 'sandboxApiKeySecret0000000000000';
 
+/**
+ * The stuck-tasks service's default CLOSE_REASON (serverless/src/settings.ts DEFAULT_CLOSE_REASON;
+ * a serverless test checks they are equal): the seeded history's own closures start with it.
+ */
+export const SANDBOX_CLOSE_REASON = 'Orchestration issue: closed stuck voice Task.';
+
 export const DEFAULT_CLOSED_TASK_TTL_MS = 5 * 60 * 1000;
 export const DEFAULT_GRACE_SECONDS = 60;
 export const DEFAULT_PAGE_SIZE = 50;

@@ -21,6 +21,7 @@ import type { AssignmentStatus, CallFetchLogEntry, CallStatus, TaskKind, UpdateL
 import type { ScenarioOptions, SeedSummary } from './scenario';
 import type { TokenUser, TokenValidationResult } from './tokens';
 import { handleTwilioRequest } from './twilio-api';
+import type { AddClosureInput, EventView } from './history';
 
 export * from './defaults';
 export type { ScenarioOptions, SeedSummary } from './scenario';
@@ -39,6 +40,9 @@ export { REQUEST_KINDS } from './stats';
 export type { CallFetchLogEntry, UpdateLogEntry, TaskKind } from './model';
 export { CONTROL_PREFIX } from './control-api';
 export { isoDate, rfc2822Date } from './render';
+export type { AddClosureInput, EventView, HistoryOptions } from './history';
+export { HISTORY_IDENTITIES, OTHER_CLOSE_REASONS } from './history';
+export { EVENT_RETENTION_MS } from './events';
 
 /** How often the other traffic is brought up to date while no request arrives. */
 const OTHER_TRAFFIC_TICK_MS = 20;
@@ -111,6 +115,10 @@ export interface Simulator {
    * so the last fetch of a call before an update is the one with the greatest `seq` below the update's.
    */
   callFetchLog(sinceSeq?: number): CallFetchLogEntry[];
+  /** TaskRouter's events still kept (30 days), oldest first; `type` keeps one type (`task.canceled`…). */
+  listEvents(filter?: { type?: string }): EventView[];
+  /** Adds a closure event in the past (the history of a task that no longer exists). */
+  addClosureEvent(input: AddClosureInput): EventView;
   /** The counts; the other traffic brought up to the clock's now first. */
   stats(): SimulatorStats;
   resetStats(): void;
@@ -221,6 +229,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     addCall: (input) => core.addCall(input),
     updateLog: (sinceSeq) => core.updateLog(sinceSeq),
     callFetchLog: (sinceSeq) => core.callFetchLog(sinceSeq),
+    listEvents: (filter) => core.listEvents(filter),
+    addClosureEvent: (input) => core.addClosureEvent(input),
     stats: () => structuredClone(core.currentStats()),
     resetStats: () => core.resetStats(),
     advanceOtherTraffic: () => core.advanceOtherTraffic(),

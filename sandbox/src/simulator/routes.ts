@@ -28,6 +28,7 @@ const ROUTES: { kind: RequestKind; method: string; pattern: RegExp; names: strin
     pattern: new RegExp(`^/v1/Workspaces/${SID}/Tasks/${SID}/?$`),
     names: ['workspace', 'task'],
   },
+  { kind: 'events.list', method: 'GET', pattern: new RegExp(`^/v1/Workspaces/${SID}/Events/?$`), names: ['workspace'] },
   {
     kind: 'calls.list',
     method: 'GET',

@@ -10,6 +10,7 @@ import type {
 } from './model';
 import { ENDED_CALL_STATUSES, LIVE_CALL_STATUSES } from './model';
 import type { Random } from './random';
+import type { HistoryOptions } from './history';
 import type { NewCall, NewTask } from './store';
 import type { SimStore } from './store';
 
@@ -66,6 +67,12 @@ export interface ScenarioOptions {
   graceSeconds?: number;
   /** Oldest open task, in seconds. Default 4 hours. */
   maxTaskAgeSeconds?: number;
+  /**
+   * Closures from earlier days in TaskRouter's Events (history.ts): by this service and by others.
+   * Default 24 ours and 12 others over 14 days; seeded from its own random stream, so the tasks and
+   * calls of a seed do not depend on it.
+   */
+  history?: HistoryOptions;
 }
 
 /**

@@ -9,6 +9,7 @@ export type RequestKind =
   | 'reservations.list'
   | 'calls.fetch'
   | 'calls.list'
+  | 'events.list'
   | 'tokens.validate'
   | 'unknown';
 
@@ -19,6 +20,7 @@ export const REQUEST_KINDS: readonly RequestKind[] = [
   'reservations.list',
   'calls.fetch',
   'calls.list',
+  'events.list',
   'tokens.validate',
   'unknown',
 ];

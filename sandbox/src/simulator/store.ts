@@ -14,6 +14,8 @@ import type {
   UpdateLogEntry,
 } from './model';
 import { LIVE_CALL_STATUSES } from './model';
+import type { SimEvent, TaskEventType } from './events';
+import { EventLog, eventTypeOf, taskEventData } from './events';
 import { legsOf, primaryLeg } from './legs';
 import { OrderedIndex } from './ordered-index';
 
@@ -63,6 +65,8 @@ export class SimStore {
   readonly callIndex = new OrderedIndex<CallStatus>();
   readonly updateLog: UpdateLogEntry[] = [];
   readonly callFetchLog: CallFetchLogEntry[] = [];
+  /** TaskRouter's Events: one per task update applied, plus seeded history (events.ts). */
+  readonly events = new EventLog();
   queues: SimTaskQueue[] = [];
   workers: SimWorker[] = [];
   channels = new Map<string, SimTaskChannel>();
@@ -74,6 +78,8 @@ export class SimStore {
   private closedQueueHead = 0;
   /** Numbers update log and call fetch log entries alike, so their order can be compared. */
   private lastSeq = 0;
+  /** Numbers events (their SIDs and their order within one millisecond). */
+  private lastEventSeq = 0;
 
   constructor(
     readonly accountSid: string,
@@ -192,7 +198,62 @@ export class SimStore {
       etagAfter: this.etag(task),
     };
     this.updateLog.push(entry);
+    this.recordTaskEvent(task, eventTypeOf(change.to), change.reason, change.source, change.now);
     return entry;
+  }
+
+  /**
+   * Records a TaskRouter event about a task as it is now (after the change). `reason`: the reason
+   * the change wrote (a cancel's or complete's reason in event_data).
+   */
+  recordTaskEvent(
+    task: SimTask,
+    eventType: TaskEventType,
+    reason: string | null,
+    source: UpdateLogEntry['source'],
+    now: number,
+  ): SimEvent {
+    const event = this.newEvent({
+      eventType,
+      dateMs: now,
+      task,
+      reason,
+      actor: source === 'api' ? 'account' : 'workspace',
+    });
+    this.events.add(event);
+    return event;
+  }
+
+  /** An event with its SID and sequence number; not yet added to the log. */
+  newEvent(input: {
+    eventType: TaskEventType;
+    dateMs: number;
+    task: SimTask;
+    reason: string | null;
+    actor: SimEvent['actor'];
+  }): SimEvent {
+    const { eventType, dateMs, task, reason, actor } = input;
+    const seq = (this.lastEventSeq += 1);
+    const verb = {
+      'task.canceled': 'canceled',
+      'task.completed': 'completed',
+      'task.wrapup': 'wrapping up',
+      'task.updated': 'updated',
+    }[eventType];
+    return {
+      sid: `EV${seq.toString(16).padStart(32, '0')}`,
+      seq,
+      eventType,
+      dateMs,
+      taskSid: task.sid,
+      taskQueueSid: task.taskQueueSid,
+      workflowSid: task.workflowSid,
+      taskChannel: task.channel,
+      taskChannelSid: task.taskChannelSid,
+      description: `Task ${task.sid} ${verb}`,
+      actor,
+      data: taskEventData(task, this.workspaceSid, eventType, reason, dateMs),
+    };
   }
 
   /** Records a call fetch answered from the state as it is now (`call` undefined: answered 404). */

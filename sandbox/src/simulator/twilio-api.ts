@@ -4,6 +4,7 @@ import type { SimulatorCore } from './core';
 import type { RequestKind } from './stats';
 import { fetchCall, listCalls } from './endpoints/calls';
 import type { ApiAnswer, ApiRequest } from './endpoints/request';
+import { listEvents } from './endpoints/events';
 import { listReservations } from './endpoints/reservations';
 import { fetchTask, listTasks, updateTask } from './endpoints/tasks';
 import { validateToken } from './endpoints/tokens';
@@ -124,6 +125,8 @@ async function dispatch(request: ApiRequest, route: Route): Promise<ApiAnswer> {
       return fetchCall(request, params.call);
     case 'calls.list':
       return { status: 200, body: listCalls(request) };
+    case 'events.list':
+      return { status: 200, body: listEvents(request) };
     case 'tokens.validate':
       return validateToken(request);
     default:

@@ -89,6 +89,7 @@ export async function updateTask(request: ApiRequest, taskSid: string): Promise<
   } else if (attributes !== null || form.Priority !== undefined || form.Reason !== undefined) {
     if (form.Reason !== undefined) task.reason = form.Reason;
     core.store.touchTask(task, now);
+    core.store.recordTaskEvent(task, 'task.updated', null, 'api', now);
   }
   if (core.config.lostUpdateRate > 0 && core.faultRng.chance(core.config.lostUpdateRate)) {
     core.stats.updates.lostResponses += 1;
