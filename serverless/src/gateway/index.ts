@@ -4,6 +4,8 @@ export { UpstreamError, DeadlineExceededError } from './errors';
 export type {
   CallPage,
   CloseStatus,
+  EventPage,
+  EventQuery,
   FetchedTask,
   GatewayStats,
   ListCursor,
@@ -13,6 +15,7 @@ export type {
   TaskPage,
   TaskUpdate,
   TwilioCall,
+  TwilioEvent,
   TwilioGateway,
   TwilioReservation,
   TwilioTask,

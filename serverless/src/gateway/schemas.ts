@@ -7,7 +7,7 @@ import {
   TERMINAL_CALL_STATUSES,
 } from '@plugin-stuck-tasks/contract';
 import type { AssignmentStatus, CallStatus } from '@plugin-stuck-tasks/contract';
-import type { TwilioCall, TwilioReservation, TwilioTask } from './types';
+import type { TwilioCall, TwilioEvent, TwilioReservation, TwilioTask } from './types';
 
 // Twilio's answers are checked at the edge so the engine never works on a half-understood object.
 // Only the fields the product reads are required; optional ones default to null.
@@ -71,6 +71,23 @@ export const reservationListSchema = z.object({
 export const callListSchema = z.object({
   calls: z.array(callSchema),
   next_page_uri: optionalString,
+});
+
+export const eventSchema: z.ZodType<TwilioEvent, z.ZodTypeDef, unknown> = z.object({
+  sid: z.string(),
+  event_type: z.string(),
+  event_date: optionalString,
+  event_date_ms: optionalNumber,
+  resource_sid: optionalString,
+  event_data: z
+    .record(z.unknown())
+    .nullish()
+    .transform((value) => value ?? null),
+});
+
+export const eventListSchema = z.object({
+  events: z.array(eventSchema),
+  meta: z.object({ next_page_url: optionalString }),
 });
 
 export const twilioErrorSchema = z.object({

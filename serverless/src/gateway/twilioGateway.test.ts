@@ -1,6 +1,13 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
-import { TEST_ACCOUNT_SID, TEST_WORKSPACE_SID, makeCall, makeTask, testSettings } from '../../test/support/fakeGateway';
+import {
+  TEST_ACCOUNT_SID,
+  TEST_WORKSPACE_SID,
+  makeCall,
+  makeClosureEvent,
+  makeTask,
+  testSettings,
+} from '../../test/support/fakeGateway';
 import { onFakeTime } from '../../test/support/fakeTime';
 import { DeadlineExceededError, UpstreamError } from './errors';
 import { rebase } from './requestClient';
@@ -163,6 +170,42 @@ describe('gateway requests', () => {
     });
     expect(sent[1].uri).toBe(`https://taskrouter.twilio.com/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks`);
     expect(sent[1].params).toMatchObject({ Page: 1, PageToken: 'PTabc' });
+  });
+
+  it('lists events of one type in a window on the TaskRouter host, paged by Page and PageToken, retried on 429', async () => {
+    const next = `https://evil.example/v1/Workspaces/${TEST_WORKSPACE_SID}/Events?PageSize=2&Page=1&PageToken=PEabc`;
+    const event = makeClosureEvent({ outcome: 'canceled', reason: 'r', atMs: Date.parse('2024-05-01T10:00:00Z') });
+    const { gateway, sent } = scripted([
+      twilioError(429, 20429),
+      { statusCode: 200, body: { events: [event], meta: { next_page_url: next } } },
+      { statusCode: 200, body: { events: [], meta: { next_page_url: null } } },
+    ]);
+    const query = {
+      eventType: 'task.canceled',
+      startDate: '2024-04-24T12:00:00.000Z',
+      endDate: '2024-05-01T12:00:00.000Z',
+    };
+    const page = await gateway.listEvents(query, null, 2);
+    expect(page).toEqual({ events: [event], next: { page: 1, pageToken: 'PEabc' } });
+    await expect(gateway.listEvents(query, page.next, 2)).resolves.toEqual({ events: [], next: null });
+    expect(sent[1]).toMatchObject({
+      method: 'get',
+      uri: `https://taskrouter.twilio.com/v1/Workspaces/${TEST_WORKSPACE_SID}/Events`,
+      params: { EventType: 'task.canceled', StartDate: query.startDate, EndDate: query.endDate, PageSize: 2 },
+    });
+    expect(sent[2].uri).toBe(`https://taskrouter.twilio.com/v1/Workspaces/${TEST_WORKSPACE_SID}/Events`);
+    expect(sent[2].params).toMatchObject({ EventType: 'task.canceled', Page: 1, PageToken: 'PEabc' });
+    expect(gateway.stats()).toMatchObject({ requests: { listEvents: 3 }, throttled: 1 });
+  });
+
+  it('refuses an events answer of an unexpected shape, and says a 404 is an unknown workspace', async () => {
+    const query = { eventType: 'task.completed', startDate: 'a', endDate: 'b' };
+    await expect(
+      scripted([{ statusCode: 200, body: { events: [{ sid: 1 }], meta: {} } }]).gateway.listEvents(query, null, 5),
+    ).rejects.toThrow(/Listing TaskRouter events: Twilio's answer has an unexpected shape/);
+    await expect(scripted([twilioError(404, 20404)]).gateway.listEvents(query, null, 5)).rejects.toThrow(
+      /check the TaskRouter workspace SID/,
+    );
   });
 
   it('lists wrapping tasks too only when asked (overdue wrap-ups on)', async () => {

@@ -11,6 +11,7 @@ import { createHttpClient } from './requestClient';
 import {
   callListSchema,
   callSchema,
+  eventListSchema,
   reservationListSchema,
   taskListSchema,
   taskSchema,
@@ -18,6 +19,7 @@ import {
 } from './schemas';
 import type {
   CallPage,
+  EventPage,
   GatewayStats,
   ListCursor,
   RequestBudget,
@@ -135,6 +137,7 @@ export function buildGateway(
 
   const tasksUrl = `${TASKROUTER_HOST}/v1/Workspaces/${settings.workspaceSid}/Tasks`;
   const callsUrl = `${API_HOST}/2010-04-01/Accounts/${settings.accountSid}/Calls`;
+  const eventsUrl = `${TASKROUTER_HOST}/v1/Workspaces/${settings.workspaceSid}/Events`;
 
   function checkBudget(budget: RequestBudget, deadline: number): void {
     if (budget.signal?.aborted) throw new pRetry.AbortError(new DeadlineExceededError('The operation was abandoned'));
@@ -240,7 +243,7 @@ export function buildGateway(
     const hint =
       response.statusCode === 401
         ? ' (check the account SID and auth token)'
-        : response.statusCode === 404 && spec.kind === 'listTasks'
+        : response.statusCode === 404 && (spec.kind === 'listTasks' || spec.kind === 'listEvents')
           ? ' (check the TaskRouter workspace SID)'
           : '';
     throw new UpstreamError(
@@ -364,6 +367,25 @@ export function buildGateway(
         return { calls: body.calls, next: cursorFrom(body.next_page_uri) } satisfies CallPage;
       },
 
+      async listEvents(query, cursor, pageSize, budget) {
+        const spec: RequestSpec = {
+          kind: 'listEvents',
+          method: 'get',
+          uri: eventsUrl,
+          params: {
+            EventType: query.eventType,
+            StartDate: query.startDate,
+            EndDate: query.endDate,
+            PageSize: pageSize,
+            ...cursorParams(cursor),
+          },
+        };
+        const response = await request(spec, budget);
+        if (response.statusCode !== 200) refuse(spec, response);
+        const body = parse(spec, eventListSchema, response.body);
+        return { events: body.events, next: cursorFrom(body.meta.next_page_url) } satisfies EventPage;
+      },
+
       withSlot(work) {
         if (inSlot) return work(api);
         // Inside a slot, requests run one after another on that slot: no queueing behind other work.
@@ -461,7 +483,15 @@ function definedOnly(options: GatewayOptions): GatewayOptions {
 
 function emptyStats(): GatewayStats {
   return {
-    requests: { listTasks: 0, fetchTask: 0, updateTask: 0, listReservations: 0, fetchCall: 0, listCalls: 0 },
+    requests: {
+      listTasks: 0,
+      fetchTask: 0,
+      updateTask: 0,
+      listReservations: 0,
+      fetchCall: 0,
+      listCalls: 0,
+      listEvents: 0,
+    },
     totalRequests: 0,
     throttled: 0,
     serverErrors: 0,
@@ -536,5 +566,7 @@ function describeKind(kind: RequestKind): string {
       return 'Fetching a call';
     case 'listCalls':
       return 'Listing calls';
+    case 'listEvents':
+      return 'Listing TaskRouter events';
   }
 }

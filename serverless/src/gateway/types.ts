@@ -37,6 +37,32 @@ export interface TwilioReservation {
   reservation_status: string;
 }
 
+/** A TaskRouter Event as Twilio returns it (the fields this product reads). */
+export interface TwilioEvent {
+  sid: string;
+  event_type: string;
+  /** ISO 8601, whole seconds. */
+  event_date: string | null;
+  /** The same moment in milliseconds, when Twilio sends it. */
+  event_date_ms: number | null;
+  resource_sid: string | null;
+  /** The event's data (for task events: task_sid, task_canceled_reason, task_queue_name…). */
+  event_data: Record<string, unknown> | null;
+}
+
+/** Which events to list: one type, in a window (both bounds inclusive, ISO 8601). */
+export interface EventQuery {
+  eventType: string;
+  startDate: string;
+  endDate: string;
+}
+
+export interface EventPage {
+  /** Newest first, as Twilio lists them. */
+  events: TwilioEvent[];
+  next: ListCursor | null;
+}
+
 /** Where a Twilio list continues: the `Page` and `PageToken` of its next page URL. */
 export interface ListCursor {
   page: number;
@@ -93,7 +119,8 @@ export interface RequestBudget {
   signal?: AbortSignal;
 }
 
-export type RequestKind = 'listTasks' | 'fetchTask' | 'updateTask' | 'listReservations' | 'fetchCall' | 'listCalls';
+export type RequestKind =
+  'listTasks' | 'fetchTask' | 'updateTask' | 'listReservations' | 'fetchCall' | 'listCalls' | 'listEvents';
 
 export interface GatewayStats {
   /** HTTP attempts by kind, retries included. */
@@ -137,6 +164,13 @@ export interface TwilioGateway {
   fetchCall(callSid: string, budget?: RequestBudget): Promise<TwilioCall | null>;
   /** One page of the account's calls in one status. */
   listCalls(status: CallStatus, cursor: ListCursor | null, pageSize: number, budget?: RequestBudget): Promise<CallPage>;
+  /** One page of the workspace's TaskRouter events of one type in a window, newest first. */
+  listEvents(
+    query: EventQuery,
+    cursor: ListCursor | null,
+    pageSize: number,
+    budget?: RequestBudget,
+  ): Promise<EventPage>;
   /**
    * Runs `work` on one concurrency slot: its requests go one after another without queueing behind
    * other work, so a re-check and the update that depends on it are as close together as possible.

@@ -8,6 +8,8 @@ import pLimit from 'p-limit';
 import { DeadlineExceededError, UpstreamError } from '../../src/gateway/errors';
 import type {
   CallPage,
+  EventPage,
+  EventQuery,
   GatewayStats,
   ListCursor,
   RequestBudget,
@@ -16,6 +18,7 @@ import type {
   TaskPage,
   TaskUpdate,
   TwilioCall,
+  TwilioEvent,
   TwilioGateway,
   TwilioReservation,
   TwilioTask,
@@ -100,6 +103,35 @@ export function makeTask(
   };
 }
 
+/**
+ * A TaskRouter closure event: `task.canceled` or `task.completed` with the reason where Twilio puts
+ * it (`task_canceled_reason` / `task_completed_reason`).
+ */
+export function makeClosureEvent(input: {
+  outcome: 'canceled' | 'completed';
+  reason: string | null;
+  atMs: number;
+  taskSid?: string;
+  taskQueueName?: string | null;
+  taskChannel?: string | null;
+}): TwilioEvent {
+  const taskSid = input.taskSid ?? newTaskSid();
+  return {
+    sid: hexSid('EV'),
+    event_type: `task.${input.outcome}`,
+    event_date: new Date(Math.floor(input.atMs / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    event_date_ms: input.atMs,
+    resource_sid: taskSid,
+    event_data: {
+      task_sid: taskSid,
+      task_assignment_status: input.outcome,
+      [`task_${input.outcome}_reason`]: input.reason,
+      task_queue_name: input.taskQueueName === undefined ? 'Support' : input.taskQueueName,
+      task_channel_unique_name: input.taskChannel === undefined ? 'voice' : input.taskChannel,
+    },
+  };
+}
+
 type Failure = { status: number; twilioCode?: number } | 'timeout';
 
 interface UpdateRecord {
@@ -129,7 +161,12 @@ export class FakeGateway implements TwilioGateway {
     listReservations: 0,
     fetchCall: 0,
     listCalls: 0,
+    listEvents: 0,
   };
+  /** TaskRouter events, in any order: listEvents sorts them newest first. */
+  readonly events: TwilioEvent[] = [];
+  /** Every events query asked, in order. */
+  readonly eventQueries: { query: EventQuery; cursor: ListCursor | null; pageSize: number }[] = [];
   nullAttributesInLists = false;
   /** Milliseconds every call takes. */
   latencyMs = 0;
@@ -289,6 +326,28 @@ export class FakeGateway implements TwilioGateway {
         ? { page: (cursor?.page ?? 0) + 1, pageToken: String(start + pageSize) }
         : null;
     return { calls: matching.slice(start, start + pageSize), next };
+  }
+
+  async listEvents(
+    query: EventQuery,
+    cursor: ListCursor | null,
+    pageSize: number,
+    budget?: RequestBudget,
+  ): Promise<EventPage> {
+    this.eventQueries.push({ query, cursor, pageSize });
+    await this.enter('listEvents', budget);
+    const start = Date.parse(query.startDate);
+    const end = Date.parse(query.endDate);
+    const matching = this.events
+      .filter((event) => event.event_type === query.eventType)
+      .filter((event) => (event.event_date_ms ?? 0) >= start && (event.event_date_ms ?? 0) <= end)
+      .sort((a, b) => (b.event_date_ms ?? 0) - (a.event_date_ms ?? 0));
+    const offset = cursor ? Number(cursor.pageToken) : 0;
+    const next =
+      offset + pageSize < matching.length
+        ? { page: (cursor?.page ?? 0) + 1, pageToken: String(offset + pageSize) }
+        : null;
+    return { events: matching.slice(offset, offset + pageSize), next };
   }
 
   /** Counted, so tests can tell the close path holds one slot per task. */
