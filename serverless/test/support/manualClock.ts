@@ -50,7 +50,15 @@ export class ManualClock implements DeadlineClock {
   }
 }
 
-const REQUESTS = ['listOpenTasks', 'fetchTask', 'updateTask', 'listReservations', 'fetchCall', 'listCalls'] as const;
+const REQUESTS = [
+  'listOpenTasks',
+  'fetchTask',
+  'updateTask',
+  'listReservations',
+  'fetchCall',
+  'listCalls',
+  'listEvents',
+] as const;
 
 /**
  * The gateway, with `clock` moved forward by `msPerAnswer` each time Twilio answers one request (or

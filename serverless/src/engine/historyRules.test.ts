@@ -1,0 +1,96 @@
+import { makeClosureEvent, NOW_MS } from '../../test/support/fakeGateway';
+import { formatCloseReason } from './closeReason';
+import { historyWindow, newerFirst, outcomeOf, toHistoryEntry } from './historyRules';
+
+const CLOSE_REASON = 'Orchestration issue: closed stuck voice Task.';
+
+describe('toHistoryEntry', () => {
+  it('turns a cancel by this service into an entry with the identity of the reason', () => {
+    const event = makeClosureEvent({
+      outcome: 'canceled',
+      reason: formatCloseReason(CLOSE_REASON, 'ada@example.com'),
+      atMs: NOW_MS - 1234,
+      taskQueueName: 'Sales',
+      taskChannel: 'voice',
+    });
+    expect(toHistoryEntry(event, CLOSE_REASON)).toEqual({
+      taskSid: event.resource_sid,
+      closedAt: new Date(NOW_MS - 1234).toISOString(),
+      outcome: 'canceled',
+      closedBy: 'ada@example.com',
+      reason: `${CLOSE_REASON} Closed by ada@example.com.`,
+      taskQueueName: 'Sales',
+      taskChannel: 'voice',
+    });
+  });
+
+  it('reads a complete from task_completed_reason, the CLI operator included', () => {
+    const event = makeClosureEvent({
+      outcome: 'completed',
+      reason: formatCloseReason(CLOSE_REASON, 'cli:ops'),
+      atMs: NOW_MS,
+    });
+    expect(toHistoryEntry(event, CLOSE_REASON)).toMatchObject({ outcome: 'completed', closedBy: 'cli:ops' });
+  });
+
+  it('keeps a reason that starts with CLOSE_REASON but names nobody, with closedBy null', () => {
+    const event = makeClosureEvent({ outcome: 'canceled', reason: `${CLOSE_REASON} (by hand)`, atMs: NOW_MS });
+    expect(toHistoryEntry(event, CLOSE_REASON)).toMatchObject({ closedBy: null, reason: `${CLOSE_REASON} (by hand)` });
+  });
+
+  it.each([
+    ['another reason', 'hangup'],
+    ['no reason', null],
+    ['the close reason not at the start', `Note: ${CLOSE_REASON} Closed by ada.`],
+    ['another service’s close reason', 'Other tool. Closed by ada.'],
+  ])('leaves out a closure with %s', (_label, reason) => {
+    expect(toHistoryEntry(makeClosureEvent({ outcome: 'canceled', reason, atMs: NOW_MS }), CLOSE_REASON)).toBeNull();
+  });
+
+  it('leaves out events that are not closures, and closures without a readable task or time', () => {
+    const closure = makeClosureEvent({ outcome: 'canceled', reason: `${CLOSE_REASON} Closed by a.`, atMs: NOW_MS });
+    expect(toHistoryEntry({ ...closure, event_type: 'task.updated' }, CLOSE_REASON)).toBeNull();
+    expect(toHistoryEntry({ ...closure, event_type: 'task.wrapup' }, CLOSE_REASON)).toBeNull();
+    const noTask = { ...closure, resource_sid: null, event_data: { ...closure.event_data, task_sid: 'WT1' } };
+    expect(toHistoryEntry(noTask, CLOSE_REASON)).toBeNull();
+    expect(toHistoryEntry({ ...closure, event_date_ms: null, event_date: 'soon' }, CLOSE_REASON)).toBeNull();
+  });
+
+  it('falls back to the generic reason, event_date and resource_sid; missing queue and channel are null', () => {
+    const closure = makeClosureEvent({ outcome: 'completed', reason: null, atMs: NOW_MS });
+    const event = {
+      ...closure,
+      event_date_ms: null,
+      event_date: '2024-05-01T11:00:00Z',
+      event_data: { reason: `${CLOSE_REASON} Closed by sam.` },
+    };
+    expect(toHistoryEntry(event, CLOSE_REASON)).toEqual({
+      taskSid: closure.resource_sid,
+      closedAt: '2024-05-01T11:00:00.000Z',
+      outcome: 'completed',
+      closedBy: 'sam',
+      reason: `${CLOSE_REASON} Closed by sam.`,
+      taskQueueName: null,
+      taskChannel: null,
+    });
+  });
+});
+
+describe('history helpers', () => {
+  it('maps event types to outcomes', () => {
+    expect(outcomeOf('task.canceled')).toBe('canceled');
+    expect(outcomeOf('task.completed')).toBe('completed');
+    expect(outcomeOf('reservation.completed')).toBeNull();
+  });
+
+  it('a window of N days ends now', () => {
+    expect(historyWindow(NOW_MS, 7)).toEqual({ startMs: NOW_MS - 7 * 86_400_000, endMs: NOW_MS });
+  });
+
+  it('orders newer first, then by SID at the same moment', () => {
+    const older = makeClosureEvent({ outcome: 'canceled', reason: null, atMs: NOW_MS - 1 });
+    const newer = makeClosureEvent({ outcome: 'canceled', reason: null, atMs: NOW_MS });
+    const twin = { ...newer, sid: `EV${'f'.repeat(32)}` };
+    expect([older, newer, twin].sort(newerFirst)).toEqual([twin, newer, older]);
+  });
+});
