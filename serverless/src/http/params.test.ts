@@ -1,5 +1,5 @@
 import { ApiError } from './errors';
-import { closeParamsSchema, parseParams, scanParamsSchema, taskParamsSchema } from './params';
+import { closeParamsSchema, historyParamsSchema, parseParams, scanParamsSchema, taskParamsSchema } from './params';
 
 const sid = (n: number): string => `WT${n.toString(16).padStart(32, '0')}`;
 
@@ -124,5 +124,42 @@ describe('close parameters', () => {
     expect(message).toMatch(/TaskSids is not valid/);
     expect(message).toMatch(/Force must be true or false/);
     expect(message).toMatch(/Unknown parameter "Extra"/);
+  });
+});
+
+describe('history parameters', () => {
+  it('leaves Days and PageToken null when they are left out (the engine applies the default)', () => {
+    expect(parseParams(historyParamsSchema, { Token: 't' })).toEqual({ Days: null, PageToken: null });
+    expect(parseParams(historyParamsSchema, { Days: null })).toEqual({ Days: null, PageToken: null });
+  });
+
+  it.each([
+    ['1', 1],
+    ['30', 30],
+    [7, 7],
+    ['07', 7],
+  ])('accepts Days %p', (value, expected) => {
+    expect(parseParams(historyParamsSchema, { Days: value, PageToken: 'hs1.abc' })).toEqual({
+      Days: expected,
+      PageToken: 'hs1.abc',
+    });
+  });
+
+  it.each([0, '0', 31, '31', 'abc', '', '7.5', 7.5, -1, '-1', ' 7', '1e1', true, [7], '1000'])(
+    'refuses Days %p with the accepted range',
+    (value) => {
+      expect(badRequestMessage(() => parseParams(historyParamsSchema, { Days: value }))).toMatch(
+        /^Days .* is not valid: a whole number of days from 1 to 30 \(default 7/,
+      );
+    },
+  );
+
+  it('refuses a malformed PageToken naming history', () => {
+    expect(badRequestMessage(() => parseParams(historyParamsSchema, { PageToken: 'a b' }))).toMatch(
+      /not a page token returned by history/,
+    );
+    expect(badRequestMessage(() => parseParams(historyParamsSchema, { days: 3 }))).toMatch(
+      /accepted: Token, Days, PageToken/,
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { MAX_CLOSE_BATCH, TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
+import {
+  HISTORY_DAYS_DEFAULT,
+  HISTORY_DAYS_MAX,
+  HISTORY_DAYS_MIN,
+  MAX_CLOSE_BATCH,
+  TASK_SID_PATTERN,
+} from '@plugin-stuck-tasks/contract';
 import { z } from 'zod';
 import { badRequest } from './errors';
 import { quote } from './request';
@@ -14,15 +20,30 @@ function fail(ctx: z.RefinementCtx, message: string): typeof z.NEVER {
   return z.NEVER;
 }
 
-const pageToken = z.unknown().transform((value, ctx): string | null => {
-  // null is what the last page returned; accepted in JSON bodies as "start from the beginning".
+/** A PageToken as `endpoint` returned it (the engine checks that it did). */
+const pageTokenOf = (endpoint: string) =>
+  z.unknown().transform((value, ctx): string | null => {
+    // null is what the last page returned; accepted in JSON bodies as "start from the beginning".
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'string') return fail(ctx, 'PageToken must be a string.');
+    if (value === '') return fail(ctx, 'PageToken is empty: leave it out to start from the first page.');
+    if (value.length > MAX_PAGE_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+      return fail(ctx, `PageToken ${quote(value)} is not a page token returned by ${endpoint}.`);
+    }
+    return value;
+  });
+
+const DAYS_HINT = `a whole number of days from ${HISTORY_DAYS_MIN} to ${HISTORY_DAYS_MAX} (default ${HISTORY_DAYS_DEFAULT}; TaskRouter keeps ${HISTORY_DAYS_MAX} days of events)`;
+
+/** `Days` as a JSON number or the digits of a form field; null when left out (the default applies). */
+const days = z.unknown().transform((value, ctx): number | null => {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') return fail(ctx, 'PageToken must be a string.');
-  if (value === '') return fail(ctx, 'PageToken is empty: leave it out to start from the first page.');
-  if (value.length > MAX_PAGE_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
-    return fail(ctx, `PageToken ${quote(value)} is not a page token returned by scan.`);
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(number) || number < HISTORY_DAYS_MIN || number > HISTORY_DAYS_MAX) {
+    return fail(ctx, `Days ${quote(value)} is not valid: ${DAYS_HINT}.`);
   }
-  return value;
+  return number;
 });
 
 const taskSid = z.unknown().transform((value, ctx): string => {
@@ -94,13 +115,15 @@ const force = z.unknown().transform((value, ctx): boolean => {
   return fail(ctx, `Force must be true or false, not ${quote(value)}.`);
 });
 
-export const scanParamsSchema = z.object({ PageToken: pageToken }).strict();
+export const scanParamsSchema = z.object({ PageToken: pageTokenOf('scan') }).strict();
+export const historyParamsSchema = z.object({ Days: days, PageToken: pageTokenOf('history') }).strict();
 export const taskParamsSchema = z.object({ TaskSid: taskSid }).strict();
 export const closeParamsSchema = z.object({ TaskSids: taskSidList, Force: force }).strict();
 
 export type ScanParams = z.output<typeof scanParamsSchema>;
 export type TaskParams = z.output<typeof taskParamsSchema>;
 export type CloseParams = z.output<typeof closeParamsSchema>;
+export type HistoryParams = z.output<typeof historyParamsSchema>;
 
 /**
  * Validates the parameters other than Token (already checked) against an endpoint's schema, or

@@ -8,7 +8,7 @@ import { post } from './http';
 import type { TwilioFront } from './twilioFront';
 import { startTwilioFront } from './twilioFront';
 
-export type Endpoint = 'scan' | 'task' | 'close';
+export type Endpoint = 'scan' | 'task' | 'close' | 'history';
 
 /**
  * How the Functions reach "Twilio":
