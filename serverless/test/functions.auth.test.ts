@@ -18,7 +18,7 @@ import { TOKEN_VALIDATION_BUDGET_MS } from '../src/auth/flexToken';
 
 jest.setTimeout(120_000);
 
-const ENDPOINTS: Endpoint[] = ['scan', 'task', 'close'];
+const ENDPOINTS: Endpoint[] = ['scan', 'task', 'close', 'history'];
 
 // The production path: no TWILIO_API_BASE_URL.
 let stack: Stack;
@@ -36,6 +36,7 @@ afterAll(async () => {
 function paramsFor(endpoint: Endpoint): Record<string, unknown> {
   if (endpoint === 'task') return { TaskSid: someTaskSid };
   if (endpoint === 'close') return { TaskSids: someTaskSid };
+  if (endpoint === 'history') return { Days: 14 };
   return {};
 }
 
@@ -83,6 +84,13 @@ describe.each(ENDPOINTS)('POST /stuck-tasks/%s', (endpoint) => {
   it('answers an admin, with CORS headers on the success too', async () => {
     const answer = await stack.call(endpoint, { Token: stack.adminToken(), ...paramsFor(endpoint) });
     expect(answer.status).toBe(200);
+    if (endpoint === 'history') {
+      // Read from taskrouter.twilio.com's Events on the production path: the seeded history and the
+      // admin's close just before (close runs first).
+      const entries = (answer.body as { entries: { taskSid: string; closedBy: string | null }[] }).entries;
+      expect(entries[0]).toMatchObject({ taskSid: someTaskSid, closedBy: 'ada_40sandbox_2Eexample' });
+      expect(entries.length).toBeGreaterThan(1);
+    }
     expect(answer.headers.get('access-control-allow-origin')).toBe('*');
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
   });
