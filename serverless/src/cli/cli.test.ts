@@ -4,7 +4,7 @@ import os from 'os';
 import path from 'path';
 import { PassThrough } from 'stream';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { startSimulator } from '@plugin-stuck-tasks/sandbox';
+import { SANDBOX_CLOSE_REASON, startSimulator } from '@plugin-stuck-tasks/sandbox';
 import type { Simulator } from '@plugin-stuck-tasks/sandbox';
 import { createEngineDeps } from '../engine';
 import { loadCliSettings } from './config';
@@ -353,6 +353,86 @@ describe('close', () => {
     expect(result.stdout).toContain(`0 canceled, 0 completed, 0 not stuck, 0 not found, ${stuckCount} failed`);
     expect(result.stderr).toContain(`${stuckCount} tasks failed to close`);
     expect(sim.updateLog()).toEqual([]);
+  });
+});
+
+describe('history', () => {
+  const DAY_S = 86_400;
+  /** The seeded closures this service made within the last `days` days, newest first (the oracle). */
+  const ourClosures = (days: number) =>
+    sim
+      .listEvents()
+      .filter((event) => event.eventType === 'task.canceled' || event.eventType === 'task.completed')
+      .filter((event) => event.reason?.startsWith(SANDBOX_CLOSE_REASON))
+      .filter((event) => Date.now() - Date.parse(event.eventDate) < days * DAY_S * 1000 - 60_000)
+      .reverse();
+
+  it('prints a table of this service’s closures and writes them all to a CSV, others’ left out', async () => {
+    const expected = ourClosures(14);
+    expect(expected.length).toBeGreaterThan(10);
+    const result = await run(['history', '--days', '14', '--out', 'history.csv']);
+    expect(result.code).toBe(EXIT_CODES.ok);
+    expect(result.stdout).toMatch(new RegExp(`${expected.length} tasks closed by this service in the last 14 days`));
+    expect(result.stdout).toMatch(/Closed at\s+Task\s+Outcome\s+Closed by\s+Queue\s+Channel/);
+    expect(result.stdout).toContain(expected[0].taskSid);
+    expect(result.stdout).toMatch(/Wrote \d+ closures \(CSV\)/);
+    const rows = readCsv(path.join(workDir, 'history.csv'));
+    expect(rows.map((row) => row.taskSid)).toEqual(expected.map((event) => event.taskSid));
+    expect(Object.keys(rows[0])).toEqual([
+      'closedAt',
+      'taskSid',
+      'outcome',
+      'closedBy',
+      'taskQueueName',
+      'taskChannel',
+      'reason',
+    ]);
+    expect(new Set(rows.map((row) => row.closedBy))).toEqual(
+      new Set(['ada_40sandbox_2Eexample', 'sam_40sandbox_2Eexample', 'cli:ops', 'cli:night-shift']),
+    );
+    expect(rows.every((row) => row.reason.startsWith(SANDBOX_CLOSE_REASON))).toBe(true);
+  });
+
+  it('covers 7 days by default', async () => {
+    const result = await run(['history', '--out', '-']);
+    expect(result.code).toBe(EXIT_CODES.ok);
+    const rows = parseCsv(result.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => row.taskSid)).toEqual(ourClosures(7).map((event) => event.taskSid));
+    expect(result.stderr).toMatch(/in the last 7 days/);
+  });
+
+  it('finds the closures the CLI just made, with its operator’s identity, and guards formula cells', async () => {
+    const closed = await run(['close', '--yes', '--identity', 'ops-night-shift']);
+    expect(closed.code).toBe(EXIT_CODES.ok);
+    sim.addClosureEvent({
+      status: 'canceled',
+      reason: `${SANDBOX_CLOSE_REASON} Closed by =HYPERLINK("http://evil.example").`,
+      closedSecondsAgo: 30,
+      taskQueueName: 'Sales',
+    });
+    const result = await run(['history', '--days', '1', '--out', 'today.json']);
+    expect(result.code).toBe(EXIT_CODES.ok);
+    const report = JSON.parse(fs.readFileSync(path.join(workDir, 'today.json'), 'utf8'));
+    const byCli = report.entries.filter((entry: { closedBy: string }) => entry.closedBy === 'ops-night-shift');
+    const closedNow = sim.updateLog().filter((entry) => entry.reason?.endsWith('Closed by ops-night-shift.'));
+    expect(closedNow.length).toBeGreaterThan(0);
+    expect(byCli.map((entry: { taskSid: string }) => entry.taskSid).sort()).toEqual(
+      closedNow.map((entry) => entry.taskSid).sort(),
+    );
+    expect(report).toMatchObject({ workspaceSid: sim.workspaceSid, days: 1 });
+    const csv = await run(['history', '--days', '1', '--out', 'today.csv']);
+    expect(csv.code).toBe(EXIT_CODES.ok);
+    const text = fs.readFileSync(path.join(workDir, 'today.csv'), 'utf8');
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(text).toMatch(/\r\n/);
+  });
+
+  it.each([['0'], ['31'], ['abc'], ['7.5']])('refuses --days %s before any Twilio request', async (days) => {
+    sim.resetStats();
+    const result = await run(['history', '--days', days]);
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toMatch(/--days.*must be a whole number from 1 to 30/);
+    expect(sim.stats().totalRequests).toBe(0);
   });
 });
 

@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { HISTORY_DAYS_DEFAULT, HISTORY_DAYS_MAX, HISTORY_DAYS_MIN } from '@plugin-stuck-tasks/contract';
+import type { HistoryCommandOptions } from './commands/history';
 import type { CloseOptions } from './commands/close';
 import type { ScanOptions } from './commands/scan';
 import type { CliIo } from './context';
@@ -83,6 +85,7 @@ ${EXIT_CODES_HELP}
 export interface CommandActions {
   scan: (options: ScanOptions) => Promise<void>;
   close: (options: CloseOptions) => Promise<void>;
+  history: (options: HistoryCommandOptions) => Promise<void>;
 }
 
 /**
@@ -128,6 +131,23 @@ export function createProgram(io: CliIo, actions: CommandActions): Command {
       .addOption(overwriteOption())
       .addOption(formatOption()),
   ).action(actions.close);
+
+  withCommonOptions(
+    program
+      .command('history')
+      .description(
+        'list the tasks this service closed in the last days (from TaskRouter events, kept 30 days), newest first: ' +
+          'when, task, outcome, who (from the reason), queue, channel',
+      )
+      .addOption(
+        new Option('-d, --days <days>', `how many days back, ${HISTORY_DAYS_MIN}-${HISTORY_DAYS_MAX}`)
+          .argParser(wholeNumber(HISTORY_DAYS_MIN, HISTORY_DAYS_MAX))
+          .default(HISTORY_DAYS_DEFAULT),
+      )
+      .option('-o, --out <file>', 'also write every closure to this file (CSV, or JSON); "-" = standard output')
+      .addOption(overwriteOption())
+      .addOption(formatOption()),
+  ).action(actions.history);
 
   return program;
 }

@@ -2,7 +2,15 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
-import type { CallLeg, CloseOutcome, CloseResult, ReviewItem, ScanCounts, Suspect } from '@plugin-stuck-tasks/contract';
+import type {
+  CallLeg,
+  CloseOutcome,
+  CloseResult,
+  HistoryEntry,
+  ReviewItem,
+  ScanCounts,
+  Suspect,
+} from '@plugin-stuck-tasks/contract';
 import { CliError, EXIT_CODES } from './errors';
 
 export type ReportFormat = 'csv' | 'json';
@@ -274,5 +282,33 @@ export function formatOutcomes(
   return toCsv(
     rows.map((row) => ({ ...row, legs: row.legs === null ? null : legsCell(row.legs) })),
     OUTCOME_CSV_COLUMNS,
+  );
+}
+
+/** Columns of the `history --out` CSV: one closure per row, newest first. */
+export const HISTORY_CSV_COLUMNS = [
+  'closedAt',
+  'taskSid',
+  'outcome',
+  'closedBy',
+  'taskQueueName',
+  'taskChannel',
+  'reason',
+] as const;
+
+/** What `history` found; also the JSON form's shape. */
+export interface HistoryReport {
+  workspaceSid: string;
+  generatedAt: string;
+  days: number;
+  entries: HistoryEntry[];
+}
+
+/** The history of closures as CSV (through toCsv: RFC 4180 and the formula guard) or JSON. */
+export function formatHistory(report: HistoryReport, format: ReportFormat): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  return toCsv(
+    report.entries.map((entry) => ({ ...entry })),
+    HISTORY_CSV_COLUMNS,
   );
 }
