@@ -41,6 +41,8 @@ export interface LoadRow {
   failures: number;
   stuckLeftOpen: number;
   wronglyClosed: number;
+  /** The simulator's count by kind (tasks.list, tasks.fetch, …), retries included. */
+  byKind: Record<string, number>;
   note: string;
 }
 
@@ -111,6 +113,7 @@ export async function measureLoad(
     failures: tool.failures,
     stuckLeftOpen: result.stuckLeftOpen,
     wronglyClosed: result.wronglyClosed,
+    byKind: stats.requests,
     note: tool.note,
   };
 }
@@ -164,7 +167,7 @@ export function printLoadTable(
         'runner',
         'other traffic',
         'requests',
-        "429s to this tool",
+        '429s to this tool',
         '429s to other traffic',
         'other traffic requests',
         'wall s',
@@ -175,6 +178,7 @@ export function printLoadTable(
         'failures',
         'stuck left open',
         'wrongly closed',
+        'requests by kind',
         'note',
       ],
       rows.map((row) => [
@@ -197,6 +201,10 @@ export function printLoadTable(
         row.failures,
         row.stuckLeftOpen,
         row.wronglyClosed,
+        Object.entries(row.byKind)
+          .filter(([, count]) => count > 0)
+          .map(([kind, count]) => `${kind} ${count}`)
+          .join(', '),
         row.note,
       ]),
     ),

@@ -37,7 +37,8 @@ const LOAD_ROWS: LoadRowName[] = ['cli', 'cli-other-traffic', 'browser'];
 function parseLoadRows(value: string): LoadRowName[] {
   const names = value.split(',').map((item) => item.trim());
   const unknown = names.filter((name) => !(LOAD_ROWS as string[]).includes(name));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown row ${unknown.join(', ')}; known: ${LOAD_ROWS.join(', ')}`);
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(`unknown row ${unknown.join(', ')}; known: ${LOAD_ROWS.join(', ')}`);
   return names as LoadRowName[];
 }
 
@@ -56,20 +57,25 @@ function parseOtherTraffic(value: string): { mean: number; swing: number; period
   return { mean, swing, periodMs: periodSeconds * 1000 };
 }
 
-export type RunnerName = 'engine' | 'engine-fast' | 'engine-fetch-each' | 'naive' | 'naive-unbounded';
+export type RunnerName = 'engine' | 'engine-20' | 'engine-fast' | 'engine-fetch-each' | 'naive' | 'naive-unbounded';
 
 export interface Runner {
   name: RunnerName;
   label: string;
-  /** Engine runners only. */
-  engine?: { concurrency: number; callPlan: CallPlan };
+  /** Engine runners only; concurrency undefined = the defaults (cap = account limit − headroom). */
+  engine?: { concurrency?: number; callPlan: CallPlan };
   naive?: NaiveConfig['sockets'];
 }
 
 const RUNNERS: Runner[] = [
   {
     name: 'engine',
-    label: 'engine, live-call list, concurrency 20 (default)',
+    label: 'engine, live-call list, defaults (cap 85 = limit 100 - headroom 15)',
+    engine: { callPlan: 'live-calls' },
+  },
+  {
+    name: 'engine-20',
+    label: 'engine, live-call list, concurrency 20',
     engine: { concurrency: 20, callPlan: 'live-calls' },
   },
   {
@@ -139,7 +145,11 @@ function parseRunners(value: string): RunnerName[] {
 export function parseOptions(argv: string[]): BenchOptions {
   const program = new Command('bench')
     .description('Engine vs. naive sample script against the Twilio simulator; prints figures, asserts nothing.')
-    .option('--sizes <counts>', 'open tasks per workspace, comma list (default 1000,10000,50000; 10000 for --only load)', parseList)
+    .option(
+      '--sizes <counts>',
+      'open tasks per workspace, comma list (default 1000,10000,50000; 10000 for --only load)',
+      parseList,
+    )
     .option('--latency <ms>', 'simulated latency per response', parsePositive, 100)
     .option('--limit <requests>', 'simulated concurrency limit (429 above it)', parsePositive, 100)
     .option('--stuck-share <share>', 'share of open tasks that are stuck', parsePositive, 0.2)

@@ -4,7 +4,7 @@
  */
 import { closeAll, createEngineDeps, scanWorkspace } from '../src/engine';
 import { endedWithinGrace, isTerminalCallStatus } from '../src/engine/rules';
-import { DEFAULT_GRACE_SECONDS, loadSettings } from '../src/settings';
+import { DEFAULT_GRACE_SECONDS, fixedConcurrencyCap, loadSettings } from '../src/settings';
 import type { NaiveConfig, NaiveProgress, NaiveResult } from './naive';
 import type { BenchOptions, Runner } from './options';
 import { forkRole } from './processes';
@@ -80,8 +80,18 @@ function scenarioFor(size: number, options: BenchOptions) {
   };
 }
 
-export async function prepareWorkspace(sim: SimulatorControl, size: number, options: BenchOptions): Promise<Set<string>> {
-  await sim.configure({ latencyMs: 0, concurrencyLimit: null, errorRate: 0, otherTrafficMean: 0, otherTrafficSwing: 0 });
+export async function prepareWorkspace(
+  sim: SimulatorControl,
+  size: number,
+  options: BenchOptions,
+): Promise<Set<string>> {
+  await sim.configure({
+    latencyMs: 0,
+    concurrencyLimit: null,
+    errorRate: 0,
+    otherTrafficMean: 0,
+    otherTrafficSwing: 0,
+  });
   await sim.reset(SEED, scenarioFor(size, options));
   const stuck = new Set((await sim.tasks({ kind: 'stuck' })).map((task) => task.sid));
   await sim.configure({ latencyMs: options.latencyMs, concurrencyLimit: options.limit });
@@ -146,6 +156,8 @@ export async function runEngine(
   const scan = await scanWorkspace(deps, { callPlan });
   const scanned = Date.now();
   const scanStats = deps.gateway.stats();
+  if (process.env.BENCH_DEBUG)
+    process.stderr.write(`    scan ${scanned - started} ms, window ${JSON.stringify(scanStats.window)}\n`);
   const scanFigures: ScanFigures = {
     ms: scanned - started,
     requests: scanStats.requests,
@@ -169,7 +181,7 @@ export async function runEngine(
           taskSids: scan.suspects.map((suspect) => suspect.taskSid),
           force: false,
           identity: 'bench',
-          concurrency,
+          concurrency: fixedConcurrencyCap(settings, concurrency),
         });
   const finished = Date.now();
   await waitForIdle(sim);

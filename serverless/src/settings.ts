@@ -203,7 +203,9 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   if (maxValue !== undefined) {
     maxConcurrentRequests = Number(maxValue);
     if (!/^\d+$/.test(maxValue) || maxConcurrentRequests < 1) {
-      problems.push('TWILIO_MAX_CONCURRENT_REQUESTS must be a whole number of requests, at least 1 (empty for the default)');
+      problems.push(
+        'TWILIO_MAX_CONCURRENT_REQUESTS must be a whole number of requests, at least 1 (empty for the default)',
+      );
     } else if (Number.isInteger(accountConcurrencyLimit) && maxConcurrentRequests > accountConcurrencyLimit) {
       problems.push(
         `TWILIO_MAX_CONCURRENT_REQUESTS (${maxConcurrentRequests}) must not exceed TWILIO_ACCOUNT_CONCURRENCY_LIMIT (${accountConcurrencyLimit})`,

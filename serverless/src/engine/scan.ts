@@ -138,7 +138,53 @@ export async function scanPage(
   // Overdue wrap-ups on: wrapping tasks are listed too (the rules judge how long they have been wrapping).
   const includeWrapping = settings.wrapupOverdueMinutes !== null;
   const listPage = (cursor: ListCursor | null) => gateway.listOpenTasks(cursor, pageSize, budget, { includeWrapping });
-  let listing: Promise<TaskPage> = listPage(position.cursor);
+  /**
+   * The judging of each listed page, started as soon as the page is listed: the next page's tasks
+   * queue behind this page's in `judgeOne` (first come, first served), so they take the slots this
+   * page's tail leaves free instead of waiting for its slowest task. Tasks of a page listed after the
+   * current one always start at its beginning (offset 0).
+   */
+  const judgingOf = new Map<TaskPage, Promise<Judged>[]>();
+  const judgePage = (page: TaskPage, start: number): Promise<Judged>[] => {
+    let judging = judgingOf.get(page);
+    if (!judging) {
+      judging = page.tasks
+        .slice(start)
+        .map((task) => judgeOne(() => judgeTask(deps, task, liveCalls, context, budget)));
+      // Settled when (and if) the loop reaches this page; a page the call never reports is abandoned.
+      for (const promise of judging) promise.catch(() => undefined);
+      judgingOf.set(page, judging);
+    }
+    return judging;
+  };
+  /**
+   * Pages are listed one after another as fast as Twilio answers, not as fast as they are judged:
+   * each listed page starts the listing of the next (while the call's soft budget and task limit
+   * allow: `nextListing` null = this call stops after that page) and the judging of its own tasks.
+   */
+  const nextListing = new Map<TaskPage, Promise<TaskPage> | null>();
+  let listedTasks = 0;
+  const listFrom = (cursor: ListCursor | null, startOf: (page: TaskPage) => number): Promise<TaskPage> => {
+    const listing = listPage(cursor);
+    // Registered before the loop awaits this listing, so it has run by the time the loop sees the page.
+    listing.then(
+      (page) => {
+        const start = startOf(page);
+        listedTasks += page.tasks.length - start;
+        judgePage(page, start);
+        const continuing =
+          page.next !== null &&
+          !abandon.signal.aborted &&
+          clock.now() < softDeadline &&
+          listedTasks + pageSize <= maxTasks;
+        nextListing.set(page, continuing && page.next !== null ? listFrom(page.next, () => 0) : null);
+      },
+      () => undefined, // a listing error is judged when the loop awaits it
+    );
+    return listing;
+  };
+  const firstPosition = position;
+  let listing: Promise<TaskPage> = listFrom(position.cursor, (page) => resumeIndex(page.tasks, firstPosition));
   try {
     for (;;) {
       let page: TaskPage;
@@ -161,16 +207,11 @@ export async function scanPage(
 
       const start = resumeIndex(page.tasks, position);
       const pending = page.tasks.slice(start);
-      const continuing =
-        page.next !== null &&
-        clock.now() < softDeadline &&
-        report.counts.scanned + pending.length + pageSize <= maxTasks;
-      if (continuing && page.next !== null) {
-        listing = listPage(page.next);
-        listing.catch(() => undefined); // judged when awaited
-      }
+      const following = nextListing.get(page) ?? null;
+      const continuing = following !== null;
+      if (following !== null) listing = following;
+      const judging = judgePage(page, start);
 
-      const judging = pending.map((task) => judgeOne(() => judgeTask(deps, task, liveCalls, context, budget)));
       const settled = await settleUntil(judging, pastDeadline);
       const { done, failure } = report.add(settled);
 
