@@ -8,7 +8,7 @@
  */
 import type { ChildProcess } from 'child_process';
 import os from 'os';
-import { measureLoad, printLoadTable, runCliClose } from './load';
+import { measureBrowserPath, measureLoad, printLoadTable, runCliClose } from './load';
 import type { LoadRow } from './load';
 import { runNaiveBaseline } from './naive';
 import type { NaiveConfig } from './naive';
@@ -104,7 +104,7 @@ function runLoadRow(
     case 'cli-other-traffic':
       return measureLoad(sim, size, options, 'CLI, defaults', options.otherTraffic, () => runCliClose(address));
     case 'browser':
-      throw new Error('The browser row is not built yet');
+      return measureBrowserPath(size, options);
   }
 }
 

@@ -4,6 +4,7 @@
  * next to other traffic that stands for Flex (a competing client whose load swings around a mean), and
  * the supervisor's path in the browser on the same workspace; what each cost the other traffic in 429s.
  */
+import { fork } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -12,7 +13,10 @@ import { runCli } from '../src/cli/main';
 import type { BenchOptions } from './options';
 import { seconds } from './report';
 import { GRACE_SECONDS, judgeOutcome, prepareWorkspace } from './runners';
-import type { SimulatorAddress, SimulatorControl } from './simulatorControl';
+import type { BrowserMessage } from './browserMessages';
+import { firstMessage } from './processes';
+import { SimulatorControl } from './simulatorControl';
+import type { SimulatorAddress } from './simulatorControl';
 
 export interface OtherTrafficSetup {
   mean: number;
@@ -209,4 +213,45 @@ export function printLoadTable(
       ]),
     ),
   );
+}
+
+/**
+ * The browser row: the sandbox and Chromium in a child process (browserPath.ts), its simulator seeded
+ * like every other row's; wall = from opening the view (its scan) to the close's summary.
+ */
+export async function measureBrowserPath(size: number, options: BenchOptions): Promise<LoadRow> {
+  const child = fork(path.join(path.dirname(process.argv[1]), 'browserPath.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const ready = await firstMessage<BrowserMessage>(child);
+    if (!('ready' in ready)) throw new Error(`The browser row did not start: ${'failed' in ready ? ready.failed : ''}`);
+    const sim = new SimulatorControl(ready.ready.url, ready.ready.controlSecret);
+    return await measureLoad(
+      sim,
+      size,
+      options,
+      'browser: sandbox page in Chromium (scan, select all, close)',
+      null,
+      async () => {
+        const answer = new Promise<BrowserMessage>((resolve, reject) => {
+          child.once('message', (message) => resolve(message as BrowserMessage));
+          child.once('exit', (code) => reject(new Error(`the browser row exited (${code})`)));
+        });
+        child.send('go');
+        const message = await answer;
+        if (!('done' in message))
+          throw new Error(`The browser row failed: ${'failed' in message ? message.failed : ''}`);
+        const { scanMs, closeMs, selected, summary } = message.done;
+        const failed = /([\d,]+) failed/.exec(summary)?.[1]?.replace(/,/g, '');
+        return {
+          wallMs: scanMs + closeMs,
+          failures: failed === undefined ? 0 : Number(failed),
+          note: `scan ${seconds(scanMs)} s, close ${seconds(closeMs)} s of ${selected} selected; "${summary.trim()}"`,
+        };
+      },
+    );
+  } finally {
+    child.kill();
+  }
 }

@@ -157,34 +157,7 @@ export async function scanPage(
     }
     return judging;
   };
-  /**
-   * Pages are listed one after another as fast as Twilio answers, not as fast as they are judged:
-   * each listed page starts the listing of the next (while the call's soft budget and task limit
-   * allow: `nextListing` null = this call stops after that page) and the judging of its own tasks.
-   */
-  const nextListing = new Map<TaskPage, Promise<TaskPage> | null>();
-  let listedTasks = 0;
-  const listFrom = (cursor: ListCursor | null, startOf: (page: TaskPage) => number): Promise<TaskPage> => {
-    const listing = listPage(cursor);
-    // Registered before the loop awaits this listing, so it has run by the time the loop sees the page.
-    listing.then(
-      (page) => {
-        const start = startOf(page);
-        listedTasks += page.tasks.length - start;
-        judgePage(page, start);
-        const continuing =
-          page.next !== null &&
-          !abandon.signal.aborted &&
-          clock.now() < softDeadline &&
-          listedTasks + pageSize <= maxTasks;
-        nextListing.set(page, continuing && page.next !== null ? listFrom(page.next, () => 0) : null);
-      },
-      () => undefined, // a listing error is judged when the loop awaits it
-    );
-    return listing;
-  };
-  const firstPosition = position;
-  let listing: Promise<TaskPage> = listFrom(position.cursor, (page) => resumeIndex(page.tasks, firstPosition));
+  let listing: Promise<TaskPage> = listPage(position.cursor);
   try {
     for (;;) {
       let page: TaskPage;
@@ -207,10 +180,16 @@ export async function scanPage(
 
       const start = resumeIndex(page.tasks, position);
       const pending = page.tasks.slice(start);
-      const following = nextListing.get(page) ?? null;
-      const continuing = following !== null;
-      if (following !== null) listing = following;
+      const continuing =
+        page.next !== null &&
+        clock.now() < softDeadline &&
+        report.counts.scanned + pending.length + pageSize <= maxTasks;
       const judging = judgePage(page, start);
+      if (continuing && page.next !== null) {
+        listing = listPage(page.next);
+        // Its tasks start judging behind this page's as soon as it is listed.
+        listing.then((next) => judgePage(next, 0)).catch(() => undefined); // a listing error is judged when awaited
+      }
 
       const settled = await settleUntil(judging, pastDeadline);
       const { done, failure } = report.add(settled);
