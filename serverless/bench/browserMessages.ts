@@ -6,5 +6,7 @@ import type { SimulatorAddress } from './simulatorControl';
  */
 export type BrowserMessage =
   | { ready: SimulatorAddress }
-  | { done: { scanMs: number; closeMs: number; selected: number; summary: string } }
+  | {
+      done: { scanMs: number; closeMs: number; selected: number; summary: string; firstFailure: string | null };
+    }
   | { failed: string };

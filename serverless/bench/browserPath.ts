@@ -74,6 +74,9 @@ async function main(): Promise<void> {
     const summary = page.getByText(/^Closed [\d,]+ of [\d,]+ tasks:/).first();
     await summary.waitFor({ timeout: CLOSE_TIMEOUT_MS });
     const closed = Date.now();
+    // A failed task stays in the list with its reason: the first one says why (the bench's note).
+    const failedRow = page.getByRole('table', { name: 'Stuck tasks' }).getByRole('row').filter({ hasText: 'Failed' });
+    const firstFailure = (await failedRow.count()) > 0 ? await failedRow.first().textContent() : null;
     process.send?.({
       done: {
         scanMs: scanned - started,

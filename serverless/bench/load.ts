@@ -242,12 +242,14 @@ export async function measureBrowserPath(size: number, options: BenchOptions): P
         const message = await answer;
         if (!('done' in message))
           throw new Error(`The browser row failed: ${'failed' in message ? message.failed : ''}`);
-        const { scanMs, closeMs, selected, summary } = message.done;
+        const { scanMs, closeMs, selected, summary, firstFailure } = message.done;
         const failed = /([\d,]+) failed/.exec(summary)?.[1]?.replace(/,/g, '');
         return {
           wallMs: scanMs + closeMs,
           failures: failed === undefined ? 0 : Number(failed),
-          note: `scan ${seconds(scanMs)} s, close ${seconds(closeMs)} s of ${selected} selected; "${summary.trim()}"`,
+          note: `scan ${seconds(scanMs)} s, close ${seconds(closeMs)} s of ${selected} selected; "${summary.trim()}"${
+            firstFailure ? `; first failed row: "${firstFailure.trim()}"` : ''
+          }`,
         };
       },
     );

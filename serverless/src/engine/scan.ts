@@ -21,8 +21,13 @@ import type { CallObservation, Classification, RuleContext } from './rules';
 export const DEFAULT_SCAN_DEADLINE_MS = 7_000;
 /** Twilio's largest page: fewest list requests, and the deadline bounds the work per call anyway. */
 export const DEFAULT_SCAN_PAGE_SIZE = 1000;
-/** Share of the deadline after which no further Twilio page is started. */
-const DEFAULT_SOFT_BUDGET_SHARE = 0.5;
+/**
+ * Share of the deadline after which no further Twilio page is started. A page listed later still
+ * has its tasks judged while time allows (each page is judged as soon as it is listed, behind the one
+ * before), and the deadline cuts it to a prefix at worst; at half, a cold Function call that spent its
+ * first seconds starting and growing its window stopped after one page.
+ */
+const DEFAULT_SOFT_BUDGET_SHARE = 0.7;
 /** Keeps one answer to a few hundred kilobytes at most. */
 export const DEFAULT_MAX_TASKS_PER_CALL = 5000;
 /** Share of the deadline the live-call listing may use before the remaining calls are fetched singly. */
