@@ -83,6 +83,7 @@ async function main(): Promise<void> {
         closeMs: closed - scanned,
         selected,
         summary: (await summary.textContent()) ?? '',
+        firstFailure,
       },
     } satisfies BrowserMessage);
   } catch (error) {
