@@ -43,15 +43,26 @@ const options = (onBatch: (results: CloseResult[]) => void = () => undefined) =>
 /** Lets the promise callbacks queued so far run. */
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-it('has at most PARALLEL_CLOSE_BATCHES batches in flight, starts the next as one ends, and keeps the order', async () => {
-  expect(PARALLEL_CLOSE_BATCHES).toBe(4);
+it('sends PARALLEL_CLOSE_BATCHES batches at once by default', async () => {
+  expect(PARALLEL_CLOSE_BATCHES).toBe(2);
+  const { api, pending } = gatedApi();
+  const closing = closeInBatches(api, sids(200), options());
+  await settle();
+  expect(pending.map((close) => close.taskSids.length)).toEqual([50, 50]);
+  for (let index = 0; index < 4; index += 1) {
+    pending[index].answer();
+    await settle();
+  }
+  expect(await closing).toHaveLength(200);
+});
+
+it('has at most parallelBatches batches in flight, starts the next as one ends, and keeps the order', async () => {
   const { api, pending } = gatedApi();
   const batches: CloseResult[][] = [];
-  const closing = closeInBatches(
-    api,
-    sids(320),
-    options((results) => batches.push(results)),
-  );
+  const closing = closeInBatches(api, sids(320), {
+    ...options((results) => batches.push(results)),
+    parallelBatches: 4,
+  });
   await settle();
   // 320 tasks = 7 batches of at most 50; four requests at once.
   expect(pending.map((close) => close.taskSids.length)).toEqual([50, 50, 50, 50]);
@@ -75,7 +86,7 @@ it('has at most PARALLEL_CLOSE_BATCHES batches in flight, starts the next as one
 
 it('reports the tasks of a failed batch failed and goes on with the others', async () => {
   const { api, pending } = gatedApi();
-  const closing = closeInBatches(api, sids(120), options());
+  const closing = closeInBatches(api, sids(120), { ...options(), parallelBatches: 3 });
   await settle();
   expect(pending).toHaveLength(3);
   pending[1].fail(new StuckTasksApiError('upstream', 'TaskRouter answered 503.', 502));
@@ -91,11 +102,10 @@ it('reports the tasks of a failed batch failed and goes on with the others', asy
 it('on a rejected token starts no further batch and fails every task not yet started; batches in flight report their own outcome', async () => {
   const { api, pending } = gatedApi();
   const batches: CloseResult[][] = [];
-  const closing = closeInBatches(
-    api,
-    sids(400),
-    options((results) => batches.push(results)),
-  );
+  const closing = closeInBatches(api, sids(400), {
+    ...options((results) => batches.push(results)),
+    parallelBatches: 4,
+  });
   await settle();
   expect(pending).toHaveLength(4);
   pending[0].fail(new StuckTasksApiError('unauthorized', 'Token expired.', 401));

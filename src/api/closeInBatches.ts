@@ -7,12 +7,14 @@ import { isPermissionError } from './describeError';
 /**
  * Close requests this browser has in flight at once. Each is one Function invocation closing up to
  * MAX_CLOSE_BATCH tasks, whose gateway already keeps many Twilio requests in flight and shares the
- * account with every other gateway through Twilio's own load signal; one batch after another left
- * the account mostly idle (a batch's slowest task holds up the next batch). A few at once hide each
- * batch's tail and the round trip to the Functions; more would only add parallel Function
- * invocations (each a Runtime instance) competing for the same Twilio capacity.
+ * account with every other gateway through Twilio's own load signal. One batch after another leaves
+ * the account idle while each call starts and while its slowest task finishes; two at once hide
+ * that. More only adds Function invocations competing for the same Twilio capacity and, where CPU
+ * is short, pushes calls past their 7.5 s budget: measured in the sandbox (`npm run bench -- --only
+ * load`, 2,600 suspects, 100 ms, a loaded 2-core machine), closing took 136.8 s one at a time, 85.3 s
+ * two at a time, and 111 to 124 s four at a time with 12 to 22 tasks failed at the deadline.
  */
-export const PARALLEL_CLOSE_BATCHES = 4;
+export const PARALLEL_CLOSE_BATCHES = 2;
 
 export interface CloseInBatchesOptions {
   force?: boolean;
