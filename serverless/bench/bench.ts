@@ -8,11 +8,15 @@
  */
 import type { ChildProcess } from 'child_process';
 import os from 'os';
+import { measureBrowserPath, measureLoad, printLoadTable, runCliClose } from './load';
+import type { LoadRow } from './load';
 import { runNaiveBaseline } from './naive';
 import type { NaiveConfig } from './naive';
 import { parseOptions, runnersFor } from './options';
+import type { BenchOptions, LoadRowName } from './options';
 import { firstMessage, forkRole } from './processes';
-import { printLegend, printTables, seconds, wrapupLabel } from './report';
+import { printLegend, printTables, renderMarkdown, seconds, wrapupLabel } from './report';
+import { renderTable } from '../src/cli/table';
 import { runEngine, runNaive, SEED } from './runners';
 import type { RowFigures, RowSetup } from './runners';
 import { SimulatorControl } from './simulatorControl';
@@ -40,9 +44,23 @@ async function runBench(argv: string[]): Promise<number> {
   const { child, address } = await startSimulatorProcess();
   const sim = new SimulatorControl(address.url, address.controlSecret);
   const rows: RowFigures[] = [];
+  const loadRows: LoadRow[] = [];
   const benchStarted = Date.now();
   try {
-    for (const size of options.sizes) {
+    if (options.only === 'load') {
+      for (const size of options.sizes) {
+        for (const name of options.loadRows) {
+          const row = await runLoadRow(name, sim, address, size, options);
+          loadRows.push(row);
+          process.stderr.write(
+            `  ${size} tasks, ${row.label}: ${seconds(row.wallMs)} s, ${row.requests} requests, ` +
+              `${row.throttled} x 429, other traffic ${row.otherThrottled} x 429 of ${row.otherRequests} ` +
+              `(${seconds(Date.now() - benchStarted)} s so far)\n`,
+          );
+        }
+      }
+    }
+    for (const size of options.only === 'load' ? [] : options.sizes) {
       for (const runner of runnersFor(size, options)) {
         const setup: RowSetup = { sim, address, size, options };
         // Engine runners run once per overdue wrap-up setting; the naive script knows no such setting.
@@ -63,9 +81,31 @@ async function runBench(argv: string[]): Promise<number> {
   }
   const [end1, end5, end15] = os.loadavg().map((load) => load.toFixed(2));
   write(`\nLoad average ${end1} ${end5} ${end15} at the end.\n\n`);
+  if (options.only === 'load') {
+    printLoadTable(loadRows, options.markdown ? renderMarkdown : renderTable, write);
+    write(`\nWhole run: ${seconds(Date.now() - benchStarted)} s.\n`);
+    return 0;
+  }
   printTables(rows, options, write);
   printLegend(write, Date.now() - benchStarted);
   return 0;
+}
+
+function runLoadRow(
+  name: LoadRowName,
+  sim: SimulatorControl,
+  address: SimulatorAddress,
+  size: number,
+  options: BenchOptions,
+): Promise<LoadRow> {
+  switch (name) {
+    case 'cli':
+      return measureLoad(sim, size, options, 'CLI, defaults', null, () => runCliClose(address));
+    case 'cli-other-traffic':
+      return measureLoad(sim, size, options, 'CLI, defaults', options.otherTraffic, () => runCliClose(address));
+    case 'browser':
+      return measureBrowserPath(size, options);
+  }
 }
 
 async function runSimulatorRole(): Promise<void> {

@@ -130,7 +130,7 @@ function printRunTables(rows: RowFigures[], render: Render, write: (text: string
   );
 }
 
-function renderMarkdown(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+export function renderMarkdown(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const line = (cells: readonly (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
 }

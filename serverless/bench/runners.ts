@@ -4,7 +4,7 @@
  */
 import { closeAll, createEngineDeps, scanWorkspace } from '../src/engine';
 import { endedWithinGrace, isTerminalCallStatus } from '../src/engine/rules';
-import { DEFAULT_GRACE_SECONDS, loadSettings } from '../src/settings';
+import { DEFAULT_GRACE_SECONDS, fixedConcurrencyCap, loadSettings } from '../src/settings';
 import type { NaiveConfig, NaiveProgress, NaiveResult } from './naive';
 import type { BenchOptions, Runner } from './options';
 import { forkRole } from './processes';
@@ -80,8 +80,18 @@ function scenarioFor(size: number, options: BenchOptions) {
   };
 }
 
-async function prepare(sim: SimulatorControl, size: number, options: BenchOptions): Promise<Set<string>> {
-  await sim.configure({ latencyMs: 0, concurrencyLimit: null, errorRate: 0 });
+export async function prepareWorkspace(
+  sim: SimulatorControl,
+  size: number,
+  options: BenchOptions,
+): Promise<Set<string>> {
+  await sim.configure({
+    latencyMs: 0,
+    concurrencyLimit: null,
+    errorRate: 0,
+    otherTrafficMean: 0,
+    otherTrafficSwing: 0,
+  });
   await sim.reset(SEED, scenarioFor(size, options));
   const stuck = new Set((await sim.tasks({ kind: 'stuck' })).map((task) => task.sid));
   await sim.configure({ latencyMs: options.latencyMs, concurrencyLimit: options.limit });
@@ -94,7 +104,7 @@ async function prepare(sim: SimulatorControl, size: number, options: BenchOption
  * is wrong when the call was live at that moment or had ended less than the grace period before (1 s of
  * slack: Twilio gives call end times in whole seconds).
  */
-async function outcome(sim: SimulatorControl, stuckSids: Set<string>, graceSeconds: number) {
+export async function judgeOutcome(sim: SimulatorControl, stuckSids: Set<string>, graceSeconds: number) {
   const [stats, updates, calls] = await Promise.all([sim.stats(), sim.updates(), sim.calls()]);
   const endedAt = new Map(calls.map((call) => [call.sid, call.endTime === null ? null : Date.parse(call.endTime)]));
   const closes = updates.filter(
@@ -133,7 +143,7 @@ export async function runEngine(
 ): Promise<RowFigures> {
   const { sim, address, size, options } = setup;
   const { concurrency, callPlan } = runner.engine as NonNullable<Runner['engine']>;
-  const stuckSids = await prepare(sim, size, options);
+  const stuckSids = await prepareWorkspace(sim, size, options);
   const settings = loadSettings({
     ACCOUNT_SID: address.accountSid,
     AUTH_TOKEN: address.authToken,
@@ -146,6 +156,8 @@ export async function runEngine(
   const scan = await scanWorkspace(deps, { callPlan });
   const scanned = Date.now();
   const scanStats = deps.gateway.stats();
+  if (process.env.BENCH_DEBUG)
+    process.stderr.write(`    scan ${scanned - started} ms, window ${JSON.stringify(scanStats.window)}\n`);
   const scanFigures: ScanFigures = {
     ms: scanned - started,
     requests: scanStats.requests,
@@ -169,11 +181,11 @@ export async function runEngine(
           taskSids: scan.suspects.map((suspect) => suspect.taskSid),
           force: false,
           identity: 'bench',
-          concurrency,
+          concurrency: fixedConcurrencyCap(settings, concurrency),
         });
   const finished = Date.now();
   await waitForIdle(sim);
-  const result = await outcome(sim, stuckSids, GRACE_SECONDS);
+  const result = await judgeOutcome(sim, stuckSids, GRACE_SECONDS);
   const planRequests = result.stats.totalRequests - result.stats.throttled - result.stats.serverErrors;
   return {
     size,
@@ -199,7 +211,7 @@ export async function runEngine(
 
 export async function runNaive(setup: RowSetup, runner: Runner): Promise<RowFigures> {
   const { sim, address, size, options } = setup;
-  const stuckSids = await prepare(sim, size, options);
+  const stuckSids = await prepareWorkspace(sim, size, options);
   const config: NaiveConfig = { ...address, baseUrl: address.url, sockets: runner.naive as NaiveConfig['sockets'] };
   const child = forkRole('naive', { BENCH_NAIVE_CONFIG: JSON.stringify(config) });
   const started = Date.now();
@@ -224,7 +236,7 @@ export async function runNaive(setup: RowSetup, runner: Runner): Promise<RowFigu
   const wallMs = final?.elapsedMs ?? Date.now() - started;
   child.kill('SIGKILL');
   await waitForIdle(sim);
-  const result = await outcome(sim, stuckSids, GRACE_SECONDS);
+  const result = await judgeOutcome(sim, stuckSids, GRACE_SECONDS);
   const figures: NaiveProgress | null = final ?? last;
   let note: string;
   if (final === null) note = `stopped at the ${options.naiveCapSeconds} s cap, unfinished`;

@@ -1,4 +1,10 @@
-import { DEFAULT_CLOSE_REASON, DEFAULT_INSIGHTS_OUTCOME, SettingsError, loadSettings } from './settings';
+import {
+  DEFAULT_CLOSE_REASON,
+  DEFAULT_INSIGHTS_OUTCOME,
+  SettingsError,
+  fixedConcurrencyCap,
+  loadSettings,
+} from './settings';
 
 const required = {
   ACCOUNT_SID: `AC${'a'.repeat(32)}`,
@@ -31,6 +37,7 @@ describe('loadSettings', () => {
       insightsOutcome: DEFAULT_INSIGHTS_OUTCOME,
       accountConcurrencyLimit: 100,
       concurrencyHeadroom: 15,
+      maxConcurrentRequests: null,
     });
     expect(DEFAULT_INSIGHTS_OUTCOME).toBe('Closed stuck task');
   });
@@ -149,6 +156,43 @@ describe('loadSettings', () => {
     const problems = problemsOf({ ...required, [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(message);
+  });
+
+  it('reads TWILIO_MAX_CONCURRENT_REQUESTS, the fixed cap; unset, the cap is the target limit − headroom', () => {
+    expect(loadSettings({ ...required, TWILIO_MAX_CONCURRENT_REQUESTS: ' 40 ' }).maxConcurrentRequests).toBe(40);
+    expect(loadSettings({ ...required, TWILIO_MAX_CONCURRENT_REQUESTS: '' }).maxConcurrentRequests).toBeNull();
+    expect(fixedConcurrencyCap(loadSettings(required))).toBe(85);
+    expect(
+      fixedConcurrencyCap(
+        loadSettings({ ...required, TWILIO_ACCOUNT_CONCURRENCY_LIMIT: '250', TWILIO_CONCURRENCY_HEADROOM: '50' }),
+      ),
+    ).toBe(200);
+    expect(fixedConcurrencyCap(loadSettings({ ...required, TWILIO_MAX_CONCURRENT_REQUESTS: '40' }))).toBe(40);
+    // Asked for explicitly (the CLI's --concurrency): that wins.
+    expect(fixedConcurrencyCap(loadSettings({ ...required, TWILIO_MAX_CONCURRENT_REQUESTS: '40' }), 7)).toBe(7);
+    // Hand-built settings without the concurrency fields: Twilio's defaults.
+    expect(fixedConcurrencyCap({})).toBe(85);
+  });
+
+  it.each([
+    ['0', /^TWILIO_MAX_CONCURRENT_REQUESTS must be a whole number of requests, at least 1/],
+    ['1.5', /^TWILIO_MAX_CONCURRENT_REQUESTS must be a whole number/],
+    ['lots', /^TWILIO_MAX_CONCURRENT_REQUESTS must be a whole number/],
+    ['101', /^TWILIO_MAX_CONCURRENT_REQUESTS \(101\) must not exceed TWILIO_ACCOUNT_CONCURRENCY_LIMIT \(100\)$/],
+  ])('rejects TWILIO_MAX_CONCURRENT_REQUESTS=%j with a message naming it', (value, message) => {
+    const problems = problemsOf({ ...required, TWILIO_MAX_CONCURRENT_REQUESTS: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
+
+  it('checks the cap against the account limit given with it', () => {
+    expect(
+      problemsOf({ ...required, TWILIO_ACCOUNT_CONCURRENCY_LIMIT: '30', TWILIO_MAX_CONCURRENT_REQUESTS: '31' }),
+    ).toEqual(['TWILIO_MAX_CONCURRENT_REQUESTS (31) must not exceed TWILIO_ACCOUNT_CONCURRENCY_LIMIT (30)']);
+    expect(
+      loadSettings({ ...required, TWILIO_ACCOUNT_CONCURRENCY_LIMIT: '30', TWILIO_MAX_CONCURRENT_REQUESTS: '30' })
+        .maxConcurrentRequests,
+    ).toBe(30);
   });
 
   it('checks the headroom against the account limit given with it', () => {

@@ -37,6 +37,12 @@ export interface Settings {
   accountConcurrencyLimit?: number;
   /** Requests in flight left to everything else on the account (Flex itself): target = limit − headroom. */
   concurrencyHeadroom?: number;
+  /**
+   * The fixed upper bound of each gateway's requests in flight (`TWILIO_MAX_CONCURRENT_REQUESTS`), a
+   * ceiling over the adaptive window that normally does not bind. null (unset) = the target, account
+   * limit − headroom, whatever those are set to (the CLI's options included).
+   */
+  maxConcurrentRequests?: number | null;
 }
 
 export const DEFAULT_ALLOWED_ROLES: readonly string[] = ['admin'];
@@ -192,6 +198,21 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     );
   }
 
+  let maxConcurrentRequests: number | null = null;
+  const maxValue = valueOf(env, 'TWILIO_MAX_CONCURRENT_REQUESTS');
+  if (maxValue !== undefined) {
+    maxConcurrentRequests = Number(maxValue);
+    if (!/^\d+$/.test(maxValue) || maxConcurrentRequests < 1) {
+      problems.push(
+        'TWILIO_MAX_CONCURRENT_REQUESTS must be a whole number of requests, at least 1 (empty for the default)',
+      );
+    } else if (Number.isInteger(accountConcurrencyLimit) && maxConcurrentRequests > accountConcurrencyLimit) {
+      problems.push(
+        `TWILIO_MAX_CONCURRENT_REQUESTS (${maxConcurrentRequests}) must not exceed TWILIO_ACCOUNT_CONCURRENCY_LIMIT (${accountConcurrencyLimit})`,
+      );
+    }
+  }
+
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     accountSid: accountSid as string,
@@ -206,5 +227,23 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     insightsOutcome,
     accountConcurrencyLimit,
     concurrencyHeadroom,
+    maxConcurrentRequests,
   };
+}
+
+/**
+ * The fixed cap of a gateway's requests in flight: the one asked for (`--concurrency`), else
+ * `TWILIO_MAX_CONCURRENT_REQUESTS`, else the adaptive window's target (account limit − headroom), so
+ * that by default the cap never binds before the window does.
+ */
+export function fixedConcurrencyCap(
+  settings: Pick<Settings, 'accountConcurrencyLimit' | 'concurrencyHeadroom' | 'maxConcurrentRequests'>,
+  asked?: number,
+): number {
+  if (asked !== undefined) return asked;
+  if (settings.maxConcurrentRequests != null) return settings.maxConcurrentRequests;
+  return (
+    (settings.accountConcurrencyLimit ?? DEFAULT_ACCOUNT_CONCURRENCY_LIMIT) -
+    (settings.concurrencyHeadroom ?? DEFAULT_CONCURRENCY_HEADROOM)
+  );
 }

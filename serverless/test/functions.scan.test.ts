@@ -11,7 +11,7 @@ import type { Stack } from './support/stack';
 jest.setTimeout(120_000);
 
 /**
- * More open tasks than one scan call covers (the engine stops a call after 5,000 tasks or half its
+ * More open tasks than one scan call covers (the engine stops a call after 5,000 tasks or 70 % of its
  * time budget), so the client has to follow nextPageToken, over several Twilio pages of 1,000.
  */
 const OPEN_TASKS = 6500;

@@ -228,7 +228,7 @@ describe('bulk close', () => {
     expect(service.requestsTo('/stuck-tasks/close')).toHaveLength(0);
   });
 
-  it('closes the selection in batches of at most 50 with a progress bar, and closed rows leave the list', async () => {
+  it('closes the selection in batches of at most 50, several at once, with a progress bar, and closed rows leave the list', async () => {
     const user = setupUser();
     const { service, suspects } = serviceWith(120);
     const batchGate: Array<() => void> = [];
@@ -248,14 +248,15 @@ describe('bulk close', () => {
     const progress = await screen.findByRole('progressbar', { name: 'Close progress' });
     expect(progress).toHaveAttribute('aria-valuenow', '0');
     expect(progress).toHaveAttribute('aria-valuemax', '120');
-    await waitFor(() => expect(batchGate).toHaveLength(1));
-    batchGate[0]();
-    await waitFor(() => expect(screen.getByText('Closing tasks: 50 of 120 done…')).toBeInTheDocument());
-    expect(screen.getByRole('progressbar', { name: 'Close progress' })).toHaveAttribute('aria-valuenow', '50');
+    // Two batches are sent at once; the third as soon as one of them ends; each reports as it ends.
     await waitFor(() => expect(batchGate).toHaveLength(2));
     batchGate[1]();
+    await waitFor(() => expect(screen.getByText('Closing tasks: 50 of 120 done…')).toBeInTheDocument());
+    expect(screen.getByRole('progressbar', { name: 'Close progress' })).toHaveAttribute('aria-valuenow', '50');
     await waitFor(() => expect(batchGate).toHaveLength(3));
     batchGate[2]();
+    await waitFor(() => expect(screen.getByText('Closing tasks: 70 of 120 done…')).toBeInTheDocument());
+    batchGate[0]();
 
     await waitFor(() =>
       expect(
@@ -410,22 +411,23 @@ describe('bulk close', () => {
 
   it('stops calling once the token is rejected and reports every remaining task as failed', async () => {
     const user = setupUser();
-    const { service } = serviceWith(120);
+    const { service } = serviceWith(300);
     service.on('/stuck-tasks/close', () => apiError('unauthorized', 'Token expired.'));
     renderView(service);
     await scanFinished();
 
     await user.click(selectAll());
-    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (120)' }));
+    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (300)' }));
     await user.click(screen.getByRole('button', { name: 'Close tasks' }));
 
     await waitFor(() =>
       expect(
-        screen.getByText('Closed 0 of 120 tasks: 0 canceled, 0 completed, 0 not stuck, 0 not found, 120 failed.'),
+        screen.getByText('Closed 0 of 300 tasks: 0 canceled, 0 completed, 0 not stuck, 0 not found, 300 failed.'),
       ).toBeInTheDocument(),
     );
-    expect(service.requestsTo('/stuck-tasks/close')).toHaveLength(1);
-    expect(within(pagerOf('Stuck tasks')).getByText('Rows 1–100 of 120')).toBeInTheDocument();
+    // Six batches: the two sent at once are refused, the other four are never sent.
+    expect(service.requestsTo('/stuck-tasks/close')).toHaveLength(2);
+    expect(within(pagerOf('Stuck tasks')).getByText('Rows 1–100 of 300')).toBeInTheDocument();
     expect(within(suspectsTable()).getAllByText('Failed')).toHaveLength(100);
     expect(
       within(suspectsTable()).getAllByText(

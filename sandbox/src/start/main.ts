@@ -21,6 +21,11 @@ function guide(sandbox: Sandbox, seconds: number, options: SandboxOptions): stri
     options.latencyMs ? `${options.latencyMs} ms latency` : null,
     options.concurrencyLimit ? `429 above ${options.concurrencyLimit} requests in flight` : null,
     options.errorRate ? `${options.errorRate * 100} % random 5xx` : null,
+    options.otherTrafficMean
+      ? `other traffic ${options.otherTrafficMean} in flight` +
+        (options.otherTrafficSwing ? ` (± ${options.otherTrafficSwing})` : '') +
+        ` — its 429s: ${sandbox.simulator.url}/_sim/stats (otherTraffic)`
+      : null,
   ].filter(Boolean);
   const roles = sandbox.allowedRoles.join(', ');
   return `

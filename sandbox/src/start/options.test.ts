@@ -9,6 +9,8 @@ describe('npm start options', () => {
       latencyMs: undefined,
       concurrencyLimit: undefined,
       errorRate: undefined,
+      otherTrafficMean: undefined,
+      otherTrafficSwing: undefined,
       graceSeconds: undefined,
       wrapupOverdueMinutes: undefined,
       allowedRoles: undefined,
@@ -52,6 +54,23 @@ describe('npm start options', () => {
       tasks: 42,
       allowedRoles: ['admin', 'supervisor'],
     });
+  });
+
+  test('other traffic on the account, from flags or variables; a swing above the mean is refused', () => {
+    expect(optionsFromCommandLine(['--other-traffic', '50', '--other-traffic-swing', '20'], {})).toMatchObject({
+      otherTrafficMean: 50,
+      otherTrafficSwing: 20,
+    });
+    expect(optionsFromCommandLine([], { SANDBOX_OTHER_TRAFFIC: '30' })).toMatchObject({
+      otherTrafficMean: 30,
+      otherTrafficSwing: undefined,
+    });
+    expect(() => optionsFromCommandLine(['--other-traffic', '10', '--other-traffic-swing', '11'], {})).toThrow(
+      /--other-traffic-swing \(11\) must not exceed the other traffic's mean \(10, --other-traffic\)/,
+    );
+    expect(() => optionsFromCommandLine(['--other-traffic', 'lots'], {})).toThrow(
+      /--other-traffic must be a whole number/,
+    );
   });
 
   test('--help', () => {

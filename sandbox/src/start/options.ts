@@ -22,6 +22,13 @@ Options (each also as an environment variable):
   --latency MS           simulated Twilio latency per request  SANDBOX_LATENCY_MS (default 0)
   --concurrency-limit N  Twilio answers 429 above N in flight  SANDBOX_CONCURRENCY_LIMIT (default none)
   --error-rate R         share of random Twilio 5xx, 0..1      SANDBOX_ERROR_RATE (default 0)
+  --other-traffic N      other traffic on the account (Flex's  SANDBOX_OTHER_TRAFFIC (default 0: none)
+                         own load): N requests in flight on
+                         average, refused with 429 like anyone
+                         else when the account is full
+  --other-traffic-swing N
+                         how far it swings around N, up and    SANDBOX_OTHER_TRAFFIC_SWING (default 0)
+                         down over 10 s; at most N
   --grace S              STUCK_GRACE_SECONDS                   SANDBOX_GRACE_SECONDS (default 60)
   --wrapup-overdue-minutes N
                          WRAPUP_OVERDUE_MINUTES, 1..1440;      SANDBOX_WRAPUP_OVERDUE_MINUTES
@@ -32,6 +39,7 @@ Options (each also as an environment variable):
 Examples:
   npm start
   npm start -- --tasks 10000 --latency 100 --concurrency-limit 100
+  npm start -- --tasks 10000 --latency 100 --concurrency-limit 100 --other-traffic 50 --other-traffic-swing 20
 `;
 
 /** A flag or environment variable the sandbox cannot use; the message says which and why. */
@@ -53,6 +61,8 @@ function parse(argv: string[]) {
       latency: { type: 'string' },
       'concurrency-limit': { type: 'string' },
       'error-rate': { type: 'string' },
+      'other-traffic': { type: 'string' },
+      'other-traffic-swing': { type: 'string' },
       grace: { type: 'string' },
       'wrapup-overdue-minutes': { type: 'string' },
       'allowed-roles': { type: 'string' },
@@ -134,6 +144,14 @@ export function optionsFromCommandLine(argv: string[], env: Env = process.env): 
   if (rolesSetting && allowedRoles?.length === 0) {
     throw new UsageError(`${rolesSetting.source} must name at least one role`);
   }
+  const otherTrafficMean = integer(get('other-traffic', 'SANDBOX_OTHER_TRAFFIC'), 0, 100_000);
+  const swingSetting = get('other-traffic-swing', 'SANDBOX_OTHER_TRAFFIC_SWING');
+  const otherTrafficSwing = integer(swingSetting, 0, 100_000);
+  if (swingSetting && otherTrafficSwing !== undefined && otherTrafficSwing > (otherTrafficMean ?? 0)) {
+    throw new UsageError(
+      `${swingSetting.source} (${otherTrafficSwing}) must not exceed the other traffic's mean (${otherTrafficMean ?? 0}, --other-traffic)`,
+    );
+  }
   return {
     ports,
     tasks: integer(get('tasks', 'SANDBOX_TASKS'), 0, 200_000),
@@ -141,6 +159,8 @@ export function optionsFromCommandLine(argv: string[], env: Env = process.env): 
     latencyMs: integer(get('latency', 'SANDBOX_LATENCY_MS'), 0, 60_000),
     concurrencyLimit: integer(get('concurrency-limit', 'SANDBOX_CONCURRENCY_LIMIT'), 1, 100_000),
     errorRate: rate(get('error-rate', 'SANDBOX_ERROR_RATE')),
+    otherTrafficMean,
+    otherTrafficSwing,
     graceSeconds: integer(get('grace', 'SANDBOX_GRACE_SECONDS'), 0, 86_400),
     wrapupOverdueMinutes: wrapupMinutes(values, env),
     allowedRoles,

@@ -19,6 +19,10 @@ export interface SandboxOptions {
   concurrencyLimit?: number | null;
   /** Share of Twilio requests answered with a random 5xx. */
   errorRate?: number;
+  /** Other traffic on the account (Flex's own load): its mean requests in flight. Default 0 (none). */
+  otherTrafficMean?: number;
+  /** How far the other traffic swings around its mean (over the simulator's 10 s period). Default 0. */
+  otherTrafficSwing?: number;
   /** STUCK_GRACE_SECONDS for the Functions and the simulator's oracle. Default 60. */
   graceSeconds?: number;
   /**
@@ -98,6 +102,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       latencyMs: options.latencyMs ?? 0,
       concurrencyLimit: options.concurrencyLimit ?? null,
       errorRate: options.errorRate ?? 0,
+      otherTrafficMean: options.otherTrafficMean ?? 0,
+      otherTrafficSwing: options.otherTrafficSwing ?? 0,
       graceSeconds,
       wrapupOverdueMinutes,
     }).catch((error: NodeJS.ErrnoException) => {

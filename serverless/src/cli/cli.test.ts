@@ -501,6 +501,49 @@ describe('errors', () => {
     expect(sim.stats().totalRequests).toBe(0);
   });
 
+  it('caps requests in flight at limit − headroom by default, at TWILIO_MAX_CONCURRENT_REQUESTS, and --concurrency wins', async () => {
+    // Latency keeps the scan's first requests (three live-call lists and the task list, sent together)
+    // in flight at once, so the simulator's peak shows the cap.
+    sim.configure({ latencyMs: 20 });
+    sim.resetStats();
+    expect((await run(['scan', '--out', 'a.csv'], { env: simEnv({ TWILIO_MAX_CONCURRENT_REQUESTS: '2' }) })).code).toBe(
+      EXIT_CODES.ok,
+    );
+    expect(sim.stats().peakConcurrency).toBe(2);
+    sim.resetStats();
+    const flag = await run(['scan', '--out', 'b.csv', '--concurrency', '3'], {
+      env: simEnv({ TWILIO_MAX_CONCURRENT_REQUESTS: '2' }),
+    });
+    expect(flag.code).toBe(EXIT_CODES.ok);
+    expect(sim.stats().peakConcurrency).toBe(3);
+    // Default: 3 − 1 = 2 with a tiny account limit, the cap following --account-limit and --headroom.
+    sim.resetStats();
+    const target = await run(['scan', '--out', 'c.csv', '--account-limit', '3', '--headroom', '1']);
+    expect(target.code).toBe(EXIT_CODES.ok);
+    expect(sim.stats().peakConcurrency).toBe(2);
+  });
+
+  it('refuses a cap above the account limit or not a whole number, from flags or settings, before any request (exit 2)', async () => {
+    sim.resetStats();
+    const above = await run(['scan', '--out', 'r.csv', '--concurrency', '150']);
+    expect(above.code).toBe(EXIT_CODES.usage);
+    expect(above.stderr).toMatch(/most requests in flight \(150.*must not exceed the account limit \(100/);
+    const belowFlag = await run(['scan', '--out', 'r.csv', '--account-limit', '10', '--headroom', '2'], {
+      env: simEnv({ TWILIO_MAX_CONCURRENT_REQUESTS: '20' }),
+    });
+    expect(belowFlag.code).toBe(EXIT_CODES.usage);
+    expect(belowFlag.stderr).toMatch(/\(20, --concurrency or TWILIO_MAX_CONCURRENT_REQUESTS\).*\(10, --account-limit/);
+    const setting = await run(['scan', '--out', 'r.csv'], { env: simEnv({ TWILIO_MAX_CONCURRENT_REQUESTS: 'many' }) });
+    expect(setting.code).toBe(EXIT_CODES.usage);
+    expect(setting.stderr).toMatch(/TWILIO_MAX_CONCURRENT_REQUESTS must be a whole number/);
+    for (const value of ['0', '2.5', '10001']) {
+      const flag = await run(['scan', '--out', 'r.csv', '--concurrency', value]);
+      expect(flag.code).toBe(EXIT_CODES.usage);
+      expect(flag.stderr).toMatch(/--concurrency/);
+    }
+    expect(sim.stats().totalRequests).toBe(0);
+  });
+
   it('refuses an output file it could not write, before scanning', async () => {
     sim.resetStats();
     const result = await run(['scan', '--out', path.join(workDir, 'missing-dir', 'r.csv')]);

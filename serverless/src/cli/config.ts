@@ -94,11 +94,12 @@ export function loadCliSettings(env: Env): Settings {
 
 /**
  * The settings with the command line's `--account-limit` and `--headroom` applied over the
- * environment's, checked together: the headroom must leave the tool at least one request.
+ * environment's, checked together: the headroom must leave the tool at least one request, and the
+ * fixed cap (`--concurrency`, else TWILIO_MAX_CONCURRENT_REQUESTS) must not exceed the limit.
  */
 export function withConcurrencyOptions(
   settings: Settings,
-  options: { accountLimit?: number; headroom?: number },
+  options: { accountLimit?: number; headroom?: number; concurrency?: number },
 ): Settings {
   const accountConcurrencyLimit = options.accountLimit ?? settings.accountConcurrencyLimit;
   const concurrencyHeadroom = options.headroom ?? settings.concurrencyHeadroom;
@@ -110,6 +111,16 @@ export function withConcurrencyOptions(
     throw new CliError(
       `The headroom (${concurrencyHeadroom}, --headroom or TWILIO_CONCURRENCY_HEADROOM) must be below the account ` +
         `limit (${accountConcurrencyLimit}, --account-limit or TWILIO_ACCOUNT_CONCURRENCY_LIMIT)`,
+      EXIT_CODES.usage,
+    );
+  }
+  // The cap may not exceed the limit; the setting is checked against the limit in the environment,
+  // so a smaller --account-limit is checked against it here too.
+  const cap = options.concurrency ?? settings.maxConcurrentRequests ?? null;
+  if (cap !== null && accountConcurrencyLimit !== undefined && cap > accountConcurrencyLimit) {
+    throw new CliError(
+      `The most requests in flight (${cap}, --concurrency or TWILIO_MAX_CONCURRENT_REQUESTS) must not exceed the ` +
+        `account limit (${accountConcurrencyLimit}, --account-limit or TWILIO_ACCOUNT_CONCURRENCY_LIMIT)`,
       EXIT_CODES.usage,
     );
   }

@@ -29,7 +29,8 @@ export interface CliIo {
 /** The options every command takes. */
 export interface CommonOptions {
   envFile?: string;
-  concurrency: number;
+  /** --concurrency: overrides TWILIO_MAX_CONCURRENT_REQUESTS (default: account limit − headroom). */
+  concurrency?: number;
   /** --account-limit: overrides TWILIO_ACCOUNT_CONCURRENCY_LIMIT. */
   accountLimit?: number;
   /** --headroom: overrides TWILIO_CONCURRENCY_HEADROOM. */

@@ -8,19 +8,7 @@ import { EXIT_CODES_HELP } from './errors';
 import { REPORT_FORMATS } from './report';
 import { printableText } from './terminal';
 
-/** Twilio allows 100 concurrent requests per account, shared with Flex itself. */
-const MAX_CONCURRENCY = 100;
-const DEFAULT_CONCURRENCY = 20;
-
-function parseConcurrency(value: string): number {
-  const concurrency = Number(value);
-  if (!/^\d+$/.test(value) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_CONCURRENCY}.`);
-  }
-  return concurrency;
-}
-
-/** Largest --account-limit accepted, as for TWILIO_ACCOUNT_CONCURRENCY_LIMIT. */
+/** Largest --account-limit (and --concurrency) accepted, as for TWILIO_ACCOUNT_CONCURRENCY_LIMIT. */
 const MAX_ACCOUNT_LIMIT = 10_000;
 
 function wholeNumber(min: number, max: number) {
@@ -38,9 +26,11 @@ function withCommonOptions(command: Command): Command {
     .allowExcessArguments(false)
     .option('--env-file <file>', 'read settings from this file (default: .env in the working directory, if any)')
     .addOption(
-      new Option('-c, --concurrency <requests>', `most Twilio requests in flight at once, 1-${MAX_CONCURRENCY}`)
-        .argParser(parseConcurrency)
-        .default(DEFAULT_CONCURRENCY),
+      new Option(
+        '-c, --concurrency <requests>',
+        'most Twilio requests in flight at once, a ceiling over the adaptive window (default: ' +
+          'TWILIO_MAX_CONCURRENT_REQUESTS, else account limit - headroom)',
+      ).argParser(wholeNumber(1, MAX_ACCOUNT_LIMIT)),
     )
     .addOption(
       new Option(
@@ -76,6 +66,7 @@ Settings (environment, or a .env file; the shell wins over the file):
   INSIGHTS_OUTCOME           conversations.outcome written by each close (default "Closed stuck task"; empty: off)
   TWILIO_ACCOUNT_CONCURRENCY_LIMIT  the account's concurrent request limit (default 100)
   TWILIO_CONCURRENCY_HEADROOM       requests left to Flex and the rest of the account (default 15)
+  TWILIO_MAX_CONCURRENT_REQUESTS    fixed cap of requests in flight (default: limit - headroom)
   TWILIO_API_BASE_URL        sandbox and tests only: send every Twilio request to this base URL
 
 ${EXIT_CODES_HELP}

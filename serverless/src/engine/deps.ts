@@ -1,6 +1,7 @@
 import { createTwilioGateway } from '../gateway/twilioGateway';
 import type { GatewayOptions } from '../gateway/twilioGateway';
 import type { TwilioGateway } from '../gateway/types';
+import { fixedConcurrencyCap } from '../settings';
 import type { Settings } from '../settings';
 import type { DeadlineClock } from './clock';
 import { LiveCallCache } from './liveCalls';
@@ -28,7 +29,10 @@ export interface EngineDeps {
 }
 
 export interface EngineDepsOptions {
-  /** Most Twilio requests in flight at once (default 20). */
+  /**
+   * Most Twilio requests in flight at once: the fixed cap over the adaptive window (default
+   * `TWILIO_MAX_CONCURRENT_REQUESTS`, else account limit − headroom).
+   */
   concurrency?: number;
   log?: EngineLog;
   /** Retry and timeout tuning; tests and benchmarks only. */
@@ -40,12 +44,13 @@ export interface EngineDepsOptions {
  * that base URL (the simulator); without it, to the real Twilio hosts.
  */
 export function createEngineDeps(settings: Settings, options: EngineDepsOptions = {}): EngineDeps {
+  const concurrency = fixedConcurrencyCap(settings, options.concurrency);
   return {
-    gateway: createTwilioGateway(settings, { ...options.gateway, concurrency: options.concurrency }),
+    gateway: createTwilioGateway(settings, { ...options.gateway, concurrency }),
     settings,
     log: options.log,
     liveCallCache: new LiveCallCache(),
-    scanConcurrency: options.concurrency,
+    scanConcurrency: concurrency,
   };
 }
 

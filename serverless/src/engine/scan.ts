@@ -21,8 +21,13 @@ import type { CallObservation, Classification, RuleContext } from './rules';
 export const DEFAULT_SCAN_DEADLINE_MS = 7_000;
 /** Twilio's largest page: fewest list requests, and the deadline bounds the work per call anyway. */
 export const DEFAULT_SCAN_PAGE_SIZE = 1000;
-/** Share of the deadline after which no further Twilio page is started. */
-const DEFAULT_SOFT_BUDGET_SHARE = 0.5;
+/**
+ * Share of the deadline after which no further Twilio page is started. A page listed later still
+ * has its tasks judged while time allows (each page is judged as soon as it is listed, behind the one
+ * before), and the deadline cuts it to a prefix at worst; at half, a cold Function call that spent its
+ * first seconds starting and growing its window stopped after one page.
+ */
+const DEFAULT_SOFT_BUDGET_SHARE = 0.7;
 /** Keeps one answer to a few hundred kilobytes at most. */
 export const DEFAULT_MAX_TASKS_PER_CALL = 5000;
 /** Share of the deadline the live-call listing may use before the remaining calls are fetched singly. */
@@ -138,6 +143,25 @@ export async function scanPage(
   // Overdue wrap-ups on: wrapping tasks are listed too (the rules judge how long they have been wrapping).
   const includeWrapping = settings.wrapupOverdueMinutes !== null;
   const listPage = (cursor: ListCursor | null) => gateway.listOpenTasks(cursor, pageSize, budget, { includeWrapping });
+  /**
+   * The judging of each listed page, started as soon as the page is listed: the next page's tasks
+   * queue behind this page's in `judgeOne` (first come, first served), so they take the slots this
+   * page's tail leaves free instead of waiting for its slowest task. Tasks of a page listed after the
+   * current one always start at its beginning (offset 0).
+   */
+  const judgingOf = new Map<TaskPage, Promise<Judged>[]>();
+  const judgePage = (page: TaskPage, start: number): Promise<Judged>[] => {
+    let judging = judgingOf.get(page);
+    if (!judging) {
+      judging = page.tasks
+        .slice(start)
+        .map((task) => judgeOne(() => judgeTask(deps, task, liveCalls, context, budget)));
+      // Settled when (and if) the loop reaches this page; a page the call never reports is abandoned.
+      for (const promise of judging) promise.catch(() => undefined);
+      judgingOf.set(page, judging);
+    }
+    return judging;
+  };
   let listing: Promise<TaskPage> = listPage(position.cursor);
   try {
     for (;;) {
@@ -165,12 +189,13 @@ export async function scanPage(
         page.next !== null &&
         clock.now() < softDeadline &&
         report.counts.scanned + pending.length + pageSize <= maxTasks;
+      const judging = judgePage(page, start);
       if (continuing && page.next !== null) {
         listing = listPage(page.next);
-        listing.catch(() => undefined); // judged when awaited
+        // Its tasks start judging behind this page's as soon as it is listed.
+        listing.then((next) => judgePage(next, 0)).catch(() => undefined); // a listing error is judged when awaited
       }
 
-      const judging = pending.map((task) => judgeOne(() => judgeTask(deps, task, liveCalls, context, budget)));
       const settled = await settleUntil(judging, pastDeadline);
       const { done, failure } = report.add(settled);
 

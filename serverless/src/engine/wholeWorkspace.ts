@@ -107,9 +107,10 @@ export async function closeAll(deps: EngineDeps, options: CloseAllOptions): Prom
   for (let start = 0; start < taskSids.length; start += MAX_CLOSE_BATCH) {
     batches.push(taskSids.slice(start, start + MAX_CLOSE_BATCH));
   }
-  // One batch keeps up to MAX_CLOSE_BATCH tasks wanting requests at once; one more hides each
-  // batch's tail. The gateway's limit, not this, bounds the requests in flight.
-  const limit = pLimit(Math.max(2, Math.ceil(options.concurrency / MAX_CLOSE_BATCH) + 1));
+  // One batch keeps up to MAX_CLOSE_BATCH tasks wanting requests at once; two more hide the batches'
+  // tails (a batch ends with its slowest task, and the gateway's window may grow meanwhile). The
+  // gateway's window, not this, bounds the requests in flight.
+  const limit = pLimit(Math.max(2, Math.ceil(options.concurrency / MAX_CLOSE_BATCH) + 2));
   let done = 0;
   let failed = 0;
   const batchResults = await Promise.all(

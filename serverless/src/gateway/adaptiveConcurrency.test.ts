@@ -56,11 +56,21 @@ describe('adaptive concurrency', () => {
     });
   });
 
-  it('shrinks multiplicatively at once when the account reaches the target', () => {
+  it('shrinks multiplicatively at once when the account is far above the target, by at most ×0.7', () => {
     const window = grown(40);
-    answer(window, { accountInFlight: 85 });
-    expect(window.limit()).toBe(28); // 40 × 0.7
+    answer(window, { accountInFlight: 130 });
+    expect(window.limit()).toBe(28); // 40 × 0.7 (85 / 130 would be 0.65)
     expect(window.stats()).toMatchObject({ shrinks: 1, current: 28, max: 40 });
+  });
+
+  it('holds at the target, and a little above it shrinks in proportion to the overshoot', () => {
+    const window = grown(50);
+    for (let i = 0; i < 20; i += 1) answer(window, { accountInFlight: 85 });
+    expect(window.limit()).toBe(50);
+    expect(window.stats().shrinks).toBe(0);
+    answer(window, { accountInFlight: 90 });
+    expect(window.limit()).toBe(47); // 50 × 85 / 90 = 47.2
+    expect(window.stats().shrinks).toBe(1);
   });
 
   it('halves on a 429', () => {
@@ -75,7 +85,7 @@ describe('adaptive concurrency', () => {
     const before = [window.stampSend(), window.stampSend(), window.stampSend()];
     const busy = (sentAt: number): AnswerSignal => ({
       status: 200,
-      accountInFlight: 95,
+      accountInFlight: 130,
       sentAt,
       slotsInUse: 40,
       waiting: 0,

@@ -8,8 +8,9 @@
  * - it grows its window additively while the account is below the target and the window is what
  *   holds the gateway back (requests waiting, or every slot taken), by at most one slot per answer
  *   and never by more than the room the answer reported, so it slows down as it nears the target;
- * - it shrinks multiplicatively at once when an answer reports the account at or above the target
- *   (×0.7) or a 429 arrives (×0.5: someone was already refused);
+ * - it shrinks multiplicatively at once when an answer reports the account above the target (by
+ *   target ÷ total, at most to ×0.7) or a 429 arrives (×0.5: someone was already refused); at the
+ *   target exactly it holds;
  * - only answers to requests sent after the last shrink can shrink it again: the answers already on
  *   their way describe the account before that shrink took effect;
  * - it stays between 1 and the fixed cap (`--concurrency`, or the Functions' default).
@@ -120,8 +121,11 @@ export class AdaptiveConcurrency {
       return;
     }
     if (signal.accountInFlight === null) return;
-    if (signal.accountInFlight >= this.target) {
-      if (fresh) this.shrink(SHRINK_ON_BUSY);
+    if (signal.accountInFlight > this.target) {
+      // In proportion to the overshoot (every gateway by the same factor, so shares stay fair), and
+      // at least to ×0.7 when far over: a lone gateway at the target is not knocked back by a third
+      // for the one request over it, which would leave the account idle while it grows back.
+      if (fresh) this.shrink(Math.max(SHRINK_ON_BUSY, this.target / signal.accountInFlight));
       return;
     }
     const bound = signal.waiting > 0 || signal.slotsInUse >= this.limit();

@@ -457,7 +457,7 @@ describe('adaptive concurrency (a fake account sending Twilio-Concurrent-Request
     const { window, throttled, peakInFlight } = gateway.stats();
     expect(account.refused).toBe(0);
     expect(throttled).toBe(0);
-    expect(window.shrinks).toBeGreaterThan(0);
+    // It grows to the room the other traffic leaves (85 − 60) and holds there.
     expect(window.max).toBeLessThanOrEqual(30);
     expect(peakInFlight).toBeGreaterThan(15);
     expect(account.peakTotal).toBeLessThanOrEqual(90);
@@ -472,15 +472,14 @@ describe('adaptive concurrency (a fake account sending Twilio-Concurrent-Request
     );
     expect(account.refused).toBe(0);
     expect(account.peakTotal).toBeLessThanOrEqual(90);
-    expect(first.stats().window.shrinks + second.stats().window.shrinks).toBeGreaterThan(0);
     expect(first.stats().window.max + second.stats().window.max).toBeLessThanOrEqual(50);
   });
 
   it('keeps a slot held by withSlot: a smaller window only delays new work', async () => {
-    const { account, gatewayOf } = fakeAccount(84);
+    const { account, gatewayOf } = fakeAccount(90);
     const gateway = gatewayOf(20);
     const held = await gateway.withSlot(async (slot) => {
-      await slot.fetchCall(CALL_SID); // answers 85 or more: the window shrinks
+      await slot.fetchCall(CALL_SID); // answers 91, above the target: the window shrinks
       return slot.fetchCall(CALL_SID);
     });
     expect(held).toMatchObject({ sid: CALL_SID });
@@ -525,6 +524,7 @@ describe('adaptive concurrency over HTTP (twilio-node request client)', () => {
       { concurrency: 20 },
     );
     for (let i = 0; i < 3; i += 1) await gateway.fetchCall(CALL_SID);
-    expect(gateway.stats().window).toEqual({ current: 2, min: 2, max: 8, shrinks: 3 }); // 8 → 5.6 → 3.9 → 2.7
+    // 97 of a target of 85: each answer shrinks it by 85/97 (8 → 7.0 → 6.1 → 5.4).
+    expect(gateway.stats().window).toEqual({ current: 5, min: 5, max: 8, shrinks: 3 });
   });
 });

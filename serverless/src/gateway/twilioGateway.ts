@@ -4,6 +4,7 @@ import twilio from 'twilio';
 import type { z } from 'zod';
 import { CALL_SID_PATTERN, OPEN_ASSIGNMENT_STATUSES, TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { CallStatus } from '@plugin-stuck-tasks/contract';
+import { DEFAULT_ACCOUNT_CONCURRENCY_LIMIT, DEFAULT_CONCURRENCY_HEADROOM, fixedConcurrencyCap } from '../settings';
 import type { Settings } from '../settings';
 import { AdaptiveConcurrency, parseConcurrentRequests } from './adaptiveConcurrency';
 import { DeadlineExceededError, UpstreamError } from './errors';
@@ -37,7 +38,11 @@ export const API_HOST = 'https://api.twilio.com';
 const MAX_RESERVATION_PAGES = 5;
 
 export interface GatewayOptions {
-  /** Most Twilio requests in flight at once, shared by everything this gateway does: the fixed cap. */
+  /**
+   * Most Twilio requests in flight at once, shared by everything this gateway does: the fixed cap over
+   * the adaptive window. Unset: `TWILIO_MAX_CONCURRENT_REQUESTS`, else accountLimit − headroom (the
+   * window's own target, so the cap does not bind before the window does).
+   */
   concurrency?: number;
   /** The account's concurrent request limit; the adaptive window keeps the account's total under it. */
   accountLimit?: number;
@@ -55,10 +60,11 @@ export interface GatewayOptions {
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: Required<GatewayOptions> = {
-  // Twilio's default account limit is 100 concurrent requests, shared with Flex itself: stay well under.
-  concurrency: 20,
-  accountLimit: 100,
-  headroom: 15,
+  // The adaptive window keeps the account's total under limit − headroom; the cap is only a ceiling
+  // over it, by default that same target (85 of Twilio's default 100).
+  concurrency: DEFAULT_ACCOUNT_CONCURRENCY_LIMIT - DEFAULT_CONCURRENCY_HEADROOM,
+  accountLimit: DEFAULT_ACCOUNT_CONCURRENCY_LIMIT,
+  headroom: DEFAULT_CONCURRENCY_HEADROOM,
   maxRetryTimeMs: 5_000,
   requestTimeoutMs: 5_000,
   retries: 8,
@@ -104,10 +110,20 @@ type SendRequest = (opts: {
 
 /** The real gateway: twilio-node's low-level `request()`, paged, limited and retried here. */
 export function createTwilioGateway(settings: Settings, options: GatewayOptions = {}): TwilioGateway {
+  const accountLimit = options.accountLimit ?? settings.accountConcurrencyLimit;
+  const headroom = options.headroom ?? settings.concurrencyHeadroom;
   const config = withDefaults({
-    accountLimit: settings.accountConcurrencyLimit,
-    headroom: settings.concurrencyHeadroom,
     ...definedOnly(options),
+    accountLimit,
+    headroom,
+    concurrency: fixedConcurrencyCap(
+      {
+        accountConcurrencyLimit: accountLimit,
+        concurrencyHeadroom: headroom,
+        maxConcurrentRequests: settings.maxConcurrentRequests,
+      },
+      options.concurrency,
+    ),
   });
   const httpClient = createHttpClient(settings.apiBaseUrl, {
     maxSockets: config.concurrency,
@@ -463,6 +479,8 @@ export function withDefaults(options: GatewayOptions): Required<GatewayOptions> 
   for (const [key, value] of Object.entries(options) as [keyof GatewayOptions, number | undefined][]) {
     if (value !== undefined) config[key] = value;
   }
+  // An unset cap follows the target of the limit and headroom given (it is only a ceiling).
+  if (options.concurrency === undefined) config.concurrency = Math.max(1, config.accountLimit - config.headroom);
   if (!Number.isInteger(config.concurrency) || config.concurrency < 1) {
     throw new Error(`Concurrency must be a whole number of at least 1, not ${config.concurrency}`);
   }

@@ -12,6 +12,7 @@ import { formatOutcomes, reportFormatFor } from '../report';
 import type { ReportFormat } from '../report';
 import { plural, renderOutcomes } from '../summary';
 import { printableLine } from '../terminal';
+import { fixedConcurrencyCap } from '../../settings';
 import { readTargetsFile, scanTargets } from './closeTargets';
 
 export interface CloseOptions extends CommonOptions {
@@ -98,7 +99,7 @@ export async function runClose(context: CommandContext, options: CloseOptions): 
       taskSids: plan.taskSids,
       force: options.force,
       identity,
-      concurrency: options.concurrency,
+      concurrency: fixedConcurrencyCap(settings, options.concurrency),
       batchDeadlineMs: tuning.closeBatchDeadlineMs,
       onProgress: (done, failed) => progress.update(done, { failed }),
       signal: stop.signal,
