@@ -37,6 +37,12 @@ export interface Settings {
   accountConcurrencyLimit?: number;
   /** Requests in flight left to everything else on the account (Flex itself): target = limit − headroom. */
   concurrencyHeadroom?: number;
+  /**
+   * MESSAGING: judge messaging tasks (Flex Conversations) and close them through their interaction
+   * channel. `on` by default; `off` skips them as other channels. Optional for hand-built settings
+   * (tests): absent = on.
+   */
+  messaging?: boolean;
 }
 
 export const DEFAULT_ALLOWED_ROLES: readonly string[] = ['admin'];
@@ -192,6 +198,15 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     );
   }
 
+  let messaging = true;
+  const messagingValue = valueOf(env, 'MESSAGING');
+  if (messagingValue !== undefined) {
+    const lowered = messagingValue.toLowerCase();
+    if (lowered === 'on') messaging = true;
+    else if (lowered === 'off') messaging = false;
+    else problems.push('MESSAGING must be on or off');
+  }
+
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     accountSid: accountSid as string,
@@ -206,5 +221,6 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     insightsOutcome,
     accountConcurrencyLimit,
     concurrencyHeadroom,
+    messaging,
   };
 }

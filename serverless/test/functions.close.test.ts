@@ -212,7 +212,7 @@ describe('races between scan and close: each task is re-checked just before its 
 
     stack.sim.closeTask(closedElsewhere.taskSid, 'completed', 'Closed by orchestration');
     stack.sim.deleteTask(deleted.taskSid);
-    stack.sim.reviveCall(revived.callSid, 'in-progress');
+    stack.sim.reviveCall(revived.callSid as string, 'in-progress');
     stack.sim.acceptTask(acceptedMeanwhile.taskSid);
 
     const requested = [closedElsewhere, deleted, revived, acceptedMeanwhile, untouched].map((s) => s.taskSid);

@@ -156,7 +156,15 @@ describe('the formula guard', () => {
         workspaceSid: 'WS0',
         generatedAt: '',
         graceSeconds: 60,
-        counts: { scanned: 1, stuck: 0, wrapupOverdue: 0, needsReview: 1, active: 0, skipped: 0 },
+        counts: {
+          scanned: 1,
+          stuck: 0,
+          wrapupOverdue: 0,
+          conversationClosed: 0,
+          needsReview: 1,
+          active: 0,
+          skipped: 0,
+        },
         suspects: [],
         needsReview: [
           {
@@ -199,6 +207,12 @@ describe('the new report columns (issue 10)', () => {
     callStatus: 'completed',
     callEndedAt: '2024-05-01T10:30:00.000Z',
     action: 'complete',
+    conversationSid: null,
+    conversationState: null,
+    conversationEndedAt: null,
+    interactionSid: null,
+    interactionChannelSid: null,
+    channelType: null,
   };
 
   it('scan CSV: suspectKind, legs as role:CallSid:status, and the agent (formula-guarded like every cell)', () => {
@@ -207,7 +221,15 @@ describe('the new report columns (issue 10)', () => {
         workspaceSid: 'WS0',
         generatedAt: '',
         graceSeconds: 60,
-        counts: { scanned: 1, stuck: 1, wrapupOverdue: 1, needsReview: 0, active: 0, skipped: 0 },
+        counts: {
+          scanned: 1,
+          stuck: 1,
+          wrapupOverdue: 1,
+          conversationClosed: 0,
+          needsReview: 0,
+          active: 0,
+          skipped: 0,
+        },
         suspects: [suspect],
         needsReview: [],
       },

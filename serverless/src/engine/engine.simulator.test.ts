@@ -72,7 +72,15 @@ function depsFor(simulator: Simulator, overrides: Partial<Settings> = {}, option
 async function walk(deps: EngineDeps, options: ScanOptions = {}) {
   const suspects: Suspect[] = [];
   const needsReview: ReviewItem[] = [];
-  const counts: ScanCounts = { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 };
+  const counts: ScanCounts = {
+    scanned: 0,
+    stuck: 0,
+    wrapupOverdue: 0,
+    conversationClosed: 0,
+    needsReview: 0,
+    active: 0,
+    skipped: 0,
+  };
   let token: string | null = null;
   let pages = 0;
   do {
@@ -214,7 +222,7 @@ describe('engine against the simulator', () => {
     expect(pending.length).toBeGreaterThanOrEqual(5);
     const [revived, accepted, closedElsewhere, deleted, untouched] = pending;
 
-    sim.reviveCall(revived.callSid);
+    sim.reviveCall(revived.callSid as string);
     sim.reserveTask(accepted.taskSid);
     sim.acceptTask(accepted.taskSid);
     sim.closeTask(closedElsewhere.taskSid, 'canceled', 'Closed by another admin.');

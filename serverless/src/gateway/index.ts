@@ -16,5 +16,8 @@ export type {
   TwilioGateway,
   TwilioReservation,
   TwilioTask,
+  TwilioConversation,
+  TwilioInteractionChannel,
+  UpdateChannelResult,
   UpdateTaskResult,
 } from './types';
