@@ -36,6 +36,11 @@ function strict(schema: unknown): unknown {
     delete out.format;
     out.additionalProperties = { type: 'string', format: 'uri' };
   }
+  if (out.nullable === true && out.type === undefined && out.$ref === undefined && out.properties === undefined) {
+    // An untyped field (the Conversations `timers` and `bindings`, Flex's `routing`): any JSON value,
+    // null included, which ajv only lets `nullable` say next to a type.
+    delete out.nullable;
+  }
   if (out.properties && typeof out.properties === 'object') {
     out.type = out.type ?? 'object';
     out.required = Object.keys(out.properties as Json);
@@ -77,13 +82,25 @@ export interface TwilioSchemas {
   call: ValidateFunction;
   callList: ValidateFunction;
   error: ValidateFunction;
+  /** `conversations.v1.conversation` (conversations.twilio.com). */
+  conversation: ValidateFunction;
+  /** `flex.v1.interaction.interaction_channel` (flex-api.twilio.com), fetch and update alike. */
+  interactionChannel: ValidateFunction;
   /** Property names the spec declares for each resource. */
-  fields: { task: string[]; reservation: string[]; call: string[] };
+  fields: {
+    task: string[];
+    reservation: string[];
+    call: string[];
+    conversation: string[];
+    interactionChannel: string[];
+  };
 }
 
 export function loadTwilioSchemas(): TwilioSchemas {
   const taskrouter = loadSpec('twilio_taskrouter_v1.json');
   const api = loadSpec('twilio_api_v2010.json');
+  const conversations = loadSpec('twilio_conversations_v1.json');
+  const flex = loadSpec('twilio_flex_v1.json');
   const ajv = createAjv();
   const compile = (spec: Json, schema: unknown): ValidateFunction => {
     const components = (spec.components as Json).schemas as Json;
@@ -100,6 +117,8 @@ export function loadTwilioSchemas(): TwilioSchemas {
     ),
     call: compile(api, { $ref: '#/components/schemas/api.v2010.account.call' }),
     callList: compile(api, responseSchema(api, '/2010-04-01/Accounts/{AccountSid}/Calls.json', 'get')),
+    conversation: compile(conversations, responseSchema(conversations, '/v1/Conversations/{Sid}', 'get')),
+    interactionChannel: compile(flex, responseSchema(flex, '/v1/Interactions/{InteractionSid}/Channels/{Sid}', 'post')),
     // The specs describe no error body; this is Twilio's documented shape.
     error: ajv.compile({
       type: 'object',
@@ -116,6 +135,8 @@ export function loadTwilioSchemas(): TwilioSchemas {
       task: propertyNames(taskrouter, 'taskrouter.v1.workspace.task'),
       reservation: propertyNames(taskrouter, 'taskrouter.v1.workspace.task.task_reservation'),
       call: propertyNames(api, 'api.v2010.account.call'),
+      conversation: propertyNames(conversations, 'conversations.v1.conversation'),
+      interactionChannel: propertyNames(flex, 'flex.v1.interaction.interaction_channel'),
     },
   };
 }

@@ -6,7 +6,7 @@ import { SimulatorCore } from './core';
 import type { OracleVerdict } from './oracle';
 import type { RuntimeOptions } from './runtime-options';
 import type { SimulatorStats } from './stats';
-import type { AddCallInput, AddTaskInput, CallView, StateSummary, TaskView } from './views';
+import type { AddCallInput, AddMessagingTaskInput, AddTaskInput, CallView, StateSummary, TaskView } from './views';
 import type { SandboxUserName } from './defaults';
 import {
   CONTROL_SECRET_HEADER,
@@ -17,17 +17,36 @@ import {
   SANDBOX_WORKSPACE_SID,
 } from './defaults';
 import { sendJson } from './http';
-import type { AssignmentStatus, CallFetchLogEntry, CallStatus, TaskKind, UpdateLogEntry } from './model';
+import type {
+  AssignmentStatus,
+  CallFetchLogEntry,
+  CallStatus,
+  ChannelUpdateLogEntry,
+  ConversationState,
+  InteractionChannelStatus,
+  TaskKind,
+  UpdateLogEntry,
+} from './model';
 import type { ScenarioOptions, SeedSummary } from './scenario';
 import type { TokenUser, TokenValidationResult } from './tokens';
 import { handleTwilioRequest } from './twilio-api';
 
 export * from './defaults';
 export type { ScenarioOptions, SeedSummary } from './scenario';
-export { CONVERSATIONS_ATTRIBUTES_TEXT, DEFAULT_TASK_QUEUES, WRAP_UP_LADDER } from './scenario';
+export { CONVERSATIONS_ATTRIBUTES_TEXT, DEFAULT_TASK_QUEUES, MESSAGING_CASES, WRAP_UP_LADDER } from './scenario';
+export type { MessagingKind } from './scenario';
 export type { TokenUser, TokenValidationResult } from './tokens';
 export { TOKEN_EXPIRED_CODE, TOKEN_INVALID_CODE } from './tokens';
-export type { AddCallInput, AddTaskInput, CallView, LegView, ReservationView, StateSummary, TaskView } from './views';
+export type {
+  AddCallInput,
+  AddMessagingTaskInput,
+  AddTaskInput,
+  CallView,
+  LegView,
+  ReservationView,
+  StateSummary,
+  TaskView,
+} from './views';
 export type { OracleVerdict } from './oracle';
 export type { RuntimeOptions } from './runtime-options';
 export type { RequestKind, SimulatorStats } from './stats';
@@ -36,7 +55,7 @@ export { CONCURRENT_REQUESTS_HEADER } from './twilio-api';
 export { ControlError } from './control-error';
 export { DEFAULT_RUNTIME_OPTIONS } from './runtime-options';
 export { REQUEST_KINDS } from './stats';
-export type { CallFetchLogEntry, UpdateLogEntry, TaskKind } from './model';
+export type { CallFetchLogEntry, ChannelUpdateLogEntry, UpdateLogEntry, TaskKind } from './model';
 export { CONTROL_PREFIX } from './control-api';
 export { isoDate, rfc2822Date } from './render';
 
@@ -103,6 +122,16 @@ export interface Simulator {
   deleteTask(taskSid: string): boolean;
   addTask(input: AddTaskInput): TaskView;
   addCall(input: AddCallInput): CallView;
+  /** A messaging task with its conversation and interaction channel (see AddMessagingTaskInput). */
+  addMessagingTask(input?: AddMessagingTaskInput): TaskView;
+  /** A customer or Flex changes a conversation's state (reopening clears date_closed). */
+  setConversationState(conversationSid: string, state: ConversationState, closedSecondsAgo?: number): void;
+  /** The conversation answers 404 from now on. */
+  deleteConversation(conversationSid: string): boolean;
+  /** An agent pauses or transfers a channel (no side effects on tasks). */
+  setInteractionChannelStatus(channelSid: string, status: InteractionChannelStatus): void;
+  /** Every interaction channel update applied through the API, oldest first. */
+  channelUpdateLog(sinceSeq?: number): ChannelUpdateLogEntry[];
 
   /** Every status change, API and control, oldest first; `sinceSeq` returns only later ones. */
   updateLog(sinceSeq?: number): UpdateLogEntry[];
@@ -219,6 +248,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     deleteTask: (taskSid) => core.deleteTask(taskSid),
     addTask: (input) => core.addTask(input),
     addCall: (input) => core.addCall(input),
+    addMessagingTask: (input) => core.addMessagingTask(input),
+    setConversationState: (conversationSid, state, closedSecondsAgo) =>
+      core.setConversationState(conversationSid, state, closedSecondsAgo),
+    deleteConversation: (conversationSid) => core.deleteConversation(conversationSid),
+    setInteractionChannelStatus: (channelSid, status) => core.setInteractionChannelStatus(channelSid, status),
+    channelUpdateLog: (sinceSeq) => core.channelUpdateLog(sinceSeq),
     updateLog: (sinceSeq) => core.updateLog(sinceSeq),
     callFetchLog: (sinceSeq) => core.callFetchLog(sinceSeq),
     stats: () => structuredClone(core.currentStats()),

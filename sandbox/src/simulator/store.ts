@@ -2,7 +2,10 @@ import type {
   AssignmentStatus,
   CallFetchLogEntry,
   CallStatus,
+  ChannelUpdateLogEntry,
   ReservationStatus,
+  SimConversation,
+  SimInteractionChannel,
   SimCall,
   SimReservation,
   SimTask,
@@ -14,7 +17,7 @@ import type {
   UpdateLogEntry,
 } from './model';
 import { LIVE_CALL_STATUSES } from './model';
-import { legsOf, primaryLeg } from './legs';
+import { legsOf, messagingRefsOf, primaryLeg } from './legs';
 import { OrderedIndex } from './ordered-index';
 
 export interface NewTask {
@@ -53,6 +56,8 @@ export interface StatusChange {
   now: number;
   /** Attributes written by the same request (already applied with `replaceAttributes`), for the log. */
   attributes?: string | null;
+  /** The change came from closing this interaction channel. */
+  viaChannelSid?: string;
 }
 
 /** The workspace and account content, indexed so that every request costs about its page size. */
@@ -63,6 +68,10 @@ export class SimStore {
   readonly callIndex = new OrderedIndex<CallStatus>();
   readonly updateLog: UpdateLogEntry[] = [];
   readonly callFetchLog: CallFetchLogEntry[] = [];
+  readonly conversations = new Map<string, SimConversation>();
+  /** By channel SID (UO…). */
+  readonly interactionChannels = new Map<string, SimInteractionChannel>();
+  readonly channelUpdateLog: ChannelUpdateLogEntry[] = [];
   queues: SimTaskQueue[] = [];
   workers: SimWorker[] = [];
   channels = new Map<string, SimTaskChannel>();
@@ -190,9 +199,32 @@ export class SimStore {
       ifMatch: change.ifMatch,
       etagBefore,
       etagAfter: this.etag(task),
+      ...(change.viaChannelSid === undefined ? {} : { viaChannelSid: change.viaChannelSid }),
     };
     this.updateLog.push(entry);
     return entry;
+  }
+
+  /** The next number of the shared sequence (task updates, call fetches, channel updates). */
+  nextSeq(): number {
+    this.lastSeq += 1;
+    return this.lastSeq;
+  }
+
+  /** The channel `UO…` of interaction `KD…`; undefined when either is unknown or they do not belong together. */
+  channelOf(interactionSid: string, channelSid: string): SimInteractionChannel | undefined {
+    const channel = this.interactionChannels.get(channelSid);
+    return channel && channel.interactionSid === interactionSid ? channel : undefined;
+  }
+
+  /** The open (and wrapping) tasks whose attributes name this channel. */
+  tasksOfChannel(channelSid: string): SimTask[] {
+    const tasks: SimTask[] = [];
+    for (const ordinal of this.taskIndex.ascending(['pending', 'reserved', 'assigned', 'wrapping'])) {
+      const task = this.taskAt(ordinal);
+      if (task?.messaging?.channelSid === channelSid) tasks.push(task);
+    }
+    return tasks;
   }
 
   /** Records a call fetch answered from the state as it is now (`call` undefined: answered 404). */
@@ -269,8 +301,10 @@ export function isClosed(status: AssignmentStatus): boolean {
   return status === 'completed' || status === 'canceled';
 }
 
-export function readAttributes(attributes: string): Pick<SimTask, 'attributesParseable' | 'callSid' | 'legs'> {
-  const unreadable = { attributesParseable: false, callSid: null, legs: [] };
+export function readAttributes(
+  attributes: string,
+): Pick<SimTask, 'attributesParseable' | 'callSid' | 'legs' | 'messaging'> {
+  const unreadable = { attributesParseable: false, callSid: null, legs: [], messaging: null };
   let parsed: unknown;
   try {
     parsed = JSON.parse(attributes);
@@ -284,6 +318,7 @@ export function readAttributes(attributes: string): Pick<SimTask, 'attributesPar
     attributesParseable: true,
     callSid: typeof callSid === 'string' && callSid.length > 0 ? callSid : null,
     legs: legsOf(object),
+    messaging: messagingRefsOf(object),
   };
 }
 
