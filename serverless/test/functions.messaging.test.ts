@@ -109,7 +109,7 @@ describe('MESSAGING on (the default), on the real hosts', () => {
     const results = await close(stack, [assigned.sid, pending.sid]);
 
     expect(results[0]).toMatchObject({ taskSid: assigned.sid, outcome: 'completed' });
-    expect(results[0].message).toContain(`closing its interaction channel ${assigned.interactionChannelSid}`);
+    expect(results[0].message).toContain(`its interaction channel ${assigned.interactionChannelSid} was closed`);
     // Twilio does not say what a channel close does to a pending task: the simulator leaves it open, and
     // the product says so rather than claiming a close.
     expect(results[1]).toMatchObject({ taskSid: pending.sid, outcome: 'failed' });

@@ -7,6 +7,7 @@ import type {
   CallStatus,
   ChannelUpdateLogEntry,
   ConversationState,
+  MessagingFetchLogEntry,
   InteractionChannelStatus,
   SimCall,
   SimTask,
@@ -334,6 +335,10 @@ export class SimulatorCore {
       updatedSecondsAgo: input.updatedSecondsAgo,
       taskQueueName: input.taskQueueName,
     });
+  }
+
+  messagingFetchLog(sinceSeq = 0): MessagingFetchLogEntry[] {
+    return this.store.messagingFetchLog.filter((entry) => entry.seq > sinceSeq).map((entry) => ({ ...entry }));
   }
 
   channelUpdateLog(sinceSeq = 0): ChannelUpdateLogEntry[] {

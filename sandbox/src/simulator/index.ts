@@ -23,6 +23,7 @@ import type {
   CallStatus,
   ChannelUpdateLogEntry,
   ConversationState,
+  MessagingFetchLogEntry,
   InteractionChannelStatus,
   TaskKind,
   UpdateLogEntry,
@@ -55,7 +56,13 @@ export { CONCURRENT_REQUESTS_HEADER } from './twilio-api';
 export { ControlError } from './control-error';
 export { DEFAULT_RUNTIME_OPTIONS } from './runtime-options';
 export { REQUEST_KINDS } from './stats';
-export type { CallFetchLogEntry, ChannelUpdateLogEntry, UpdateLogEntry, TaskKind } from './model';
+export type {
+  CallFetchLogEntry,
+  ChannelUpdateLogEntry,
+  MessagingFetchLogEntry,
+  UpdateLogEntry,
+  TaskKind,
+} from './model';
 export { CONTROL_PREFIX } from './control-api';
 export { isoDate, rfc2822Date } from './render';
 
@@ -132,6 +139,8 @@ export interface Simulator {
   setInteractionChannelStatus(channelSid: string, status: InteractionChannelStatus): void;
   /** Every interaction channel update applied through the API, oldest first. */
   channelUpdateLog(sinceSeq?: number): ChannelUpdateLogEntry[];
+  /** Every conversation and channel fetch answered from the state (same counter as the update logs). */
+  messagingFetchLog(sinceSeq?: number): MessagingFetchLogEntry[];
 
   /** Every status change, API and control, oldest first; `sinceSeq` returns only later ones. */
   updateLog(sinceSeq?: number): UpdateLogEntry[];
@@ -254,6 +263,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     deleteConversation: (conversationSid) => core.deleteConversation(conversationSid),
     setInteractionChannelStatus: (channelSid, status) => core.setInteractionChannelStatus(channelSid, status),
     channelUpdateLog: (sinceSeq) => core.channelUpdateLog(sinceSeq),
+    messagingFetchLog: (sinceSeq) => core.messagingFetchLog(sinceSeq),
     updateLog: (sinceSeq) => core.updateLog(sinceSeq),
     callFetchLog: (sinceSeq) => core.callFetchLog(sinceSeq),
     stats: () => structuredClone(core.currentStats()),

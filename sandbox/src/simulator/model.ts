@@ -98,6 +98,21 @@ export interface SimInteractionChannel {
   dateUpdated: number;
 }
 
+/**
+ * One conversation or interaction channel fetch the simulator answered from its state, numbered on the
+ * same counter as the update logs, so a race suite can tell what the engine last saw before a close.
+ */
+export interface MessagingFetchLogEntry {
+  seq: number;
+  time: string;
+  resource: 'conversation' | 'channel';
+  sid: string;
+  /** The conversation's state or the channel's status answered; null when the answer was 404. */
+  status: string | null;
+  /** A conversation's `timers.date_closed` as answered (whole seconds), ISO 8601; null when none. */
+  dateClosed: string | null;
+}
+
 /** One channel update the simulator applied (`POST …/Interactions/{KD}/Channels/{UO}`), for the race suites. */
 export interface ChannelUpdateLogEntry {
   /** From the counter that numbers task updates and call fetches too. */
@@ -109,6 +124,8 @@ export interface ChannelUpdateLogEntry {
   to: InteractionChannelStatus;
   /** `Routing.status` as sent, or null without Routing. */
   routingStatus: string | null;
+  /** The channel's conversation at the update: its state, `deleted` when gone, null when it names none. */
+  conversationState: string | null;
   /** What the close did to each open task of the channel (`to` null: left as it was). */
   tasks: { taskSid: string; from: AssignmentStatus; to: AssignmentStatus | null }[];
 }

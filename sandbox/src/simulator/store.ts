@@ -3,6 +3,7 @@ import type {
   CallFetchLogEntry,
   CallStatus,
   ChannelUpdateLogEntry,
+  MessagingFetchLogEntry,
   ReservationStatus,
   SimConversation,
   SimInteractionChannel,
@@ -72,6 +73,7 @@ export class SimStore {
   /** By channel SID (UO…). */
   readonly interactionChannels = new Map<string, SimInteractionChannel>();
   readonly channelUpdateLog: ChannelUpdateLogEntry[] = [];
+  readonly messagingFetchLog: MessagingFetchLogEntry[] = [];
   queues: SimTaskQueue[] = [];
   workers: SimWorker[] = [];
   channels = new Map<string, SimTaskChannel>();
@@ -203,6 +205,24 @@ export class SimStore {
     };
     this.updateLog.push(entry);
     return entry;
+  }
+
+  /** Records a conversation or channel fetch answered from the state as it is now. */
+  recordMessagingFetch(
+    resource: MessagingFetchLogEntry['resource'],
+    sid: string,
+    status: string | null,
+    dateClosed: number | null,
+    now: number,
+  ): void {
+    this.messagingFetchLog.push({
+      seq: this.nextSeq(),
+      time: new Date(now).toISOString(),
+      resource,
+      sid,
+      status,
+      dateClosed: dateClosed === null ? null : new Date(Math.floor(dateClosed / 1000) * 1000).toISOString(),
+    });
   }
 
   /** The next number of the shared sequence (task updates, call fetches, channel updates). */

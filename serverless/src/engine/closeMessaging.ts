@@ -102,13 +102,14 @@ function report(
   twilioSays: string | null,
 ): CloseResult {
   log(run, before, stuck, became, null);
-  const verb = became === 'canceled' ? 'Canceled' : 'Completed';
   const conversation = stuck.conversation;
   const how = conversation?.state === 'deleted' ? 'deleted' : 'closed';
+  // What the task became, not who did it: without If-Match on a channel, Flex or orchestration may
+  // have closed the task in the same moment, and nothing tells the two apart.
   return {
     taskSid: before.sid,
     outcome: became,
-    message: `${verb} by closing its interaction channel ${conversation?.channelSid ?? ''} (was ${
+    message: `Now ${became}: its interaction channel ${conversation?.channelSid ?? ''} was closed (was ${
       before.assignment_status
     }; conversation ${how})${twilioSays ? `. ${twilioSays}` : ''}.`,
   };

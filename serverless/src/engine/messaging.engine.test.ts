@@ -111,7 +111,7 @@ describe('close', () => {
       {
         taskSid: task.sid,
         outcome: 'completed',
-        message: `Completed by closing its interaction channel ${channel.sid} (was assigned; conversation closed).`,
+        message: `Now completed: its interaction channel ${channel.sid} was closed (was assigned; conversation closed).`,
       },
     ]);
     expect(gateway.channelCloses).toEqual([{ interactionSid: channel.interaction_sid, channelSid: channel.sid }]);

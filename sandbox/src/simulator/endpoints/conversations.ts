@@ -6,6 +6,13 @@ import type { ApiAnswer, ApiRequest } from './request';
 export function fetchConversation(request: ApiRequest, conversationSid: string): ApiAnswer {
   const { core, baseUrl, url } = request;
   const conversation = core.store.conversations.get(conversationSid);
+  core.store.recordMessagingFetch(
+    'conversation',
+    conversationSid,
+    conversation?.state ?? null,
+    conversation?.dateClosed ?? null,
+    core.now(),
+  );
   if (!conversation) throw notFound(url.pathname);
   return { status: 200, body: renderConversation(conversation, core.store, { base: baseUrl }) };
 }

@@ -15,6 +15,7 @@ import type { ApiAnswer, ApiRequest } from './request';
 export function fetchInteractionChannel(request: ApiRequest, interactionSid: string, channelSid: string): ApiAnswer {
   const { core, baseUrl, url } = request;
   const channel = core.store.channelOf(interactionSid, channelSid);
+  core.store.recordMessagingFetch('channel', channelSid, channel?.status ?? null, null, core.now());
   if (!channel) throw notFound(url.pathname);
   return { status: 200, body: renderInteractionChannel(channel, { base: baseUrl }) };
 }
@@ -87,6 +88,7 @@ export function applyChannelUpdate(
   channel.status = status;
   channel.dateUpdated = now;
   const conversation = channel.conversationSid ? core.store.conversations.get(channel.conversationSid) : undefined;
+  const conversationState = channel.conversationSid === null ? null : (conversation?.state ?? 'deleted');
   if (status === 'closed' && conversation && conversation.state !== 'closed') {
     conversation.state = 'closed';
     conversation.dateClosed = now;
@@ -115,6 +117,7 @@ export function applyChannelUpdate(
     from,
     to: status,
     routingStatus: routing,
+    conversationState,
     tasks: moved,
   });
 }
