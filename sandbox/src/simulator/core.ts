@@ -56,6 +56,8 @@ export class SimulatorCore {
   apiKeys: { sid: string; secret: string }[] = [];
   private opRng: Random;
   private otherTraffic: OtherTraffic;
+  /** What the Interactions rate limit counts its second by: real time, not `now` (a test's manual clock). */
+  rateClock: () => number = () => performance.now();
   /** Real-time starts of the recent Interactions requests, by kind (the per-endpoint rate limit). */
   private readonly interactionStarts = new Map<RequestKind, number[]>();
 
@@ -131,7 +133,7 @@ export class SimulatorCore {
     if (limit === null || (kind !== 'interactions.channels.fetch' && kind !== 'interactions.channels.update')) {
       return false;
     }
-    const now = performance.now();
+    const now = this.rateClock();
     const starts = (this.interactionStarts.get(kind) ?? []).filter((at) => now - at < 1000);
     const over = starts.length >= limit;
     if (!over) starts.push(now);

@@ -84,6 +84,11 @@ export interface SimulatorOptions extends Partial<RuntimeOptions> {
   clock?: () => number;
   /** Secret the control API (`/_sim/…`) requires in X-Sim-Control-Secret. Default: random per start. */
   controlSecret?: string;
+  /**
+   * Real time (ms) the Interactions rate limit counts its second by. Default performance.now; tests
+   * pass one they move themselves, so the limit does not depend on the machine's speed.
+   */
+  rateClock?: () => number;
 }
 
 export interface Simulator {
@@ -173,6 +178,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     scenario = {},
     clock = Date.now,
     controlSecret = randomBytes(24).toString('base64url'),
+    rateClock,
     ...runtime
   } = options;
   if (controlSecret.length < 16) throw new Error('controlSecret must be at least 16 characters');
@@ -184,6 +190,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (!authToken) throw new Error('authToken must not be empty');
   const core = new SimulatorCore(accountSid, authToken, workspaceSid, clock, seed, scenario, runtime);
   core.apiKeys = apiKeys;
+  if (rateClock) core.rateClock = rateClock;
 
   let baseUrl = '';
   const sockets = new Set<Socket>();
