@@ -36,6 +36,7 @@ const sids = (tasks: readonly TaskView[]) => tasks.map((task) => task.sid).sort(
 const TABLE_OF_KIND: Record<SuspectKind, string> = {
   call_ended: 'Stuck tasks',
   wrapup_overdue: 'Overdue wrap-ups',
+  conversation_closed: 'Ended conversations',
 };
 
 /** Task SIDs of the rows of one group's table ("Stuck tasks" by default), once every row is rendered. */

@@ -30,6 +30,7 @@ beforeAll(() => {
 const TABLE_OF_KIND: Record<SuspectKind, string> = {
   call_ended: 'Stuck tasks',
   wrapup_overdue: 'Overdue wrap-ups',
+  conversation_closed: 'Ended conversations',
 };
 
 /** What the plugin writes into `conversations.outcome` when INSIGHTS_OUTCOME is not set (the sandbox's case). */

@@ -53,6 +53,17 @@ export const DEFAULT_STRINGS = {
   StuckTasksWrapupHelp:
     'Tasks left in wrap-up long after every call leg ended, for example because the agent closed the browser. The agent cannot take new work until the wrap-up ends: closing completes the task and frees the agent.',
   StuckTasksSelectAllWrapups: 'Select all overdue wrap-ups',
+  StuckTasksMessagingHeading: 'Ended conversations',
+  StuckTasksMessagingHelp:
+    'Messaging tasks (SMS, WhatsApp, chat, email) still open although their conversation was closed or deleted. Closing one closes its interaction channel, as Twilio recommends, never the task itself; the result says what the task became.',
+  StuckTasksSelectAllMessaging: 'Select all ended conversations',
+  StuckTasksMessagingSelectedCount: '{{selected}} of {{total}} ended conversations selected',
+  StuckTasksConversationClosed: 'Conversation closed',
+  StuckTasksConversationDeleted: 'Conversation deleted',
+  StuckTasksConversationHeading: 'Conversation',
+  StuckTasksConversationGone: 'Twilio no longer knows this conversation (deleted).',
+  StuckTasksInteractionChannelHeading: 'Interaction channel',
+  StuckTasksInteractionChannelGone: 'Flex no longer knows this interaction channel.',
   StuckTasksWrapupSelectedCount: '{{selected}} of {{total}} overdue wrap-ups selected',
   StuckTasksSelectionAcrossGroups:
     'Selected for closing: {{selected}} in all (stuck tasks: {{callEnded}}, overdue wrap-ups: {{wrapupOverdue}}).',
@@ -90,6 +101,11 @@ export const DEFAULT_STRINGS = {
 
   StuckTasksActionCancel: 'Cancel',
   StuckTasksActionComplete: 'Complete',
+  StuckTasksActionCloseInteraction: 'Close conversation',
+  StuckTasksCloseInteractionTask: 'Close its interaction channel',
+  StuckTasksBulkDialogMessaging:
+    '{{closeInteraction}} messaging tasks will have their interaction channel closed (the task itself is never canceled or completed directly); each result says what the task became.',
+  StuckTasksFieldInteraction: 'Interaction',
   StuckTasksStatusPending: 'Pending',
   StuckTasksStatusReserved: 'Reserved',
   StuckTasksStatusAssigned: 'Assigned',
@@ -111,6 +127,10 @@ export const DEFAULT_STRINGS = {
   StuckTasksProblemNoCallSid: 'The task attributes carry no call SID, so its call cannot be checked.',
   StuckTasksProblemCallNotFound: 'The call named in the task attributes does not exist in this account.',
   StuckTasksProblemBadAttributes: 'The task attributes are not a JSON object, so its call cannot be found.',
+  StuckTasksProblemNoInteraction:
+    'The task names a conversation but no interaction channel, so it cannot be closed safely. Close it in Flex.',
+  StuckTasksProblemInteractionClosed:
+    'The interaction channel is already closed or gone, yet the task is still open. Look at it in Flex.',
   StuckTasksReview: 'Review',
 
   StuckTasksCloseSelected: 'Close stuck tasks ({{count}})',
@@ -183,6 +203,8 @@ export const DEFAULT_STRINGS = {
   StuckTasksVerdictStuck: 'Stuck: the call has ended but the task is still open.',
   StuckTasksVerdictWrapupOverdue:
     'Stuck: overdue wrap-up. Every call leg ended long ago but the task is still in wrap-up, for example because the agent closed the browser. Completing it frees the agent.',
+  StuckTasksVerdictConversationClosed:
+    'Stuck: the conversation has ended but the task is still open. Closing closes its interaction channel.',
   StuckTasksVerdictNeedsReview: 'Needs review: {{problem}}',
   StuckTasksVerdictActive: 'Active: the call is live or ended moments ago. Nothing to do.',
   StuckTasksVerdictNotVoice: 'Not a voice task. This tool leaves it alone.',

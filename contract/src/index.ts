@@ -37,23 +37,55 @@ export const TERMINAL_CALL_STATUSES: readonly CallStatus[] = ['completed', 'fail
 /** A call in one of these states is live: its task is never stuck. */
 export const LIVE_CALL_STATUSES: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
 
-/** What closing a stuck Task means: cancel if it was never assigned, complete if it was. */
-export type CloseAction = 'cancel' | 'complete';
+/**
+ * What closing a stuck Task means: cancel if it was never assigned, complete if it was;
+ * `close_interaction` for a messaging task: its Flex Interaction Channel is closed (Interactions API),
+ * never the Task itself (Twilio's Flex Conversations best practice), and Flex moves the task on.
+ */
+export type CloseAction = 'cancel' | 'complete' | 'close_interaction';
 
-/** Why a Task cannot be judged automatically and needs a person to look at it. */
-export type ReviewProblem = 'no_call_sid' | 'call_not_found' | 'bad_attributes';
+/**
+ * Why a Task cannot be judged automatically and needs a person to look at it:
+ * - voice: `no_call_sid`, `call_not_found`, `bad_attributes`;
+ * - messaging: `no_interaction` (a conversation but no interaction SIDs: it cannot be closed safely),
+ *   `interaction_closed` (the interaction channel is already closed or unknown, yet the task is open).
+ */
+export type ReviewProblem =
+  'no_call_sid' | 'call_not_found' | 'bad_attributes' | 'no_interaction' | 'interaction_closed';
 
 export type Verdict = 'stuck' | 'needs_review' | 'active' | 'not_voice' | 'closed';
 
 /**
- * Why a suspect is stuck:
+ * Why a suspect is stuck (`conversation_closed`: a messaging task, see below):
  * - `call_ended`: an open task (pending, reserved, assigned) whose every call leg ended longer ago than
  *   the grace period;
  * - `wrapup_overdue`: a `wrapping` task unchanged for longer than WRAPUP_OVERDUE_MINUTES whose every
- *   call leg ended longer ago than the grace period (listed only when that setting is on).
+ *   call leg ended longer ago than the grace period (listed only when that setting is on);
+ * - `conversation_closed`: an open messaging task (Flex Conversations) whose conversation is closed or
+ *   deleted and ended longer ago than the grace period, and whose interaction channel is neither paused,
+ *   in transfer nor closed. Closed with `close_interaction`.
  */
-export type SuspectKind = 'call_ended' | 'wrapup_overdue';
-export const SUSPECT_KINDS: readonly SuspectKind[] = ['call_ended', 'wrapup_overdue'];
+export type SuspectKind = 'call_ended' | 'wrapup_overdue' | 'conversation_closed';
+export const SUSPECT_KINDS: readonly SuspectKind[] = ['call_ended', 'wrapup_overdue', 'conversation_closed'];
+
+/** How a messaging suspect's conversation ended: `closed`, or `deleted` (Conversations answers 404). */
+export type ConversationEndState = 'closed' | 'deleted';
+
+/** Conversation states (Conversations v1). */
+export type ConversationState = 'active' | 'inactive' | 'initializing' | 'closed';
+export const CONVERSATION_STATES: readonly ConversationState[] = ['active', 'inactive', 'initializing', 'closed'];
+
+/** Interaction channel statuses (Flex v1 Interactions). */
+export type InteractionChannelStatus = 'setup' | 'active' | 'failed' | 'closed' | 'inactive' | 'pause' | 'transfer';
+export const INTERACTION_CHANNEL_STATUSES: readonly InteractionChannelStatus[] = [
+  'setup',
+  'active',
+  'failed',
+  'closed',
+  'inactive',
+  'pause',
+  'transfer',
+];
 
 /** The role of the leg named by the task's `call_sid` attribute; other legs take their key under `conference.participants`. */
 export const CALL_SID_LEG_ROLE = 'call_sid';
@@ -79,6 +111,15 @@ export const TASK_SID_PATTERN = /^WT[0-9a-fA-F]{32}$/;
 /** `CA` followed by 32 hex digits. */
 export const CALL_SID_PATTERN = /^CA[0-9a-fA-F]{32}$/;
 
+/** A Conversations v1 Conversation: `CH` followed by 32 hex digits. */
+export const CONVERSATION_SID_PATTERN = /^CH[0-9a-fA-F]{32}$/;
+
+/** A Flex Interaction: `KD` followed by 32 hex digits. */
+export const INTERACTION_SID_PATTERN = /^KD[0-9a-fA-F]{32}$/;
+
+/** A Flex Interaction Channel: `UO` followed by 32 hex digits. */
+export const INTERACTION_CHANNEL_SID_PATTERN = /^UO[0-9a-fA-F]{32}$/;
+
 /** What a scan reports about every open task it lists, suspect or needing review. */
 export interface ScannedTask {
   taskSid: string;
@@ -96,20 +137,39 @@ export interface ScannedTask {
 
 export interface Suspect extends ScannedTask {
   kind: SuspectKind;
-  /** Every leg the task names, the primary first. */
+  /** Every leg the task names, the primary first; empty for a messaging suspect. */
   legs: CallLeg[];
-  /** The primary leg: `call_sid`, else `customer`, else the first leg. */
-  callSid: string;
-  callStatus: CallStatus;
-  /** The latest end among the legs (ISO 8601), or null when Twilio gives no end time. */
+  /** The primary leg: `call_sid`, else `customer`, else the first leg. null for a messaging suspect. */
+  callSid: string | null;
+  /** null for a messaging suspect. */
+  callStatus: CallStatus | null;
+  /** The latest end among the legs (ISO 8601), or null when Twilio gives no end time (or messaging). */
   callEndedAt: string | null;
   action: CloseAction;
+  /** Messaging (`conversation_closed`): the task's conversation (CH…); null on voice suspects. */
+  conversationSid: string | null;
+  /** Messaging: `closed`, or `deleted` when Conversations answers 404; null on voice suspects. */
+  conversationState: ConversationEndState | null;
+  /** Messaging: when the conversation closed (ISO 8601; null when deleted or unreadable, and on voice). */
+  conversationEndedAt: string | null;
+  /** Messaging: the Flex Interaction (KD…); null on voice suspects. */
+  interactionSid: string | null;
+  /** Messaging: the Interaction Channel (UO…) a close closes; null on voice suspects. */
+  interactionChannelSid: string | null;
+  /** Messaging: the channel's type (`sms`, `whatsapp`, `web`, `email`…); null on voice or when unknown. */
+  channelType: string | null;
 }
 
 export interface ReviewItem extends ScannedTask {
   /** The primary leg's SID as the task names it (it may not be a Call SID), or null when it names none. */
   callSid: string | null;
   problem: ReviewProblem;
+  /** Messaging tasks: the conversation (CH…) the attributes name; absent or null for voice. */
+  conversationSid?: string | null;
+  /** Messaging tasks: the Flex Interaction (KD…), null when the attributes carry none. */
+  interactionSid?: string | null;
+  /** Messaging tasks: the Interaction Channel (UO…), null when the attributes carry none. */
+  interactionChannelSid?: string | null;
 }
 
 export interface ScanCounts {
@@ -119,10 +179,16 @@ export interface ScanCounts {
   stuck: number;
   /** How many of the suspects are overdue wrap-ups (`kind: "wrapup_overdue"`). */
   wrapupOverdue: number;
+  /** How many of the suspects are messaging tasks whose conversation ended (`kind: "conversation_closed"`). */
+  conversationClosed: number;
   needsReview: number;
-  /** Voice tasks with a live leg or a leg ended inside the grace period, and wrap-ups not overdue. */
+  /**
+   * Voice tasks with a live leg or a leg ended inside the grace period, wrap-ups not overdue, and
+   * messaging tasks whose conversation is still going (or ended inside the grace period) or whose
+   * channel is paused or in transfer.
+   */
   active: number;
-  /** Other channels and excluded queues. */
+  /** Other channels (messaging too with MESSAGING=off) and excluded queues. */
   skipped: number;
 }
 
@@ -185,8 +251,32 @@ export interface ReservationSummary {
   status: string;
 }
 
+/** A messaging task's conversation in the detail view. */
+export interface ConversationSummary {
+  conversationSid: string;
+  /** null when Conversations does not know it (404: deleted). */
+  state: ConversationState | null;
+  /** ISO 8601: `timers.date_closed`, else null. */
+  dateClosed: string | null;
+  dateUpdated: string | null;
+  friendlyName: string | null;
+}
+
+/** A messaging task's interaction channel in the detail view. */
+export interface InteractionChannelSummary {
+  interactionSid: string;
+  channelSid: string;
+  /** null when Flex does not know it (404). */
+  status: InteractionChannelStatus | null;
+  type: string | null;
+}
+
 export interface TaskDetailResponse {
   task: TaskDetails;
+  /** A messaging task's conversation (null for voice, or when the attributes name none). */
+  conversation: ConversationSummary | null;
+  /** A messaging task's interaction channel (null for voice, or when the attributes name none). */
+  interactionChannel: InteractionChannelSummary | null;
   /** The primary leg (`call_sid`, else `customer`, else the first), or null when there is none or Twilio does not know it. */
   call: CallDetails | null;
   /** Every leg the task names, the primary first. */
@@ -213,7 +303,10 @@ export interface CloseRequest {
   Token: string;
   /** JSON array or comma-separated list, 1 to MAX_CLOSE_BATCH distinct Task SIDs. */
   TaskSids: string[] | string;
-  /** `true`: also close tasks whose verdict is needs_review. Never a task whose call is live. */
+  /**
+   * `true`: also close voice tasks whose verdict is needs_review. Never a task whose call is live; never
+   * a messaging task needing review (there is no safe way to close it).
+   */
   Force?: boolean | string;
 }
 

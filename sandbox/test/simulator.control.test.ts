@@ -88,7 +88,12 @@ describe('simulator: /_sim control API', () => {
     });
     const stuck = await control<{ tasks: TaskView[] }>(sim, 'GET', '/tasks?verdict=stuck&status=pending,reserved');
     expect(stuck.body.tasks.length).toBeGreaterThan(0);
-    expect(stuck.body.tasks.every((t) => t.verdict === 'stuck' && t.action === 'cancel')).toBe(true);
+    // Voice tasks are canceled; messaging tasks (none in this scenario) would close their interaction channel.
+    expect(
+      stuck.body.tasks.every(
+        (t) => t.verdict === 'stuck' && t.action === (t.conversationSid === null ? 'cancel' : 'close_interaction'),
+      ),
+    ).toBe(true);
   });
 
   it('ends and revives a call, accepts, wraps, closes and deletes tasks', async () => {

@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import type { Simulator } from '../src/simulator';
-import { startSimulator } from '../src/simulator';
+import { MESSAGING_CASES, startSimulator } from '../src/simulator';
 import { callsPath, tasksPath, twilio } from './simulator-client';
 import type { TwilioSchemas } from './twilio-openapi';
 import { describeErrors, loadTwilioSchemas } from './twilio-openapi';
@@ -13,10 +13,21 @@ describe("simulator responses against Twilio's OpenAPI", () => {
 
   beforeAll(async () => {
     schemas = loadTwilioSchemas();
-    sim = await startSimulator({ seed: 'openapi', scenario: { openTasks: 150, closedTasks: 6, wrappingTasks: 4 } });
+    sim = await startSimulator({
+      seed: 'openapi',
+      scenario: { openTasks: 150, closedTasks: 6, wrappingTasks: 4, messagingShares: MESSAGING_CASES },
+    });
   });
   afterAll(() => sim.stop());
-  afterEach(() => sim.configure({ nullAttributesInLists: false, concurrencyLimit: null, latencyMs: 0, errorRate: 0 }));
+  afterEach(() =>
+    sim.configure({
+      nullAttributesInLists: false,
+      concurrencyLimit: null,
+      latencyMs: 0,
+      errorRate: 0,
+      interactionsPerSecond: 20,
+    }),
+  );
 
   function expectValid(validate: ValidateFunction, body: unknown): void {
     const valid = validate(body);
@@ -153,6 +164,74 @@ describe("simulator responses against Twilio's OpenAPI", () => {
       [schemas.call, { ...call, status: 'ended' }],
     ];
     for (const [validate, body] of broken) expect(validate(JSON.parse(JSON.stringify(body)))).toBe(false);
+  });
+
+  it('conversations and interaction channels of every messaging case match their resources, fetched and closed', async () => {
+    // Shapes only: the rate limit has its own test (simulator.messaging.test.ts).
+    sim.configure({ interactionsPerSecond: null });
+    const messaging = sim.listTasks().filter((task) => task.conversationSid !== null);
+    const kinds = new Set(messaging.map((task) => task.kind));
+    for (const kind of [
+      'messaging_stuck',
+      'messaging_deleted',
+      'messaging_settling',
+      'messaging_paused',
+      'messaging_transfer',
+      'messaging_no_interaction',
+      'messaging_interaction_closed',
+      'other_channel',
+    ]) {
+      expect(kinds).toContain(kind);
+    }
+    let conversations = 0;
+    let channels = 0;
+    for (const task of messaging) {
+      const conversation = await twilio(sim, 'GET', `/v1/Conversations/${task.conversationSid}`);
+      if (task.kind === 'messaging_deleted') {
+        expect(conversation.status).toBe(404);
+        expectValid(schemas.error, conversation.body);
+      } else {
+        expect(conversation.status).toBe(200);
+        expectValid(schemas.conversation, conversation.body);
+        expect(Object.keys(conversation.body).sort()).toEqual([...schemas.fields.conversation].sort());
+        conversations += 1;
+      }
+      if (task.interactionSid === null) continue;
+      const channel = await twilio(
+        sim,
+        'GET',
+        `/v1/Interactions/${task.interactionSid}/Channels/${task.interactionChannelSid}`,
+      );
+      expect(channel.status).toBe(200);
+      expectValid(schemas.interactionChannel, channel.body);
+      expect(Object.keys(channel.body).sort()).toEqual([...schemas.fields.interactionChannel].sort());
+      channels += 1;
+    }
+    expect(conversations).toBeGreaterThan(0);
+    expect(channels).toBeGreaterThan(0);
+    const stuck = sim.listTasks({ kind: 'messaging_stuck', status: ['assigned'] })[0];
+    const closed = await twilio(
+      sim,
+      'POST',
+      `/v1/Interactions/${stuck.interactionSid}/Channels/${stuck.interactionChannelSid}`,
+      {
+        form: { Status: 'closed', Routing: JSON.stringify({ status: 'closed' }) },
+      },
+    );
+    expect(closed.status).toBe(200);
+    expectValid(schemas.interactionChannel, closed.body);
+    expect(closed.body.status).toBe('closed');
+    expect(sim.getTask(stuck.sid)?.assignmentStatus).toBe('completed');
+    const refused = await twilio(
+      sim,
+      'POST',
+      `/v1/Interactions/${stuck.interactionSid}/Channels/${stuck.interactionChannelSid}`,
+      {
+        form: { Status: 'paused' },
+      },
+    );
+    expect(refused.status).toBe(400);
+    expectValid(schemas.error, refused.body);
   });
 
   it('every error answer has Twilio’s error body', async () => {

@@ -36,8 +36,9 @@ function strict(schema: unknown): unknown {
     delete out.format;
     out.additionalProperties = { type: 'string', format: 'uri' };
   }
-  if (out.nullable === true && out.type === undefined && out.$ref === undefined) {
-    // An untyped value (the Event's `event_data`): any JSON, null included; ajv's `nullable` needs a type.
+  if (out.nullable === true && out.type === undefined && out.$ref === undefined && out.properties === undefined) {
+    // An untyped field (the Event's `event_data`, the Conversations `timers` and `bindings`, Flex's
+    // `routing`): any JSON value, null included, which ajv only lets `nullable` say next to a type.
     delete out.nullable;
   }
   if (out.properties && typeof out.properties === 'object') {
@@ -82,13 +83,26 @@ export interface TwilioSchemas {
   callList: ValidateFunction;
   eventList: ValidateFunction;
   error: ValidateFunction;
+  /** `conversations.v1.conversation` (conversations.twilio.com). */
+  conversation: ValidateFunction;
+  /** `flex.v1.interaction.interaction_channel` (flex-api.twilio.com), fetch and update alike. */
+  interactionChannel: ValidateFunction;
   /** Property names the spec declares for each resource. */
-  fields: { task: string[]; reservation: string[]; call: string[]; event: string[] };
+  fields: {
+    task: string[];
+    reservation: string[];
+    call: string[];
+    event: string[];
+    conversation: string[];
+    interactionChannel: string[];
+  };
 }
 
 export function loadTwilioSchemas(): TwilioSchemas {
   const taskrouter = loadSpec('twilio_taskrouter_v1.json');
   const api = loadSpec('twilio_api_v2010.json');
+  const conversations = loadSpec('twilio_conversations_v1.json');
+  const flex = loadSpec('twilio_flex_v1.json');
   const ajv = createAjv();
   const compile = (spec: Json, schema: unknown): ValidateFunction => {
     const components = (spec.components as Json).schemas as Json;
@@ -106,6 +120,8 @@ export function loadTwilioSchemas(): TwilioSchemas {
     call: compile(api, { $ref: '#/components/schemas/api.v2010.account.call' }),
     callList: compile(api, responseSchema(api, '/2010-04-01/Accounts/{AccountSid}/Calls.json', 'get')),
     eventList: compile(taskrouter, responseSchema(taskrouter, '/v1/Workspaces/{WorkspaceSid}/Events', 'get')),
+    conversation: compile(conversations, responseSchema(conversations, '/v1/Conversations/{Sid}', 'get')),
+    interactionChannel: compile(flex, responseSchema(flex, '/v1/Interactions/{InteractionSid}/Channels/{Sid}', 'post')),
     // The specs describe no error body; this is Twilio's documented shape.
     error: ajv.compile({
       type: 'object',
@@ -123,6 +139,8 @@ export function loadTwilioSchemas(): TwilioSchemas {
       reservation: propertyNames(taskrouter, 'taskrouter.v1.workspace.task.task_reservation'),
       call: propertyNames(api, 'api.v2010.account.call'),
       event: propertyNames(taskrouter, 'taskrouter.v1.workspace.event'),
+      conversation: propertyNames(conversations, 'conversations.v1.conversation'),
+      interactionChannel: propertyNames(flex, 'flex.v1.interaction.interaction_channel'),
     },
   };
 }

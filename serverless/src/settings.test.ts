@@ -38,6 +38,7 @@ describe('loadSettings', () => {
       accountConcurrencyLimit: 100,
       concurrencyHeadroom: 15,
       maxConcurrentRequests: null,
+      messaging: true,
     });
     expect(DEFAULT_INSIGHTS_OUTCOME).toBe('Closed stuck task');
   });
@@ -199,6 +200,13 @@ describe('loadSettings', () => {
     expect(
       problemsOf({ ...required, TWILIO_ACCOUNT_CONCURRENCY_LIMIT: '10', TWILIO_CONCURRENCY_HEADROOM: '12' }),
     ).toEqual(['TWILIO_CONCURRENCY_HEADROOM (12) must be below TWILIO_ACCOUNT_CONCURRENCY_LIMIT (10)']);
+  });
+
+  it('reads MESSAGING as on (the default) or off, and refuses anything else', () => {
+    expect(loadSettings(required).messaging).toBe(true);
+    expect(loadSettings({ ...required, MESSAGING: 'off' }).messaging).toBe(false);
+    expect(loadSettings({ ...required, MESSAGING: ' ON ' }).messaging).toBe(true);
+    expect(problemsOf({ ...required, MESSAGING: 'yes' })).toEqual(['MESSAGING must be on or off']);
   });
 
   it('puts every problem in the error message', () => {

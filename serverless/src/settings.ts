@@ -43,6 +43,12 @@ export interface Settings {
    * limit − headroom, whatever those are set to (the CLI's options included).
    */
   maxConcurrentRequests?: number | null;
+  /**
+   * MESSAGING: judge messaging tasks (Flex Conversations) and close them through their interaction
+   * channel. `on` by default; `off` skips them as other channels. Optional for hand-built settings
+   * (tests): absent = on.
+   */
+  messaging?: boolean;
 }
 
 export const DEFAULT_ALLOWED_ROLES: readonly string[] = ['admin'];
@@ -213,6 +219,15 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     }
   }
 
+  let messaging = true;
+  const messagingValue = valueOf(env, 'MESSAGING');
+  if (messagingValue !== undefined) {
+    const lowered = messagingValue.toLowerCase();
+    if (lowered === 'on') messaging = true;
+    else if (lowered === 'off') messaging = false;
+    else problems.push('MESSAGING must be on or off');
+  }
+
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     accountSid: accountSid as string,
@@ -228,6 +243,7 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     accountConcurrencyLimit,
     concurrencyHeadroom,
     maxConcurrentRequests,
+    messaging,
   };
 }
 

@@ -127,9 +127,10 @@ describe('closing stuck tasks', () => {
 
   it('refuses, one by one, what is not stuck — and changes none of it', async () => {
     const [stuck] = take(1, 'stuck', withStatus('pending'));
-    const [live] = take(1, 'active');
+    const [live] = take(1, 'active', (view) => view.channel === 'voice');
     const review = take(3, 'needs_review');
-    const [chat] = take(1, 'not_voice');
+    // A chat task whose conversation is still going (a messaging task, active).
+    const [chat] = take(1, 'active', (view) => view.kind === 'other_channel');
     const [wrapping] = take(1, 'wrapping');
     const unknown = `WT${'f'.repeat(32)}`;
     const requested = [live.sid, stuck.sid, ...review.map((task) => task.sid), chat.sid, wrapping.sid, unknown];
@@ -149,6 +150,7 @@ describe('closing stuck tasks', () => {
     ]);
     expect(results[0].message).toMatch(/still (queued|ringing|in-progress)/);
     expect(results[2].message).toMatch(/needs review/);
+    expect(results[5].message).toMatch(/its conversation CH[0-9a-f]{32} is still (active|inactive|initializing)/);
     expect(apiUpdates(requested).map((entry) => entry.taskSid)).toEqual([stuck.sid]);
   });
 
@@ -212,7 +214,7 @@ describe('races between scan and close: each task is re-checked just before its 
 
     stack.sim.closeTask(closedElsewhere.taskSid, 'completed', 'Closed by orchestration');
     stack.sim.deleteTask(deleted.taskSid);
-    stack.sim.reviveCall(revived.callSid, 'in-progress');
+    stack.sim.reviveCall(revived.callSid as string, 'in-progress');
     stack.sim.acceptTask(acceptedMeanwhile.taskSid);
 
     const requested = [closedElsewhere, deleted, revived, acceptedMeanwhile, untouched].map((s) => s.taskSid);

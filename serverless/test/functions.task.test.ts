@@ -91,8 +91,18 @@ describe('task detail', () => {
     },
   );
 
-  it('shows a chat task as not_voice', async () => {
-    expect((await detail(firstTask('not_voice').sid)).body.verdict).toBe('not_voice');
+  it('shows a chat task whose conversation is going as active, with its conversation and channel', async () => {
+    const chat = firstTask('active', (view) => view.kind === 'other_channel');
+    expect((await detail(chat.sid)).body).toMatchObject({
+      verdict: 'active',
+      conversation: { conversationSid: chat.conversationSid },
+      interactionChannel: { channelSid: chat.interactionChannelSid, status: 'active' },
+    });
+  });
+
+  it('shows a task of another channel that names no conversation as not_voice', async () => {
+    const other = stack.sim.addTask({ channel: 'email', attributes: '{"from":"ann@example.com"}' });
+    expect((await detail(other.sid)).body.verdict).toBe('not_voice');
   });
 
   it('shows a completed task as closed', async () => {

@@ -15,6 +15,13 @@
  * judging only the first leg failed 40, ignoring the wrap-up re-check 18, writing the outcome through
  * JSON.parse/stringify 36, overwriting a `conversations` that is not an object 5.
  *
+ * Messaging tasks (Flex Conversations) run in most scenarios too: their conversations reopen (closed or
+ * inactive → active) inside the grace and after it, close long ago under the CLI, their channels move to
+ * pause or transfer, their tasks are accepted between scan and close. Each close through an interaction
+ * channel is checked against the conversation and channel fetches before it (checkChannelClose), and no
+ * messaging task may ever be updated through the Task API. (Tried by making the engine ignore open
+ * conversations and held channels, 60 scenarios, Dec 2026: 49 failed.)
+ *
  * The seed fixes the workspace, the faults, the CLI's arguments and the order of orchestration moves;
  * their interleaving with the requests also depends on timing. Replay one scenario with
  * `RACE_SEED=<seed> npx jest serverless/test/race.test.ts`; `RACE_SCENARIOS=<n>` changes the count.
@@ -29,6 +36,8 @@ import type { CallStatus, CloseResult } from '@plugin-stuck-tasks/contract';
 import { startSimulator } from '@plugin-stuck-tasks/sandbox';
 import type {
   CallFetchLogEntry,
+  ChannelUpdateLogEntry,
+  MessagingFetchLogEntry,
   RuntimeOptions,
   Simulator,
   TaskView,
@@ -74,6 +83,8 @@ interface Scenario {
   wrapupOverdueMinutes: number | null;
   /** INSIGHTS_OUTCOME for the CLI: undefined leaves it unset (the default outcome), '' turns it off. */
   insightsOutcome: string | undefined;
+  /** Seed messaging tasks in every case (and move their conversations and channels). */
+  messaging: boolean;
 }
 
 /** The outcome a scenario's closes must write, null when they must leave the attributes alone. */
@@ -103,6 +114,7 @@ function scenarioFor(seed: number): Scenario {
     fromFile: random() < 0.3,
     wrapupOverdueMinutes: random() < 0.35 ? null : (pick(random, [1, 30, 50, 100]) as number),
     insightsOutcome: ((roll) => (roll < 0.7 ? undefined : roll < 0.85 ? '' : ' Cerrada — "atascada" \\ ✓ '))(random()),
+    messaging: random() < 0.7,
   };
 }
 
@@ -208,6 +220,8 @@ function startChaos(sim: Simulator, scenario: Scenario, versions: TaskVersions):
     } else if (roll < 0.78) {
       task = pick(random, sim.listTasks({ status: [...OPEN_ASSIGNMENT_STATUSES, 'wrapping'] }));
       if (task) remember(versions, sim.setTaskAttributes(task.sid, rewrittenAttributes(sim, random, task)));
+    } else if (scenario.messaging && roll < 0.84) {
+      task = messagingMove(sim, random);
     } else if (roll < 0.9) {
       // Orchestration closes it (for a wrap-up: the agent completes it).
       task = pick(random, sim.listTasks({ status: [...OPEN_ASSIGNMENT_STATUSES, 'wrapping'] }));
@@ -229,6 +243,89 @@ function startChaos(sim: Simulator, scenario: Scenario, versions: TaskVersions):
     await loop;
     return moves;
   };
+}
+
+/**
+ * A customer, an agent or Flex moving a messaging task's conversation or channel: the conversation
+ * reopens (inside the grace or after it: closed → inactive → active), closes long ago (closeable at once),
+ * the channel is paused or transferred, or the task is accepted.
+ */
+function messagingMove(sim: Simulator, random: Random): TaskView | undefined {
+  const messaging = sim
+    .listTasks({ status: [...OPEN_ASSIGNMENT_STATUSES, 'wrapping'] })
+    .filter((task) => task.conversationSid !== null && task.interactionChannelSid !== null);
+  const task = pick(random, messaging);
+  if (!task) return undefined;
+  const roll = random();
+  const conversationSid = task.conversationSid as string;
+  if (task.conversationState !== 'deleted' && roll < 0.35) {
+    sim.setConversationState(conversationSid, random() < 0.5 ? 'inactive' : 'active');
+  } else if (task.conversationState !== 'deleted' && roll < 0.55) {
+    sim.setConversationState(conversationSid, 'closed', random() < 0.5 ? 0 : GRACE_SECONDS + 120);
+  } else if (roll < 0.8) {
+    sim.setInteractionChannelStatus(task.interactionChannelSid as string, random() < 0.5 ? 'pause' : 'transfer');
+  } else if (task.assignmentStatus === 'pending' || task.assignmentStatus === 'reserved') {
+    return sim.acceptTask(task.sid);
+  }
+  return sim.getTask(task.sid) ?? undefined;
+}
+
+/**
+ * What is wrong with a channel close, judged by what the simulator served before it (while closing):
+ * only `Status=closed` with `Routing` closed; the last fetch of the conversation answered it closed
+ * longer ago than the grace period, or 404; the last fetch of the channel answered it neither paused, in
+ * transfer nor closed. A conversation or channel that moved after that last look is excused (counted):
+ * Twilio has no conditional channel update.
+ */
+function checkChannelClose(
+  update: ChannelUpdateLogEntry,
+  fetches: readonly MessagingFetchLogEntry[],
+  conversationOf: ReadonlyMap<string, string>,
+): { violations: string[]; excused: number } {
+  const violations: string[] = [];
+  let excused = 0;
+  const problem = (what: string) => violations.push(`channel ${update.channelSid} was closed; ${what}`);
+  if (update.to !== 'closed' || update.routingStatus !== 'closed') {
+    problem(`with Status ${update.to} and Routing ${update.routingStatus ?? 'none'}`);
+  }
+  const lastLook = (resource: MessagingFetchLogEntry['resource'], sid: string | undefined) => {
+    let last: MessagingFetchLogEntry | undefined;
+    for (const fetched of fetches) {
+      if (fetched.seq > update.seq) break;
+      if (fetched.resource === resource && fetched.sid === sid) last = fetched;
+    }
+    return last;
+  };
+  const conversationSid = conversationOf.get(update.channelSid);
+  const conversation = lastLook('conversation', conversationSid);
+  if (conversation === undefined) problem(`its conversation ${conversationSid} was not fetched while closing`);
+  else if (conversation.status !== null && conversation.status !== 'closed') {
+    problem(`its conversation's last fetch answered ${conversation.status}`);
+  } else if (conversation.status === 'closed') {
+    const closedAt = conversation.dateClosed === null ? NaN : Date.parse(conversation.dateClosed);
+    if (
+      endedWithinGrace(Number.isNaN(closedAt) ? null : closedAt, {
+        nowMs: Date.parse(conversation.time),
+        graceSeconds: GRACE_SECONDS,
+      })
+    ) {
+      problem(`its conversation's last fetch answered it closed inside the grace period (${conversation.dateClosed})`);
+    }
+  }
+  const channel = lastLook('channel', update.channelSid);
+  if (channel === undefined) problem('the channel was not fetched while closing');
+  else if (channel.status === null || ['pause', 'transfer', 'closed'].includes(channel.status)) {
+    problem(`the channel's last fetch answered ${channel.status ?? '404'}`);
+  }
+  if (violations.length === 0 && (update.from === 'pause' || update.from === 'transfer')) excused += 1;
+  if (
+    violations.length === 0 &&
+    update.conversationState !== null &&
+    !['closed', 'deleted'].includes(update.conversationState)
+  ) {
+    excused += 1;
+  }
+  return { violations, excused };
 }
 
 /** A --from file: the stuck and needs-review tasks, plus SIDs that must come back not_stuck or not_found. */
@@ -281,6 +378,10 @@ interface ScenarioOutcome {
   wrapupCloses: number;
   /** Applied closes that wrote the Insights outcome. */
   outcomesWritten: number;
+  /** Interaction channels closed (messaging tasks). */
+  channelCloses: number;
+  /** Channel closes whose conversation reopened or channel was held after the engine's last look. */
+  movedInWindow: number;
 }
 
 /**
@@ -384,17 +485,46 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
   sim.configure({ latencyMs: 0, latencyJitterMs: 0, errorRate: 0, concurrencyLimit: null, lostUpdateRate: 0 });
   // The oracle judges wrap-ups as the CLI will, so that a --from file lists the overdue ones too.
   sim.configure({ wrapupOverdueMinutes: scenario.wrapupOverdueMinutes });
+  // With messaging tasks the voice cases take less room, so that every case still fits the open tasks.
+  const room = scenario.messaging ? 0.5 : 1;
   sim.reset(seed, {
     openTasks: scenario.openTasks,
-    stuckShare: 0.3,
-    recentlyEndedShare: 0.1,
-    badAttributesShare: 0.05,
-    conferenceStuckShare: 0.12,
-    conferenceWorkerLiveShare: 0.08,
-    outboundStuckShare: 0.08,
-    outboundLiveShare: 0.05,
+    stuckShare: 0.3 * room,
+    recentlyEndedShare: 0.1 * room,
+    badAttributesShare: scenario.messaging ? 0.03 : 0.05,
+    conferenceStuckShare: 0.12 * (scenario.messaging ? 2 / 3 : 1),
+    conferenceWorkerLiveShare: 0.08 * room,
+    outboundStuckShare: 0.08 * room,
+    outboundLiveShare: scenario.messaging ? 0.03 : 0.05,
     wrappingTasks: 2 + Math.floor(random() * 5),
+    ...(scenario.messaging
+      ? {
+          messagingShares: {
+            messaging_stuck: 0.12,
+            messaging_deleted: 0.04,
+            messaging_settling: 0.04,
+            messaging_paused: 0.04,
+            messaging_transfer: 0.04,
+            messaging_no_interaction: 0.03,
+            messaging_interaction_closed: 0.03,
+          },
+        }
+      : {}),
   });
+  // Flex cancels a closed channel's unassigned tasks in half the scenarios and leaves them open in the rest.
+  sim.configure({ channelCloseCancelsUnassigned: random() < 0.5 });
+  const messagingTasks = new Set(
+    sim
+      .listTasks()
+      .filter((task) => task.conversationSid !== null)
+      .map((task) => task.sid),
+  );
+  const conversationOf = new Map(
+    sim
+      .listTasks()
+      .filter((task) => task.interactionChannelSid !== null)
+      .map((task) => [task.interactionChannelSid as string, task.conversationSid as string]),
+  );
   const versions: TaskVersions = new Map();
   for (const task of sim.listTasks()) remember(versions, task);
   sim.configure(scenario.faults);
@@ -448,7 +578,20 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
 
   const violations: string[] = [];
   const fail = (message: string) => violations.push(message);
-  const apiUpdates = sim.updateLog().filter((entry) => entry.source === 'api');
+  const allApiUpdates = sim.updateLog().filter((entry) => entry.source === 'api');
+  // Tasks moved by a channel close (Flex's doing) are checked against the channel's close below.
+  const apiUpdates = allApiUpdates.filter((entry) => entry.viaChannelSid === undefined);
+  const channelUpdates = sim.channelUpdateLog();
+  const messagingFetches = sim.messagingFetchLog(closeStartSeq ?? Infinity);
+  let movedInWindow = 0;
+  for (const update of channelUpdates) {
+    const check = checkChannelClose(update, messagingFetches, conversationOf);
+    movedInWindow += check.excused;
+    check.violations.forEach(fail);
+  }
+  for (const update of apiUpdates) {
+    if (messagingTasks.has(update.taskSid)) fail(`messaging task ${update.taskSid} was updated through the Task API`);
+  }
   const reason = `${DEFAULT_CLOSE_REASON} Closed by ${identity}.`;
   const callFetches = sim.callFetchLog(closeStartSeq ?? Infinity);
   const updatesPerTask = new Map<string, number>();
@@ -458,6 +601,8 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
     multiLegCloses: apiUpdates.filter((update) => update.legs.length > 1).length,
     wrapupCloses: apiUpdates.filter((update) => update.from === 'wrapping').length,
     outcomesWritten: apiUpdates.filter((update) => update.attributes !== null).length,
+    channelCloses: channelUpdates.length,
+    movedInWindow,
   });
   for (const update of apiUpdates) {
     updatesPerTask.set(update.taskSid, (updatesPerTask.get(update.taskSid) ?? 0) + 1);
@@ -502,10 +647,20 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
   else if (JSON.stringify(totals) !== JSON.stringify(report.totals)) {
     fail(`printed totals ${JSON.stringify(totals)} differ from the outcomes ${JSON.stringify(report.totals)}`);
   }
-  const closedBy = new Map(apiUpdates.map((update) => [update.taskSid, update.to]));
+  const closedBy = new Map(allApiUpdates.map((update) => [update.taskSid, update.to]));
   for (const result of report.results) {
-    const applied = closedBy.get(result.taskSid);
     const reportedClosed = result.outcome === 'canceled' || result.outcome === 'completed';
+    if (messagingTasks.has(result.taskSid)) {
+      // A channel close has no If-Match: the result says what the task became, whoever moved it last.
+      const became = sim
+        .updateLog()
+        .filter((entry) => entry.taskSid === result.taskSid && entry.seq > (closeStartSeq ?? 0));
+      if (reportedClosed && !became.some((entry) => entry.to === result.outcome)) {
+        fail(`messaging task ${result.taskSid} reported ${result.outcome}, but it never became that`);
+      }
+      continue;
+    }
+    const applied = closedBy.get(result.taskSid);
     if (reportedClosed && applied !== result.outcome) {
       fail(`${result.taskSid} reported ${result.outcome}, but the update log shows ${applied ?? 'no update'}`);
     }
@@ -515,7 +670,7 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
       else fail(`${result.taskSid} reported ${result.outcome} (${result.message}), but it was ${applied}`);
     }
   }
-  for (const update of apiUpdates) {
+  for (const update of allApiUpdates) {
     if (!sids.includes(update.taskSid)) fail(`${update.taskSid} was closed but has no reported outcome`);
   }
   const failed = report.results.some((result) => result.outcome === 'failed');
@@ -557,6 +712,8 @@ describe('race and fault scenarios', () => {
     let multiLegCloses = 0;
     let wrapupCloses = 0;
     let outcomesWritten = 0;
+    let channelCloses = 0;
+    let movedInWindow = 0;
     for (const seed of SEEDS) {
       const scenario = scenarioFor(seed);
       let violations: string[];
@@ -568,6 +725,8 @@ describe('race and fault scenarios', () => {
         multiLegCloses += outcome.multiLegCloses;
         wrapupCloses += outcome.wrapupCloses;
         outcomesWritten += outcome.outcomesWritten;
+        channelCloses += outcome.channelCloses;
+        movedInWindow += outcome.movedInWindow;
       } catch (error) {
         violations = [`threw ${(error as Error).stack ?? error}`];
       }
@@ -582,7 +741,8 @@ describe('race and fault scenarios', () => {
       `race suite: ${SEEDS.length} scenarios, ${closed} tasks closed (${multiLegCloses} with several legs, ` +
         `${wrapupCloses} overdue wrap-ups, ${outcomesWritten} with the Insights outcome written; ${revivedInWindow} ` +
         `legs live again at the update after the engine's last fetch had answered them ended; ${unconfirmable} ` +
-        `reported as unknown after their task was deleted), ${failures.length} failed, ` +
+        `reported as unknown after their task was deleted; ${channelCloses} interaction channels closed, ` +
+        `${movedInWindow} of them with the conversation or channel moved after the last look), ${failures.length} failed, ` +
         `${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     expect(failures).toEqual([]);
@@ -592,6 +752,7 @@ describe('race and fault scenarios', () => {
       expect(multiLegCloses).toBeGreaterThan(0);
       expect(wrapupCloses).toBeGreaterThan(0);
       expect(outcomesWritten).toBeGreaterThan(0);
+      expect(channelCloses).toBeGreaterThan(0);
     }
   });
 });

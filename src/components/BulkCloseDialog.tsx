@@ -22,7 +22,9 @@ export const BulkCloseDialog: React.FC<BulkCloseDialogProps> = ({
   onDismiss,
 }) => {
   const t = useTranslate();
-  const total = counts.cancel + counts.complete;
+  // A server older than the messaging contract sends no close_interaction suspects.
+  const closeInteraction = counts.close_interaction ?? 0;
+  const total = counts.cancel + counts.complete + closeInteraction;
   const values = { cancel: counts.cancel, complete: counts.complete, wrapupOverdue };
   return (
     <AlertDialog
@@ -37,6 +39,7 @@ export const BulkCloseDialog: React.FC<BulkCloseDialogProps> = ({
       <Paragraph>
         {t(wrapupOverdue > 0 ? 'StuckTasksBulkDialogBodyWithWrapups' : 'StuckTasksBulkDialogBody', values)}
       </Paragraph>
+      {closeInteraction > 0 ? <Paragraph>{t('StuckTasksBulkDialogMessaging', { closeInteraction })}</Paragraph> : null}
       <Paragraph marginBottom="space0">{t('StuckTasksBulkDialogRecheck')}</Paragraph>
     </AlertDialog>
   );

@@ -2,7 +2,15 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { setupUser } from '../test/user';
 import type { CloseResult } from '@plugin-stuck-tasks/contract';
 import { apiError, FakeFunctions, ok } from '../test/fakeFunctions';
-import { makeReviewItem, makeSuspect, makeWrapup, scanPages, taskSid, workerSid } from '../test/fixtures';
+import {
+  makeMessagingSuspect,
+  makeReviewItem,
+  makeSuspect,
+  makeWrapup,
+  scanPages,
+  taskSid,
+  workerSid,
+} from '../test/fixtures';
 import { renderView } from '../test/renderView';
 
 const suspectsTable = () => screen.getByRole('table', { name: 'Stuck tasks' });
@@ -602,5 +610,48 @@ describe('agents and overdue wrap-ups', () => {
       'descending',
     );
     expect(firstSid(suspectsTable())).toBe(callEnded[3].taskSid);
+  });
+});
+
+describe('ended conversations (messaging tasks)', () => {
+  it('lists them in their own group and closes a selection across kinds through one close', async () => {
+    const user = setupUser();
+    const callEnded = [
+      makeSuspect(1, { assignmentStatus: 'assigned' }),
+      makeSuspect(2, { assignmentStatus: 'pending' }),
+    ];
+    const messaging = [
+      makeMessagingSuspect(31, { assignmentStatus: 'assigned' }),
+      makeMessagingSuspect(32, {
+        assignmentStatus: 'reserved',
+        conversationState: 'deleted',
+        conversationEndedAt: null,
+      }),
+    ];
+    const suspects = [...callEnded, ...messaging];
+    const service = new FakeFunctions().serveScan(scanPages(suspects, { pageSize: 10 })).serveClose(suspects);
+    renderView(service);
+    await scanFinished();
+
+    const messagingTable = () => screen.getByRole('table', { name: 'Ended conversations' });
+    expect(screen.getByRole('heading', { name: 'Ended conversations (2)' })).toBeInTheDocument();
+    expect(bodyRows(suspectsTable())).toHaveLength(2);
+    expect(bodyRows(messagingTable())).toHaveLength(2);
+    const deletedRow = bodyRows(messagingTable()).find((row) => row.textContent?.includes(messaging[1].taskSid))!;
+    expect(within(deletedRow).getByText('Conversation deleted')).toBeInTheDocument();
+    expect(within(deletedRow).getByText('Close conversation')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('checkbox', { name: `Select task ${callEnded[0].taskSid}` }));
+    await user.click(within(messagingTable()).getByRole('checkbox', { name: 'Select all ended conversations' }));
+    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (3)' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Close 3 stuck tasks?' });
+    expect(
+      within(dialog).getByText(/2 messaging tasks will have their interaction channel closed/),
+    ).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Close tasks' }));
+
+    await waitFor(() => expect(screen.queryByRole('table', { name: 'Ended conversations' })).not.toBeInTheDocument());
+    const closed = service.requestsTo('/stuck-tasks/close').flatMap((request) => JSON.parse(request.params.TaskSids));
+    expect(closed.sort()).toEqual([callEnded[0], ...messaging].map((suspect) => suspect.taskSid).sort());
   });
 });

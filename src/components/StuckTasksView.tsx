@@ -88,6 +88,7 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   const [sorts, setSorts] = React.useState<Record<SuspectKind, SortOrder>>({
     call_ended: DEFAULT_SORT,
     wrapup_overdue: DEFAULT_SORT,
+    conversation_closed: DEFAULT_SORT,
   });
   const [panelTaskSid, setPanelTaskSid] = React.useState<string | null>(null);
   const [confirmingBulk, setConfirmingBulk] = React.useState(false);
@@ -126,7 +127,7 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   }, [startScan]);
 
   const groups = React.useMemo(() => {
-    const byKind: Record<SuspectKind, Suspect[]> = { call_ended: [], wrapup_overdue: [] };
+    const byKind: Record<SuspectKind, Suspect[]> = { call_ended: [], wrapup_overdue: [], conversation_closed: [] };
     for (const suspect of state.suspects) byKind[suspectKind(suspect)].push(suspect);
     return byKind;
   }, [state.suspects]);
@@ -138,10 +139,17 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
     () => sortSuspects(groups.wrapup_overdue, sorts.wrapup_overdue),
     [groups.wrapup_overdue, sorts.wrapup_overdue],
   );
-  // One selection across both groups, closed in the order the supervisor sees the rows.
+  const sortedMessaging = React.useMemo(
+    () => sortSuspects(groups.conversation_closed, sorts.conversation_closed),
+    [groups.conversation_closed, sorts.conversation_closed],
+  );
+  // One selection across every group, closed in the order the supervisor sees the rows.
   const selectedSuspects = React.useMemo(
-    () => [...sortedCallEnded, ...sortedWrapups].filter((suspect) => state.selected.has(suspect.taskSid)),
-    [sortedCallEnded, sortedWrapups, state.selected],
+    () =>
+      [...sortedCallEnded, ...sortedWrapups, ...sortedMessaging].filter((suspect) =>
+        state.selected.has(suspect.taskSid),
+      ),
+    [sortedCallEnded, sortedWrapups, sortedMessaging, state.selected],
   );
   const actionCounts = React.useMemo(() => countActions(selectedSuspects), [selectedSuspects]);
   const selectedKinds = React.useMemo(() => countKinds(selectedSuspects), [selectedSuspects]);
@@ -181,6 +189,11 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   }, []);
   const onSortCallEnded = React.useCallback((key: SortKey) => changeSort('call_ended', key), [changeSort]);
   const onSortWrapups = React.useCallback((key: SortKey) => changeSort('wrapup_overdue', key), [changeSort]);
+  const onSortMessaging = React.useCallback((key: SortKey) => changeSort('conversation_closed', key), [changeSort]);
+  const onToggleAllMessaging = React.useCallback(
+    (selected: boolean) => dispatch({ type: 'allToggled', kind: 'conversation_closed', selected }),
+    [],
+  );
   const onToggleRow = React.useCallback((taskSid: string) => dispatch({ type: 'rowToggled', taskSid }), []);
   const onToggleAllCallEnded = React.useCallback(
     (selected: boolean) => dispatch({ type: 'allToggled', kind: 'call_ended', selected }),
@@ -339,6 +352,24 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
             sort={sorts.wrapup_overdue}
             onSortChange={onSortWrapups}
             onToggleAll={onToggleAllWrapups}
+            {...groupProps}
+          />
+        ) : null}
+
+        {groups.conversation_closed.length > 0 ? (
+          <SuspectGroup
+            id="stuck-tasks-messaging"
+            heading={t('StuckTasksMessagingHeading')}
+            help={t('StuckTasksMessagingHelp')}
+            selectedText={t('StuckTasksMessagingSelectedCount', {
+              selected: selectedKinds.conversation_closed,
+              total: groups.conversation_closed.length,
+            })}
+            selectAllLabel={t('StuckTasksSelectAllMessaging')}
+            suspects={sortedMessaging}
+            sort={sorts.conversation_closed}
+            onSortChange={onSortMessaging}
+            onToggleAll={onToggleAllMessaging}
             {...groupProps}
           />
         ) : null}

@@ -222,7 +222,15 @@ const SuspectRow = React.memo(function SuspectRow({
         <NoWrap>{formatDuration(suspect.ageSeconds, t)}</NoWrap>
       </Td>
       <Td>
-        <NoWrap>{callStatusLabel(suspect.callStatus, t)}</NoWrap>
+        <NoWrap>
+          {suspect.callStatus !== null
+            ? callStatusLabel(suspect.callStatus, t)
+            : t(
+                suspect.conversationState === 'deleted'
+                  ? 'StuckTasksConversationDeleted'
+                  : 'StuckTasksConversationClosed',
+              )}
+        </NoWrap>
       </Td>
       <Td>
         <NoWrap>{ended ?? t('StuckTasksUnknown')}</NoWrap>

@@ -1,7 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import type { CloseResult } from '@plugin-stuck-tasks/contract';
 import { apiError, FakeFunctions } from '../test/fakeFunctions';
-import { callSid, makeDetail, makeReviewItem, makeSuspect, makeWrapup, scanPages, taskSid } from '../test/fixtures';
+import {
+  callSid,
+  makeDetail,
+  makeMessagingSuspect,
+  makeReviewItem,
+  makeSuspect,
+  makeWrapup,
+  scanPages,
+  taskSid,
+} from '../test/fixtures';
 import { renderView } from '../test/renderView';
 import { setupUser } from '../test/user';
 
@@ -37,7 +46,7 @@ it('opens a review of the task with its fields, attributes, call, reservation an
   expect(await within(panel).findByText('Stuck: the call has ended but the task is still open.')).toBeInTheDocument();
   expect(within(panel).getByText('Proposed action: Complete')).toBeInTheDocument();
   expect(within(panel).getByText('Inbound support')).toBeInTheDocument();
-  expect(within(panel).getAllByText(assigned.callSid).length).toBeGreaterThan(0);
+  expect(within(panel).getAllByText(assigned.callSid as string).length).toBeGreaterThan(0);
   expect(within(panel).getByText('+15550199')).toBeInTheDocument();
   expect(within(panel).getByText('Agent', { selector: 'dt' }).nextElementSibling).toHaveTextContent(
     `${assigned.workerName} (${assigned.workerSid})`,
@@ -266,4 +275,45 @@ describe('call legs and agents', () => {
     expect(await within(panel).findByText('The task names no call leg.')).toBeInTheDocument();
     expect(within(panel).queryByRole('table', { name: 'Call legs' })).not.toBeInTheDocument();
   });
+});
+
+it('shows the conversation and interaction channel instead of a call, and closes through the channel', async () => {
+  const messaging = makeMessagingSuspect(70, { assignmentStatus: 'assigned' });
+  const detail = makeDetail(messaging, {
+    legs: [],
+    call: null,
+    conversation: {
+      conversationSid: messaging.conversationSid as string,
+      state: 'closed',
+      dateClosed: messaging.conversationEndedAt,
+      dateUpdated: messaging.conversationEndedAt,
+      friendlyName: null,
+    },
+    interactionChannel: {
+      interactionSid: messaging.interactionSid as string,
+      channelSid: messaging.interactionChannelSid as string,
+      status: 'active',
+      type: 'sms',
+    },
+  });
+  const service = new FakeFunctions()
+    .serveScan(scanPages([messaging]))
+    .serveDetails([detail])
+    .serveClose([messaging]);
+  renderView(service);
+  const user = setupUser();
+  const panel = await openTask(user, messaging.taskSid);
+
+  expect(
+    await within(panel).findByText(
+      'Stuck: the conversation has ended but the task is still open. Closing closes its interaction channel.',
+    ),
+  ).toBeInTheDocument();
+  expect(within(panel).getByText('Proposed action: Close conversation')).toBeInTheDocument();
+  expect(within(panel).getByRole('heading', { name: 'Conversation' })).toBeInTheDocument();
+  expect(within(panel).getByText(messaging.conversationSid as string)).toBeInTheDocument();
+  expect(within(panel).getByRole('heading', { name: 'Interaction channel' })).toBeInTheDocument();
+  expect(within(panel).getByText(messaging.interactionChannelSid as string)).toBeInTheDocument();
+  expect(within(panel).queryByText('No call could be found for this task.')).not.toBeInTheDocument();
+  expect(within(panel).getByRole('button', { name: 'Close its interaction channel' })).toBeInTheDocument();
 });

@@ -192,6 +192,7 @@ export const TaskPanel: React.FC<TaskPanelProps> = ({ taskSid, api, onDismiss, o
 };
 
 function closeButtonLabel(action: CloseAction, force: boolean) {
+  if (action === 'close_interaction') return 'StuckTasksCloseInteractionTask';
   if (force) return action === 'complete' ? 'StuckTasksForceCompleteTask' : 'StuckTasksForceCancelTask';
   return action === 'complete' ? 'StuckTasksCompleteTask' : 'StuckTasksCancelTask';
 }
@@ -258,6 +259,9 @@ const TaskDetails: React.FC<{ response: TaskDetailResponse; t: Translate }> = ({
   // A server older than the contract sends no legs; show the section empty rather than fail.
   const legs = response.legs ?? [];
   const unknown = t('StuckTasksUnknown');
+  // A messaging task: its conversation and interaction channel stand where a call's details would.
+  const conversation = response.conversation ?? null;
+  const channel = response.interactionChannel ?? null;
 
   return (
     <Stack orientation="vertical" spacing="space70">
@@ -295,35 +299,71 @@ const TaskDetails: React.FC<{ response: TaskDetailResponse; t: Translate }> = ({
         />
       </Section>
 
-      <Section title={t('StuckTasksSectionCall')}>
-        {call ? (
+      {conversation ? (
+        <Section title={t('StuckTasksConversationHeading')}>
+          {conversation.state === null ? (
+            <Paragraph marginBottom="space0">{t('StuckTasksConversationGone')}</Paragraph>
+          ) : null}
           <Fields
             rows={[
-              [t('StuckTasksFieldSid'), <Code key="sid">{call.callSid}</Code>],
-              [t('StuckTasksFieldCallStatus'), callStatusLabel(call.status, t)],
-              [t('StuckTasksFieldDirection'), call.direction ?? unknown],
-              [t('StuckTasksFieldFrom'), call.from ?? unknown],
-              [t('StuckTasksFieldTo'), call.to ?? unknown],
-              [t('StuckTasksFieldStarted'), formatInstant(call.startTime) ?? unknown],
-              [t('StuckTasksFieldEnded'), formatInstant(call.endTime) ?? unknown],
-              [
-                t('StuckTasksFieldDuration'),
-                call.durationSeconds === null ? unknown : formatDuration(call.durationSeconds, t),
-              ],
+              [t('StuckTasksFieldSid'), <Code key="sid">{conversation.conversationSid}</Code>],
+              [t('StuckTasksFieldStatus'), conversation.state ?? unknown],
+              [t('StuckTasksFieldEnded'), formatInstant(conversation.dateClosed) ?? unknown],
+              [t('StuckTasksFieldUpdated'), formatInstant(conversation.dateUpdated) ?? unknown],
             ]}
           />
-        ) : (
-          <Paragraph marginBottom="space0">{t('StuckTasksNoCall')}</Paragraph>
-        )}
-      </Section>
+        </Section>
+      ) : null}
 
-      <Section title={t('StuckTasksSectionLegs')}>
-        {legs.length === 0 ? (
-          <Paragraph marginBottom="space0">{t('StuckTasksNoLegs')}</Paragraph>
-        ) : (
-          <LegsTable legs={legs} t={t} />
-        )}
-      </Section>
+      {channel ? (
+        <Section title={t('StuckTasksInteractionChannelHeading')}>
+          {channel.status === null ? (
+            <Paragraph marginBottom="space0">{t('StuckTasksInteractionChannelGone')}</Paragraph>
+          ) : null}
+          <Fields
+            rows={[
+              [t('StuckTasksFieldSid'), <Code key="sid">{channel.channelSid}</Code>],
+              [t('StuckTasksFieldInteraction'), <Code key="interaction">{channel.interactionSid}</Code>],
+              [t('StuckTasksFieldStatus'), channel.status ?? unknown],
+              [t('StuckTasksFieldChannel'), channel.type ?? unknown],
+            ]}
+          />
+        </Section>
+      ) : null}
+
+      {conversation ? null : (
+        <Section title={t('StuckTasksSectionCall')}>
+          {call ? (
+            <Fields
+              rows={[
+                [t('StuckTasksFieldSid'), <Code key="sid">{call.callSid}</Code>],
+                [t('StuckTasksFieldCallStatus'), callStatusLabel(call.status, t)],
+                [t('StuckTasksFieldDirection'), call.direction ?? unknown],
+                [t('StuckTasksFieldFrom'), call.from ?? unknown],
+                [t('StuckTasksFieldTo'), call.to ?? unknown],
+                [t('StuckTasksFieldStarted'), formatInstant(call.startTime) ?? unknown],
+                [t('StuckTasksFieldEnded'), formatInstant(call.endTime) ?? unknown],
+                [
+                  t('StuckTasksFieldDuration'),
+                  call.durationSeconds === null ? unknown : formatDuration(call.durationSeconds, t),
+                ],
+              ]}
+            />
+          ) : (
+            <Paragraph marginBottom="space0">{t('StuckTasksNoCall')}</Paragraph>
+          )}
+        </Section>
+      )}
+
+      {conversation ? null : (
+        <Section title={t('StuckTasksSectionLegs')}>
+          {legs.length === 0 ? (
+            <Paragraph marginBottom="space0">{t('StuckTasksNoLegs')}</Paragraph>
+          ) : (
+            <LegsTable legs={legs} t={t} />
+          )}
+        </Section>
+      )}
 
       <Section title={t('StuckTasksSectionReservations')}>
         {reservations.length === 0 ? (

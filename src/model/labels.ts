@@ -42,6 +42,14 @@ const PROBLEM_KEYS: Record<ReviewProblem, StringKey> = {
   no_call_sid: 'StuckTasksProblemNoCallSid',
   call_not_found: 'StuckTasksProblemCallNotFound',
   bad_attributes: 'StuckTasksProblemBadAttributes',
+  no_interaction: 'StuckTasksProblemNoInteraction',
+  interaction_closed: 'StuckTasksProblemInteractionClosed',
+};
+
+const ACTION_KEYS: Record<CloseAction, StringKey> = {
+  cancel: 'StuckTasksActionCancel',
+  complete: 'StuckTasksActionComplete',
+  close_interaction: 'StuckTasksActionCloseInteraction',
 };
 
 const VERDICT_KEYS: Record<Verdict, StringKey> = {
@@ -60,8 +68,7 @@ export const statusLabel = (status: AssignmentStatus, t: Translate) => lookup(ST
 export const callStatusLabel = (status: CallStatus, t: Translate) => lookup(CALL_STATUS_KEYS, status, t);
 export const outcomeLabel = (outcome: CloseOutcome, t: Translate) => lookup(OUTCOME_KEYS, outcome, t);
 export const problemText = (problem: ReviewProblem, t: Translate) => lookup(PROBLEM_KEYS, problem, t);
-export const actionLabel = (action: CloseAction, t: Translate) =>
-  t(action === 'complete' ? 'StuckTasksActionComplete' : 'StuckTasksActionCancel');
+export const actionLabel = (action: CloseAction, t: Translate) => lookup(ACTION_KEYS, action, t);
 
 export function verdictText(
   verdict: Verdict,
@@ -74,6 +81,9 @@ export function verdictText(
   }
   if (verdict === 'stuck' && kind === 'wrapup_overdue') {
     return t('StuckTasksVerdictWrapupOverdue');
+  }
+  if (verdict === 'stuck' && kind === 'conversation_closed') {
+    return t('StuckTasksVerdictConversationClosed');
   }
   return t(VERDICT_KEYS[verdict], { problem: problem ? problemText(problem, t) : '' });
 }

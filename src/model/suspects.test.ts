@@ -1,4 +1,4 @@
-import { makeSuspect, makeWrapup, taskSid, workerSid } from '../test/fixtures';
+import { makeMessagingSuspect, makeSuspect, makeWrapup, taskSid, workerSid } from '../test/fixtures';
 import {
   agentDisplayName,
   countActions,
@@ -58,7 +58,11 @@ describe('sortSuspects', () => {
 });
 
 it('counts actions and outcomes the way the dialog and the summary report them', () => {
-  expect(countActions([makeSuspect(1), makeSuspect(2), makeSuspect(3)])).toEqual({ cancel: 2, complete: 1 });
+  expect(countActions([makeSuspect(1), makeSuspect(2), makeSuspect(3), makeMessagingSuspect(4)])).toEqual({
+    cancel: 2,
+    complete: 1,
+    close_interaction: 1,
+  });
   expect(
     summariseOutcomes([
       { taskSid: taskSid(1), outcome: 'canceled', message: '' },
@@ -107,8 +111,10 @@ it('groups suspects by kind, an unknown kind with the call-ended ones', () => {
   delete old.kind;
   const legacy = old as ReturnType<typeof makeSuspect>;
   expect(suspectKind(legacy)).toBe('call_ended');
-  expect(countKinds([makeSuspect(1), makeWrapup(2), makeWrapup(4), legacy])).toEqual({
+  expect(suspectKind(makeMessagingSuspect(5))).toBe('conversation_closed');
+  expect(countKinds([makeSuspect(1), makeWrapup(2), makeWrapup(4), legacy, makeMessagingSuspect(5)])).toEqual({
     call_ended: 2,
     wrapup_overdue: 2,
+    conversation_closed: 1,
   });
 });

@@ -22,7 +22,8 @@ function endedAtMillis(suspect: Suspect): number | null {
  * open task whose call ended: that is all such a server ever listed.
  */
 export function suspectKind(suspect: Suspect): SuspectKind {
-  return suspect.kind === 'wrapup_overdue' ? 'wrapup_overdue' : 'call_ended';
+  // Kinds a newer server may add fall in with the ended calls rather than vanish.
+  return suspect.kind === 'wrapup_overdue' || suspect.kind === 'conversation_closed' ? suspect.kind : 'call_ended';
 }
 
 /** The agent as a supervisor knows them: the name, else the Worker SID, else null (no agent holds it). */
@@ -41,7 +42,7 @@ export function countBlockedAgents(suspects: Iterable<Suspect>): number {
 }
 
 export function countKinds(suspects: Iterable<Suspect>): Record<SuspectKind, number> {
-  const counts: Record<SuspectKind, number> = { call_ended: 0, wrapup_overdue: 0 };
+  const counts: Record<SuspectKind, number> = { call_ended: 0, wrapup_overdue: 0, conversation_closed: 0 };
   for (const suspect of suspects) {
     counts[suspectKind(suspect)] += 1;
   }
@@ -55,7 +56,9 @@ const COMPARATORS: Record<SortKey, (a: Suspect, b: Suspect) => number> = {
   age: (a, b) => a.ageSeconds - b.ageSeconds,
   // Tasks no agent holds sort before every name, so ascending starts with them and descending ends.
   agent: (a, b) => (agentDisplayName(a) ?? '').localeCompare(agentDisplayName(b) ?? ''),
-  callStatus: (a, b) => a.callStatus.localeCompare(b.callStatus),
+  // Messaging suspects have no call: their conversation's end state stands in.
+  callStatus: (a, b) =>
+    (a.callStatus ?? a.conversationState ?? '').localeCompare(b.callStatus ?? b.conversationState ?? ''),
   // "Call ended" reads as time elapsed, so ascending means most recent end first.
   ended: (a, b) => (endedAtMillis(b) ?? 0) - (endedAtMillis(a) ?? 0),
   action: (a, b) => a.action.localeCompare(b.action),
@@ -82,7 +85,7 @@ export function splitIntoBatches<T>(items: readonly T[], size: number = MAX_CLOS
 }
 
 export function countActions(suspects: Iterable<Suspect>): Record<CloseAction, number> {
-  const counts: Record<CloseAction, number> = { cancel: 0, complete: 0 };
+  const counts: Record<CloseAction, number> = { cancel: 0, complete: 0, close_interaction: 0 };
   for (const suspect of suspects) {
     counts[suspect.action] += 1;
   }

@@ -10,6 +10,7 @@ const page = (suspects: ScanResponse['suspects'], needsReview: ScanResponse['nee
     scanned: suspects.length + needsReview.length,
     stuck: suspects.length,
     wrapupOverdue: suspects.filter((suspect) => suspect.kind === 'wrapup_overdue').length,
+    conversationClosed: suspects.filter((suspect) => suspect.kind === 'conversation_closed').length,
     needsReview: needsReview.length,
     active: 0,
     skipped: 0,

@@ -44,7 +44,15 @@ export type ViewAction =
   | { type: 'closeEnded' }
   | { type: 'singleClosed'; result: CloseResult };
 
-const ZERO_COUNTS: ScanCounts = { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 };
+const ZERO_COUNTS: ScanCounts = {
+  scanned: 0,
+  stuck: 0,
+  wrapupOverdue: 0,
+  conversationClosed: 0,
+  needsReview: 0,
+  active: 0,
+  skipped: 0,
+};
 
 export const INITIAL_VIEW_STATE: ViewState = {
   scan: { phase: 'idle', runId: 0, pages: 0, counts: ZERO_COUNTS, error: null },
@@ -157,6 +165,8 @@ function addCounts(a: ScanCounts, b: ScanCounts): ScanCounts {
     scanned: a.scanned + (b.scanned ?? 0),
     stuck: a.stuck + (b.stuck ?? 0),
     wrapupOverdue: a.wrapupOverdue + (b.wrapupOverdue ?? 0),
+    // An older server sends no such count.
+    conversationClosed: a.conversationClosed + (b.conversationClosed ?? 0),
     needsReview: a.needsReview + (b.needsReview ?? 0),
     active: a.active + (b.active ?? 0),
     skipped: a.skipped + (b.skipped ?? 0),

@@ -52,8 +52,38 @@ export function makeSuspect(n: number, overrides: Partial<Suspect> = {}): Suspec
     callStatus: primary.status,
     callEndedAt,
     action: assignmentStatus === 'pending' || assignmentStatus === 'reserved' ? 'cancel' : 'complete',
+    conversationSid: null,
+    conversationState: null,
+    conversationEndedAt: null,
+    interactionSid: null,
+    interactionChannelSid: null,
+    channelType: null,
     ...overrides,
   };
+}
+
+export function conversationSid(n: number): string {
+  return `CH${n.toString(16).padStart(32, '0')}`;
+}
+
+/** A messaging suspect: its conversation closed (or deleted) and its interaction channel still open. */
+export function makeMessagingSuspect(n: number, overrides: Partial<Suspect> = {}): Suspect {
+  return makeSuspect(n, {
+    taskChannel: 'sms',
+    kind: 'conversation_closed',
+    legs: [],
+    callSid: null,
+    callStatus: null,
+    callEndedAt: null,
+    action: 'close_interaction',
+    conversationSid: conversationSid(n),
+    conversationState: 'closed',
+    conversationEndedAt: endedSecondsAgo(900 + n),
+    interactionSid: `KD${n.toString(16).padStart(32, '0')}`,
+    interactionChannelSid: `UO${n.toString(16).padStart(32, '0')}`,
+    channelType: 'sms',
+    ...overrides,
+  });
 }
 
 /** An overdue wrap-up: a wrapping task whose legs (customer and agent, as Flex's conferences name them) ended. */
@@ -114,6 +144,7 @@ export function scanPages(
         scanned: pageSuspects.length + pageReview.length + active,
         stuck: pageSuspects.length,
         wrapupOverdue: pageSuspects.filter((suspect) => suspect.kind === 'wrapup_overdue').length,
+        conversationClosed: pageSuspects.filter((suspect) => suspect.kind === 'conversation_closed').length,
         needsReview: pageReview.length,
         active,
         skipped: 0,
@@ -172,6 +203,8 @@ export function makeDetail(
     },
     call: legs[0]?.call ?? null,
     legs,
+    conversation: null,
+    interactionChannel: null,
     reservations:
       agent.workerSid === null
         ? []

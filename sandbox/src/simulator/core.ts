@@ -5,11 +5,16 @@ import type {
   AssignmentStatus,
   CallFetchLogEntry,
   CallStatus,
+  ChannelUpdateLogEntry,
+  ConversationState,
+  MessagingFetchLogEntry,
+  InteractionChannelStatus,
   SimCall,
   SimTask,
   TaskKind,
   UpdateLogEntry,
 } from './model';
+import { CONVERSATION_STATES, INTERACTION_CHANNEL_STATUSES } from '@plugin-stuck-tasks/contract';
 import { ASSIGNMENT_STATUSES, CALL_STATUSES, ENDED_CALL_STATUSES, LIVE_CALL_STATUSES } from './model';
 import type { Random } from './random';
 import { createRandom } from './random';
@@ -24,9 +29,17 @@ import type { SuspectKind } from '@plugin-stuck-tasks/contract';
 import type { RuntimeOptions } from './runtime-options';
 import { DEFAULT_RUNTIME_OPTIONS, validateRuntimeOptions } from './runtime-options';
 import { OtherTraffic } from './other-traffic';
-import type { SimulatorStats } from './stats';
+import type { RequestKind, SimulatorStats } from './stats';
 import { emptyStats } from './stats';
-import type { AddCallInput, AddTaskInput, CallView, LegView, StateSummary, TaskView } from './views';
+import type {
+  AddCallInput,
+  AddMessagingTaskInput,
+  AddTaskInput,
+  CallView,
+  LegView,
+  StateSummary,
+  TaskView,
+} from './views';
 import type { TokenUser, TokenValidationResult } from './tokens';
 import type { AddClosureInput, EventView } from './history';
 import { addClosure, eventView, seedHistory } from './history';
@@ -45,6 +58,10 @@ export class SimulatorCore {
   apiKeys: { sid: string; secret: string }[] = [];
   private opRng: Random;
   private otherTraffic: OtherTraffic;
+  /** What the Interactions rate limit counts its second by: real time, not `now` (a test's manual clock). */
+  rateClock: () => number = () => performance.now();
+  /** Real-time starts of the recent Interactions requests, by kind (the per-endpoint rate limit). */
+  private readonly interactionStarts = new Map<RequestKind, number[]>();
 
   constructor(
     readonly accountSid: string,
@@ -106,6 +123,24 @@ export class SimulatorCore {
       this.config.concurrencyLimit,
     );
     this.stats.otherTraffic = this.otherTraffic.stats();
+  }
+
+  /**
+   * Whether an Interactions API request now would be over `interactionsPerSecond` for its endpoint
+   * (counted over the last second of real time, so tests on a manual clock are not stuck at the limit).
+   * Counts the request when it is admitted.
+   */
+  overInteractionsRate(kind: RequestKind): boolean {
+    const limit = this.config.interactionsPerSecond;
+    if (limit === null || (kind !== 'interactions.channels.fetch' && kind !== 'interactions.channels.update')) {
+      return false;
+    }
+    const now = this.rateClock();
+    const starts = (this.interactionStarts.get(kind) ?? []).filter((at) => now - at < 1000);
+    const over = starts.length >= limit;
+    if (!over) starts.push(now);
+    this.interactionStarts.set(kind, starts);
+    return over;
   }
 
   /** The account's requests in flight now, the other traffic's included: `Twilio-Concurrent-Requests`. */
@@ -186,6 +221,7 @@ export class SimulatorCore {
       reason: task.reason,
       priority: task.priority,
       kind: task.kind,
+      ...this.messagingView(task),
       ...judged,
       reservations: task.reservations.map((r) => ({
         sid: r.sid,
@@ -194,6 +230,123 @@ export class SimulatorCore {
         status: r.status,
       })),
     };
+  }
+
+  /** A messaging task's conversation and channel as they are now (all null for voice). */
+  messagingView(
+    task: SimTask,
+  ): Pick<
+    TaskView,
+    'conversationSid' | 'conversationState' | 'interactionSid' | 'interactionChannelSid' | 'interactionChannelStatus'
+  > {
+    const refs = task.messaging;
+    const channel =
+      refs?.interactionSid && refs.channelSid ? this.store.channelOf(refs.interactionSid, refs.channelSid) : undefined;
+    return {
+      conversationSid: refs?.conversationSid ?? null,
+      conversationState: refs ? (this.store.conversations.get(refs.conversationSid)?.state ?? 'deleted') : null,
+      interactionSid: refs?.interactionSid ?? null,
+      interactionChannelSid: refs?.channelSid ?? null,
+      interactionChannelStatus: channel?.status ?? null,
+    };
+  }
+
+  // ---- messaging mutations (customers, agents and Flex acting behind the product's back) -----
+
+  /**
+   * A conversation changes state (`closedSecondsAgo` backdates a close). Reopening one (inactive →
+   * active, as a customer writing again) clears its `date_closed`.
+   */
+  setConversationState(conversationSid: string, state: ConversationState, closedSecondsAgo = 0): void {
+    if (!CONVERSATION_STATES.includes(state)) {
+      throw new ControlError(400, `setConversationState: unknown state ${state} (${CONVERSATION_STATES.join(', ')})`);
+    }
+    const conversation = this.store.conversations.get(conversationSid);
+    if (!conversation) throw new ControlError(404, `No conversation ${conversationSid}`);
+    const now = this.now();
+    conversation.state = state;
+    conversation.dateUpdated = now;
+    if (state === 'closed') conversation.dateClosed = now - Math.max(0, closedSecondsAgo) * 1000;
+    else conversation.dateClosed = null;
+    if (state === 'inactive') conversation.dateInactive = now;
+  }
+
+  /** Deletes a conversation: it answers 404 from now on. */
+  deleteConversation(conversationSid: string): boolean {
+    return this.store.conversations.delete(conversationSid);
+  }
+
+  /** An agent pauses or transfers the channel, or Flex closes it, without the Interactions API's side effects. */
+  setInteractionChannelStatus(channelSid: string, status: InteractionChannelStatus): void {
+    if (!INTERACTION_CHANNEL_STATUSES.includes(status)) {
+      throw new ControlError(400, `setInteractionChannelStatus: unknown status ${status}`);
+    }
+    const channel = this.store.interactionChannels.get(channelSid);
+    if (!channel) throw new ControlError(404, `No interaction channel ${channelSid}`);
+    channel.status = status;
+    channel.dateUpdated = this.now();
+  }
+
+  /**
+   * Adds a messaging task with its conversation (closed `closedSecondsAgo` ago, or in `conversationState`)
+   * and its interaction channel (`channelStatus`, default active); `interaction: false` leaves the
+   * attributes without interaction SIDs.
+   */
+  addMessagingTask(input: AddMessagingTaskInput = {}): TaskView {
+    const now = this.now();
+    const conversationSid = sid(this.opRng, 'CH');
+    const interactionSid = sid(this.opRng, 'KD');
+    const channelSid = sid(this.opRng, 'UO');
+    const state = input.conversationState ?? 'closed';
+    const closedAt = now - Math.max(0, input.closedSecondsAgo ?? 600) * 1000;
+    if (input.conversationState !== 'deleted') {
+      this.store.conversations.set(conversationSid, {
+        sid: conversationSid,
+        state: state === 'deleted' ? 'closed' : state,
+        friendlyName: 'Conversation with +15550000000',
+        chatServiceSid: sid(this.opRng, 'IS'),
+        dateCreated: now - 3_600_000,
+        dateUpdated: state === 'closed' ? closedAt : now,
+        dateClosed: state === 'closed' ? closedAt : null,
+        dateInactive: state === 'inactive' ? now : null,
+      });
+    }
+    this.store.interactionChannels.set(channelSid, {
+      sid: channelSid,
+      interactionSid,
+      type: input.channelType ?? 'sms',
+      status: input.channelStatus ?? 'active',
+      conversationSid,
+      errorCode: null,
+      errorMessage: null,
+      dateUpdated: now,
+    });
+    const attributes = JSON.stringify({
+      channelType: input.channelType ?? 'sms',
+      conversationSid,
+      direction: 'inbound',
+      from: '+15550000000',
+      ...(input.interaction === false
+        ? {}
+        : { flexInteractionSid: interactionSid, flexInteractionChannelSid: channelSid }),
+    });
+    return this.addTask({
+      channel: input.channel ?? 'sms',
+      assignmentStatus: input.assignmentStatus,
+      attributes,
+      ageSeconds: input.ageSeconds ?? 3_700,
+      workerSid: input.workerSid,
+      updatedSecondsAgo: input.updatedSecondsAgo,
+      taskQueueName: input.taskQueueName,
+    });
+  }
+
+  messagingFetchLog(sinceSeq = 0): MessagingFetchLogEntry[] {
+    return this.store.messagingFetchLog.filter((entry) => entry.seq > sinceSeq).map((entry) => ({ ...entry }));
+  }
+
+  channelUpdateLog(sinceSeq = 0): ChannelUpdateLogEntry[] {
+    return this.store.channelUpdateLog.filter((entry) => entry.seq > sinceSeq).map((entry) => structuredClone(entry));
   }
 
   callView(call: SimCall): CallView {
@@ -216,11 +369,26 @@ export class SimulatorCore {
 
   /** The simulator's oracle (oracle.ts) with this run's clock, grace period and wrap-up limit. */
   judge(task: SimTask): OracleJudgement {
-    return judgeTask(task, this.legsOf(task), {
-      nowMs: this.now(),
-      graceSeconds: this.config.graceSeconds,
-      wrapupOverdueMinutes: this.config.wrapupOverdueMinutes,
-    });
+    const refs = task.messaging;
+    return judgeTask(
+      task,
+      this.legsOf(task),
+      {
+        nowMs: this.now(),
+        graceSeconds: this.config.graceSeconds,
+        wrapupOverdueMinutes: this.config.wrapupOverdueMinutes,
+        messaging: this.config.messaging,
+      },
+      refs === null
+        ? undefined
+        : {
+            conversation: this.store.conversations.get(refs.conversationSid),
+            channel:
+              refs.interactionSid === null || refs.channelSid === null
+                ? undefined
+                : this.store.channelOf(refs.interactionSid, refs.channelSid),
+          },
+    );
   }
 
   summary(): StateSummary {
@@ -239,7 +407,7 @@ export class SimulatorCore {
       wrapping: 0,
       closed: 0,
     };
-    const stuckByKind: Record<SuspectKind, number> = { call_ended: 0, wrapup_overdue: 0 };
+    const stuckByKind: Record<SuspectKind, number> = { call_ended: 0, wrapup_overdue: 0, conversation_closed: 0 };
     for (const task of this.store.tasks.values()) {
       const judged = this.judge(task);
       verdicts[judged.verdict] += 1;

@@ -6,7 +6,7 @@ import { SimulatorCore } from './core';
 import type { OracleVerdict } from './oracle';
 import type { RuntimeOptions } from './runtime-options';
 import type { SimulatorStats } from './stats';
-import type { AddCallInput, AddTaskInput, CallView, StateSummary, TaskView } from './views';
+import type { AddCallInput, AddMessagingTaskInput, AddTaskInput, CallView, StateSummary, TaskView } from './views';
 import type { SandboxUserName } from './defaults';
 import {
   CONTROL_SECRET_HEADER,
@@ -17,7 +17,17 @@ import {
   SANDBOX_WORKSPACE_SID,
 } from './defaults';
 import { sendJson } from './http';
-import type { AssignmentStatus, CallFetchLogEntry, CallStatus, TaskKind, UpdateLogEntry } from './model';
+import type {
+  AssignmentStatus,
+  CallFetchLogEntry,
+  CallStatus,
+  ChannelUpdateLogEntry,
+  ConversationState,
+  MessagingFetchLogEntry,
+  InteractionChannelStatus,
+  TaskKind,
+  UpdateLogEntry,
+} from './model';
 import type { ScenarioOptions, SeedSummary } from './scenario';
 import type { TokenUser, TokenValidationResult } from './tokens';
 import { handleTwilioRequest } from './twilio-api';
@@ -25,10 +35,20 @@ import type { AddClosureInput, EventView } from './history';
 
 export * from './defaults';
 export type { ScenarioOptions, SeedSummary } from './scenario';
-export { CONVERSATIONS_ATTRIBUTES_TEXT, DEFAULT_TASK_QUEUES, WRAP_UP_LADDER } from './scenario';
+export { CONVERSATIONS_ATTRIBUTES_TEXT, DEFAULT_TASK_QUEUES, MESSAGING_CASES, WRAP_UP_LADDER } from './scenario';
+export type { MessagingKind } from './scenario';
 export type { TokenUser, TokenValidationResult } from './tokens';
 export { TOKEN_EXPIRED_CODE, TOKEN_INVALID_CODE } from './tokens';
-export type { AddCallInput, AddTaskInput, CallView, LegView, ReservationView, StateSummary, TaskView } from './views';
+export type {
+  AddCallInput,
+  AddMessagingTaskInput,
+  AddTaskInput,
+  CallView,
+  LegView,
+  ReservationView,
+  StateSummary,
+  TaskView,
+} from './views';
 export type { OracleVerdict } from './oracle';
 export type { RuntimeOptions } from './runtime-options';
 export type { RequestKind, SimulatorStats } from './stats';
@@ -37,7 +57,13 @@ export { CONCURRENT_REQUESTS_HEADER } from './twilio-api';
 export { ControlError } from './control-error';
 export { DEFAULT_RUNTIME_OPTIONS } from './runtime-options';
 export { REQUEST_KINDS } from './stats';
-export type { CallFetchLogEntry, UpdateLogEntry, TaskKind } from './model';
+export type {
+  CallFetchLogEntry,
+  ChannelUpdateLogEntry,
+  MessagingFetchLogEntry,
+  UpdateLogEntry,
+  TaskKind,
+} from './model';
 export { CONTROL_PREFIX } from './control-api';
 export { isoDate, rfc2822Date } from './render';
 export type { AddClosureInput, EventView, HistoryOptions } from './history';
@@ -62,6 +88,11 @@ export interface SimulatorOptions extends Partial<RuntimeOptions> {
   clock?: () => number;
   /** Secret the control API (`/_sim/…`) requires in X-Sim-Control-Secret. Default: random per start. */
   controlSecret?: string;
+  /**
+   * Real time (ms) the Interactions rate limit counts its second by. Default performance.now; tests
+   * pass one they move themselves, so the limit does not depend on the machine's speed.
+   */
+  rateClock?: () => number;
 }
 
 export interface Simulator {
@@ -107,6 +138,18 @@ export interface Simulator {
   deleteTask(taskSid: string): boolean;
   addTask(input: AddTaskInput): TaskView;
   addCall(input: AddCallInput): CallView;
+  /** A messaging task with its conversation and interaction channel (see AddMessagingTaskInput). */
+  addMessagingTask(input?: AddMessagingTaskInput): TaskView;
+  /** A customer or Flex changes a conversation's state (reopening clears date_closed). */
+  setConversationState(conversationSid: string, state: ConversationState, closedSecondsAgo?: number): void;
+  /** The conversation answers 404 from now on. */
+  deleteConversation(conversationSid: string): boolean;
+  /** An agent pauses or transfers a channel (no side effects on tasks). */
+  setInteractionChannelStatus(channelSid: string, status: InteractionChannelStatus): void;
+  /** Every interaction channel update applied through the API, oldest first. */
+  channelUpdateLog(sinceSeq?: number): ChannelUpdateLogEntry[];
+  /** Every conversation and channel fetch answered from the state (same counter as the update logs). */
+  messagingFetchLog(sinceSeq?: number): MessagingFetchLogEntry[];
 
   /** Every status change, API and control, oldest first; `sinceSeq` returns only later ones. */
   updateLog(sinceSeq?: number): UpdateLogEntry[];
@@ -143,6 +186,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     scenario = {},
     clock = Date.now,
     controlSecret = randomBytes(24).toString('base64url'),
+    rateClock,
     ...runtime
   } = options;
   if (controlSecret.length < 16) throw new Error('controlSecret must be at least 16 characters');
@@ -154,6 +198,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (!authToken) throw new Error('authToken must not be empty');
   const core = new SimulatorCore(accountSid, authToken, workspaceSid, clock, seed, scenario, runtime);
   core.apiKeys = apiKeys;
+  if (rateClock) core.rateClock = rateClock;
 
   let baseUrl = '';
   const sockets = new Set<Socket>();
@@ -227,6 +272,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     deleteTask: (taskSid) => core.deleteTask(taskSid),
     addTask: (input) => core.addTask(input),
     addCall: (input) => core.addCall(input),
+    addMessagingTask: (input) => core.addMessagingTask(input),
+    setConversationState: (conversationSid, state, closedSecondsAgo) =>
+      core.setConversationState(conversationSid, state, closedSecondsAgo),
+    deleteConversation: (conversationSid) => core.deleteConversation(conversationSid),
+    setInteractionChannelStatus: (channelSid, status) => core.setInteractionChannelStatus(channelSid, status),
+    channelUpdateLog: (sinceSeq) => core.channelUpdateLog(sinceSeq),
+    messagingFetchLog: (sinceSeq) => core.messagingFetchLog(sinceSeq),
     updateLog: (sinceSeq) => core.updateLog(sinceSeq),
     callFetchLog: (sinceSeq) => core.callFetchLog(sinceSeq),
     listEvents: (filter) => core.listEvents(filter),

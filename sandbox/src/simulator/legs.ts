@@ -1,4 +1,4 @@
-import type { SimLeg } from './model';
+import type { SimLeg, SimMessagingRefs } from './model';
 
 /**
  * The call legs a task's attributes name, as the simulator reads them (written independently of the
@@ -7,6 +7,38 @@ import type { SimLeg } from './model';
  * `conference.participants` that is a Call SID (role = its key). A SID already listed is skipped.
  */
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
+const CONVERSATION_SID = /^CH[0-9a-fA-F]{32}$/;
+const INTERACTION_SID = /^KD[0-9a-fA-F]{32}$/;
+const CHANNEL_SID = /^UO[0-9a-fA-F]{32}$/;
+
+/** A messaging task's references (see SimMessagingRefs in model.ts); null when it is not one. */
+export function messagingRefsOf(attributes: Record<string, unknown>): SimMessagingRefs | null {
+  const text = (value: unknown): string | null => (typeof value === 'string' ? value.trim() : null);
+  if ((text(attributes.call_sid) ?? '') !== '') return null;
+  let conversationSid = text(attributes.conversationSid);
+  if (conversationSid === null || !CONVERSATION_SID.test(conversationSid)) {
+    conversationSid = null;
+    const conversations = attributes.conversations as { media?: unknown } | null | undefined;
+    const media = conversations && typeof conversations === 'object' ? conversations.media : undefined;
+    for (const entry of Array.isArray(media) ? media : []) {
+      const candidate = entry as { type?: unknown; sid?: unknown } | null;
+      if (candidate?.type !== 'ChatTranscript') continue;
+      const sid = text(candidate.sid);
+      if (sid !== null && CONVERSATION_SID.test(sid)) {
+        conversationSid = sid;
+        break;
+      }
+    }
+  }
+  if (conversationSid === null) return null;
+  const interactionSid = text(attributes.flexInteractionSid);
+  const channelSid = text(attributes.flexInteractionChannelSid);
+  return {
+    conversationSid,
+    interactionSid: interactionSid !== null && INTERACTION_SID.test(interactionSid) ? interactionSid : null,
+    channelSid: channelSid !== null && CHANNEL_SID.test(channelSid) ? channelSid : null,
+  };
+}
 
 export function legsOf(attributes: Record<string, unknown>): SimLeg[] {
   const legs: SimLeg[] = [];

@@ -1,6 +1,11 @@
-import type { AssignmentStatus, CallStatus } from '@plugin-stuck-tasks/contract';
+import type {
+  AssignmentStatus,
+  CallStatus,
+  ConversationState,
+  InteractionChannelStatus,
+} from '@plugin-stuck-tasks/contract';
 
-export type { AssignmentStatus, CallStatus };
+export type { AssignmentStatus, CallStatus, ConversationState, InteractionChannelStatus };
 
 export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = [
   'pending',
@@ -47,7 +52,83 @@ export type TaskKind =
   | 'outbound_live'
   | 'wrapping'
   | 'closed'
+  | 'messaging_stuck'
+  | 'messaging_deleted'
+  | 'messaging_settling'
+  | 'messaging_paused'
+  | 'messaging_transfer'
+  | 'messaging_no_interaction'
+  | 'messaging_interaction_closed'
   | 'custom';
+
+/**
+ * What a messaging task's attributes name, read by the simulator itself: `conversationSid` (a CH SID),
+ * else the `sid` of a `ChatTranscript` entry of `conversations.media`; `flexInteractionSid` and
+ * `flexInteractionChannelSid` when they are KD / UO SIDs. A task naming a `call_sid` is a voice task.
+ */
+export interface SimMessagingRefs {
+  conversationSid: string;
+  interactionSid: string | null;
+  channelSid: string | null;
+}
+
+/** A Conversations v1 conversation. A deleted one is simply absent (404). */
+export interface SimConversation {
+  sid: string;
+  state: ConversationState;
+  friendlyName: string;
+  chatServiceSid: string;
+  dateCreated: number;
+  dateUpdated: number;
+  /** `timers.date_closed`: set when it closed; null while open. */
+  dateClosed: number | null;
+  dateInactive: number | null;
+}
+
+/** A Flex Interaction Channel (one per interaction here: "an interaction supports a single channel"). */
+export interface SimInteractionChannel {
+  sid: string;
+  interactionSid: string;
+  type: 'sms' | 'whatsapp' | 'web' | 'chat' | 'email' | 'messenger' | 'gbm' | 'voice';
+  status: InteractionChannelStatus;
+  /** The channel's conversation; closing the channel closes it. */
+  conversationSid: string | null;
+  errorCode: number | null;
+  errorMessage: string | null;
+  dateUpdated: number;
+}
+
+/**
+ * One conversation or interaction channel fetch the simulator answered from its state, numbered on the
+ * same counter as the update logs, so a race suite can tell what the engine last saw before a close.
+ */
+export interface MessagingFetchLogEntry {
+  seq: number;
+  time: string;
+  resource: 'conversation' | 'channel';
+  sid: string;
+  /** The conversation's state or the channel's status answered; null when the answer was 404. */
+  status: string | null;
+  /** A conversation's `timers.date_closed` as answered (whole seconds), ISO 8601; null when none. */
+  dateClosed: string | null;
+}
+
+/** One channel update the simulator applied (`POST …/Interactions/{KD}/Channels/{UO}`), for the race suites. */
+export interface ChannelUpdateLogEntry {
+  /** From the counter that numbers task updates and call fetches too. */
+  seq: number;
+  time: string;
+  interactionSid: string;
+  channelSid: string;
+  from: InteractionChannelStatus;
+  to: InteractionChannelStatus;
+  /** `Routing.status` as sent, or null without Routing. */
+  routingStatus: string | null;
+  /** The channel's conversation at the update: its state, `deleted` when gone, null when it names none. */
+  conversationState: string | null;
+  /** What the close did to each open task of the channel (`to` null: left as it was). */
+  tasks: { taskSid: string; from: AssignmentStatus; to: AssignmentStatus | null }[];
+}
 
 /**
  * One call leg a task's attributes name, read by the simulator itself (not by the engine's rules):
@@ -81,6 +162,8 @@ export interface SimTask {
   callSid: string | null;
   /** Every call leg the attributes name (see SimLeg), `call_sid` first; empty when unparseable. */
   legs: SimLeg[];
+  /** A messaging task's references (SimMessagingRefs); null for voice and unreadable attributes. */
+  messaging: SimMessagingRefs | null;
   priority: number;
   reason: string | null;
   taskQueueSid: string;
@@ -158,6 +241,8 @@ export interface UpdateLogEntry {
   ifMatch: string | null;
   etagBefore: string;
   etagAfter: string;
+  /** Set when the change came from closing the task's interaction channel (not the Task API). */
+  viaChannelSid?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CloseAction, ReviewProblem, SuspectKind } from '@plugin-stuck-tasks/contract';
-import type { SimCall, SimLeg, SimTask } from './model';
+import type { SimCall, SimConversation, SimInteractionChannel, SimLeg, SimTask } from './model';
 import { LIVE_CALL_STATUSES } from './model';
 import { isClosed } from './store';
 
@@ -30,6 +30,14 @@ export interface OracleClock {
   graceSeconds: number;
   /** null: overdue wrap-ups are off, as in the Functions without WRAPUP_OVERDUE_MINUTES. */
   wrapupOverdueMinutes: number | null;
+  /** MESSAGING: false = messaging tasks are other channels (`not_voice`). Absent = on. */
+  messaging?: boolean;
+}
+
+/** A messaging task's conversation and channel as the account has them (undefined: 404). */
+export interface JudgedMessaging {
+  conversation: SimConversation | undefined;
+  channel: SimInteractionChannel | undefined;
 }
 
 /** One leg and the call the account has for it (undefined: unknown, Twilio answers 404). */
@@ -37,7 +45,12 @@ export interface JudgedLeg extends SimLeg {
   call: SimCall | undefined;
 }
 
-export function judgeTask(task: SimTask, legs: readonly JudgedLeg[], clock: OracleClock): OracleJudgement {
+export function judgeTask(
+  task: SimTask,
+  legs: readonly JudgedLeg[],
+  clock: OracleClock,
+  messaging?: JudgedMessaging,
+): OracleJudgement {
   const plain = (verdict: OracleVerdict): OracleJudgement => ({
     verdict,
     problem: null,
@@ -53,6 +66,10 @@ export function judgeTask(task: SimTask, legs: readonly JudgedLeg[], clock: Orac
   if (isClosed(task.assignmentStatus)) return plain('closed');
   const wrapping = task.assignmentStatus === 'wrapping';
   if (wrapping && clock.wrapupOverdueMinutes === null) return plain('wrapping');
+  if (task.messaging !== null && clock.messaging !== false) {
+    if (wrapping && clock.nowMs - task.dateUpdated < clock.wrapupOverdueMinutes! * 60_000) return plain('active');
+    return judgeMessaging(task, messaging ?? { conversation: undefined, channel: undefined }, clock);
+  }
   if (task.channel !== 'voice') return plain('not_voice');
   if (wrapping && clock.nowMs - task.dateUpdated < clock.wrapupOverdueMinutes! * 60_000) return plain('active');
   if (!task.attributesParseable) return review('bad_attributes');
@@ -73,4 +90,31 @@ export function judgeTask(task: SimTask, legs: readonly JudgedLeg[], clock: Orac
     action: task.assignmentStatus === 'assigned' ? 'complete' : 'cancel',
     stuckKind: 'call_ended',
   };
+}
+
+/**
+ * A messaging task (Flex Conversations): no interaction SIDs -> needs review (no_interaction); the
+ * conversation active, inactive or initializing -> active; the channel paused or in transfer -> active;
+ * the conversation closed less than the grace period ago (timers.date_closed, else date_updated) ->
+ * active; the channel closed or unknown -> needs review (interaction_closed); else stuck, closed through
+ * the channel. A deleted conversation (unknown) ended long ago.
+ */
+function judgeMessaging(task: SimTask, messaging: JudgedMessaging, clock: OracleClock): OracleJudgement {
+  const refs = task.messaging!;
+  const review = (problem: ReviewProblem): OracleJudgement => ({
+    verdict: 'needs_review',
+    problem,
+    action: null,
+    stuckKind: null,
+  });
+  const active: OracleJudgement = { verdict: 'active', problem: null, action: null, stuckKind: null };
+  if (refs.interactionSid === null || refs.channelSid === null) return review('no_interaction');
+  const { conversation, channel } = messaging;
+  if (conversation && conversation.state !== 'closed') return active;
+  if (channel && (channel.status === 'pause' || channel.status === 'transfer')) return active;
+  if (conversation && clock.nowMs - (conversation.dateClosed ?? conversation.dateUpdated) < clock.graceSeconds * 1000) {
+    return active;
+  }
+  if (!channel || channel.status === 'closed') return review('interaction_closed');
+  return { verdict: 'stuck', problem: null, action: 'close_interaction', stuckKind: 'conversation_closed' };
 }

@@ -1,4 +1,4 @@
-import type { SimCall, SimReservation, SimTask } from './model';
+import type { SimCall, SimConversation, SimInteractionChannel, SimReservation, SimTask } from './model';
 import type { SimStore } from './store';
 
 /** TaskRouter dates: ISO 8601 in UTC without milliseconds, as `2014-05-14T14:26:54Z`. */
@@ -14,6 +14,53 @@ export function rfc2822Date(ms: number): string {
 export interface Urls {
   /** Base URL of the simulator, e.g. `http://127.0.0.1:4010`. */
   base: string;
+}
+
+/** `conversations.v1.conversation`, every field of the spec; `timers` holds the dates Twilio has set. */
+export function renderConversation(
+  conversation: SimConversation,
+  store: SimStore,
+  urls: Urls,
+): Record<string, unknown> {
+  const url = `${urls.base}/v1/Conversations/${conversation.sid}`;
+  const timers: Record<string, string> = {};
+  if (conversation.dateInactive !== null) timers.date_inactive = isoDate(conversation.dateInactive);
+  if (conversation.dateClosed !== null) timers.date_closed = isoDate(conversation.dateClosed);
+  return {
+    account_sid: store.accountSid,
+    chat_service_sid: conversation.chatServiceSid,
+    messaging_service_sid: null,
+    sid: conversation.sid,
+    friendly_name: conversation.friendlyName,
+    unique_name: null,
+    attributes: '{}',
+    state: conversation.state,
+    date_created: isoDate(conversation.dateCreated),
+    date_updated: isoDate(conversation.dateUpdated),
+    timers,
+    url,
+    links: {
+      participants: `${url}/Participants`,
+      messages: `${url}/Messages`,
+      webhooks: `${url}/Webhooks`,
+    },
+    bindings: null,
+  };
+}
+
+/** `flex.v1.interaction.interaction_channel`, every field of the spec. */
+export function renderInteractionChannel(channel: SimInteractionChannel, urls: Urls): Record<string, unknown> {
+  const url = `${urls.base}/v1/Interactions/${channel.interactionSid}/Channels/${channel.sid}`;
+  return {
+    sid: channel.sid,
+    interaction_sid: channel.interactionSid,
+    type: channel.type,
+    status: channel.status,
+    error_code: channel.errorCode,
+    error_message: channel.errorMessage,
+    url,
+    links: { participants: `${url}/Participants`, invites: `${url}/Invites`, transfers: `${url}/Transfers` },
+  };
 }
 
 export function workspaceUrl(urls: Urls, store: SimStore): string {

@@ -42,6 +42,24 @@ const ROUTES: { kind: RequestKind; method: string; pattern: RegExp; names: strin
     names: ['account', 'call'],
   },
   {
+    kind: 'conversations.fetch',
+    method: 'GET',
+    pattern: new RegExp(`^/v1/Conversations/${SID}/?$`),
+    names: ['conversation'],
+  },
+  {
+    kind: 'interactions.channels.fetch',
+    method: 'GET',
+    pattern: new RegExp(`^/v1/Interactions/${SID}/Channels/${SID}/?$`),
+    names: ['interaction', 'channel'],
+  },
+  {
+    kind: 'interactions.channels.update',
+    method: 'POST',
+    pattern: new RegExp(`^/v1/Interactions/${SID}/Channels/${SID}/?$`),
+    names: ['interaction', 'channel'],
+  },
+  {
     kind: 'tokens.validate',
     method: 'POST',
     pattern: new RegExp(`^/v1/Accounts/${SID}/Tokens/validate/?$`),

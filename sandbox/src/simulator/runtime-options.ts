@@ -40,6 +40,18 @@ export interface RuntimeOptions {
   otherTrafficPeriodMs: number;
   /** How long each of its requests takes, in ms. */
   otherTrafficLatencyMs: number;
+  /**
+   * The Interactions API's limit: requests a second to each endpoint (channel fetch, channel update),
+   * over any 1 s of real time; above it, 429 code 20429. null = unlimited. Default 20, Twilio's.
+   */
+  interactionsPerSecond: number | null;
+  /**
+   * What a channel close does to a pending or reserved task (Twilio does not document it): false
+   * (default, the conservative reading) = left as it is; true = canceled.
+   */
+  channelCloseCancelsUnassigned: boolean;
+  /** MESSAGING of the oracle (control views only): false = messaging tasks get the verdict not_voice. */
+  messaging: boolean;
 }
 
 export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
@@ -59,6 +71,9 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   otherTrafficSwing: 0,
   otherTrafficPeriodMs: 10_000,
   otherTrafficLatencyMs: 100,
+  interactionsPerSecond: 20,
+  channelCloseCancelsUnassigned: false,
+  messaging: true,
 };
 
 export function validateRuntimeOptions(options: RuntimeOptions): RuntimeOptions {
@@ -98,6 +113,14 @@ export function validateRuntimeOptions(options: RuntimeOptions): RuntimeOptions 
   if (overdue !== null && !(Number.isInteger(overdue) && overdue >= 1 && overdue <= 1440)) {
     problems.push('wrapupOverdueMinutes must be a whole number from 1 to 1440, or null for off');
   }
+  const perSecond = options.interactionsPerSecond;
+  if (perSecond !== null && !(Number.isInteger(perSecond) && perSecond > 0)) {
+    problems.push('interactionsPerSecond must be a positive integer or null');
+  }
+  if (typeof options.channelCloseCancelsUnassigned !== 'boolean') {
+    problems.push('channelCloseCancelsUnassigned must be a boolean');
+  }
+  if (typeof options.messaging !== 'boolean') problems.push('messaging must be a boolean');
   const share = options.nullAttributesInLists;
   if (typeof share !== 'boolean' && !(typeof share === 'number' && share >= 0 && share <= 1)) {
     problems.push('nullAttributesInLists must be a boolean or a share between 0 and 1');

@@ -2,6 +2,7 @@ import { DEFAULT_GRACE_SECONDS, SANDBOX_USERS } from './defaults';
 import type {
   AssignmentStatus,
   CallStatus,
+  InteractionChannelStatus,
   ReservationStatus,
   SimReservation,
   SimTaskQueue,
@@ -73,6 +74,50 @@ export interface ScenarioOptions {
    * calls of a seed do not depend on it.
    */
   history?: HistoryOptions;
+  /**
+   * Messaging tasks (Flex Conversations) in each special case, as shares of openTasks: conversation
+   * closed long ago and channel active (stuck, default 0.03); conversation deleted (stuck, 0.01); closed
+   * inside the grace period (0.01); channel paused (0.01) or in transfer (0.01); no interaction SIDs
+   * (needs review, 0.01); channel already closed (needs review, 0.01). Every share defaults to 0, so
+   * that voice-only tests keep their workspace; `MESSAGING_CASES` (the figures above) seeds every case,
+   * and the sandbox (`npm start`) does. The chat and sms tasks of `channelMix` are messaging tasks
+   * always, their conversations still going (active, inactive, initializing).
+   */
+  messagingShares?: Partial<Record<MessagingKind, number>>;
+}
+
+export type MessagingKind = Extract<TaskKind, `messaging_${string}`>;
+
+/** A messaging task in every special case (`messagingShares`); the sandbox's default. */
+export const MESSAGING_CASES: Readonly<Record<MessagingKind, number>> = {
+  messaging_stuck: 0.03,
+  messaging_deleted: 0.01,
+  messaging_settling: 0.01,
+  messaging_paused: 0.01,
+  messaging_transfer: 0.01,
+  messaging_no_interaction: 0.01,
+  messaging_interaction_closed: 0.01,
+};
+
+/** What each messaging kind's conversation and channel are. */
+const MESSAGING_SHAPES: Record<
+  MessagingKind | 'other_channel',
+  Omit<MessagingSpec, 'state'> & { state?: MessagingSpec['state'] }
+> = {
+  messaging_stuck: { state: 'closed_stale', channel: 'active', interaction: true },
+  messaging_deleted: { state: 'deleted', channel: 'active', interaction: true },
+  messaging_settling: { state: 'closed_recent', channel: 'active', interaction: true },
+  messaging_paused: { state: 'closed_stale', channel: 'pause', interaction: true },
+  messaging_transfer: { state: 'closed_stale', channel: 'transfer', interaction: true },
+  messaging_no_interaction: { state: 'closed_stale', channel: 'active', interaction: false },
+  messaging_interaction_closed: { state: 'closed_stale', channel: 'closed', interaction: true },
+  other_channel: { channel: 'active', interaction: true },
+};
+
+interface MessagingSpec {
+  state: 'active' | 'inactive' | 'initializing' | 'closed_stale' | 'closed_recent' | 'deleted';
+  channel: InteractionChannelStatus;
+  interaction: boolean;
 }
 
 /**
@@ -147,7 +192,14 @@ export function seedScenario(store: SimStore, rng: Random, options: ScenarioOpti
     outbound_stuck: share(open, options.outboundStuckShare ?? 0.02, 'outboundStuckShare'),
     outbound_live: share(open, options.outboundLiveShare ?? 0.01, 'outboundLiveShare'),
   };
-  const special = Object.values(counts).reduce((a, b) => a + b, 0);
+  const messagingCounts = Object.fromEntries(
+    (Object.keys(MESSAGING_CASES) as MessagingKind[]).map((kind) => [
+      kind,
+      share(open, options.messagingShares?.[kind] ?? 0, `messagingShares.${kind}`),
+    ]),
+  ) as Record<MessagingKind, number>;
+  const special =
+    Object.values(counts).reduce((a, b) => a + b, 0) + Object.values(messagingCounts).reduce((a, b) => a + b, 0);
   if (special > open) {
     throw new Error(`Scenario shares add up to more than the ${open} open tasks (${special} special tasks)`);
   }
@@ -239,8 +291,30 @@ export function seedScenario(store: SimStore, rng: Random, options: ScenarioOpti
     status: i < 3 ? openStatusCycle[i] : rng.weighted(statusWeights),
     call: { status: LIVE_CALL_STATUSES[i % LIVE_CALL_STATUSES.length], endedAgo: 'live' },
   }));
-  add(channelCounts.chat, () => ({ kind: 'other_channel', channel: 'chat', status: rng.weighted(statusWeights) }));
-  add(channelCounts.sms, () => ({ kind: 'other_channel', channel: 'sms', status: rng.weighted(statusWeights) }));
+  // Messaging tasks still going: their conversations active, inactive (the customer went quiet) or initializing.
+  const goingStates: MessagingSpec['state'][] = ['active', 'inactive', 'initializing'];
+  add(channelCounts.chat, (i) => ({
+    kind: 'other_channel',
+    channel: 'chat',
+    status: rng.weighted(statusWeights),
+    messaging: { ...MESSAGING_SHAPES.other_channel, state: goingStates[i % 3] },
+  }));
+  add(channelCounts.sms, (i) => ({
+    kind: 'other_channel',
+    channel: 'sms',
+    status: rng.weighted(statusWeights),
+    messaging: { ...MESSAGING_SHAPES.other_channel, state: goingStates[i % 3] },
+  }));
+  // Special messaging tasks cycle through the open statuses; the sms/chat channels alternate.
+  for (const kind of Object.keys(messagingCounts) as MessagingKind[]) {
+    add(messagingCounts[kind], (i) => ({
+      kind,
+      channel: i % 2 === 0 ? 'sms' : 'chat',
+      status: openStatusCycle[i % 3],
+      messaging: MESSAGING_SHAPES[kind] as MessagingSpec,
+      minAge: grace + 600,
+    }));
+  }
   for (let i = 0; i < wrapping; i += 1) {
     const rung = WRAP_UP_LADDER[i % WRAP_UP_LADDER.length];
     // The wrap-up started `minutes` ago (never inside the grace period), after a call of 1 to 15 minutes.
@@ -311,13 +385,19 @@ export function seedScenario(store: SimStore, rng: Random, options: ScenarioOpti
     } else if (spec.kind === 'call_not_found' || spec.kind === 'bad_attributes') {
       callSid = sid(rng, 'CA');
     }
+    const messagingRefs = spec.messaging
+      ? seedMessaging(store, rng, spec.messaging, spec.channel, created, now, grace)
+      : null;
     const taskSid = sid(rng, 'WT');
     const isClosedTask = spec.status === 'completed' || spec.status === 'canceled';
     const closedAt = isClosedTask ? now - rng.int(0, 60) * 1000 : null;
     tasks.push({
       sid: taskSid,
       assignmentStatus: spec.status,
-      attributes: attributesFor(rng, spec, store.accountSid, callSid, conference, from, to),
+      attributes:
+        messagingRefs !== null
+          ? messagingAttributes(spec.channel, messagingRefs, from)
+          : attributesFor(rng, spec, store.accountSid, callSid, conference, from, to),
       channel: spec.channel,
       taskQueue: pickQueue(rng, store.queues, spec.channel),
       priority: rng.chance(0.1) ? 10 : 0,
@@ -363,7 +443,74 @@ interface TaskSpec {
   conversations?: boolean;
   /** For a wrapping task: how long ago the wrap-up started (its date_updated). */
   wrapAgeSeconds?: number;
+  /** A messaging task: its conversation's state and its channel's status. */
+  messaging?: MessagingSpec;
   age: number;
+}
+
+interface SeededMessaging {
+  conversationSid: string;
+  interactionSid: string;
+  channelSid: string;
+  interaction: boolean;
+}
+
+/** A messaging task's conversation (absent when deleted) and interaction channel, added to the store. */
+function seedMessaging(
+  store: SimStore,
+  rng: Random,
+  spec: MessagingSpec,
+  channel: SeedChannel,
+  created: number,
+  now: number,
+  grace: number,
+): SeededMessaging {
+  const conversationSid = sid(rng, 'CH');
+  const interactionSid = sid(rng, 'KD');
+  const channelSid = sid(rng, 'UO');
+  const closed = spec.state === 'closed_stale' || spec.state === 'closed_recent';
+  const closedAt =
+    spec.state === 'closed_recent'
+      ? now - rng.int(1, Math.max(1, grace - 10)) * 1000
+      : Math.max(created + 1000, now - (grace + rng.int(120, 600)) * 1000);
+  if (spec.state !== 'deleted') {
+    store.conversations.set(conversationSid, {
+      sid: conversationSid,
+      state: closed ? 'closed' : (spec.state as 'active' | 'inactive' | 'initializing'),
+      friendlyName: `Conversation ${conversationSid.slice(-6)}`,
+      chatServiceSid: sid(rng, 'IS'),
+      dateCreated: created - 1000,
+      dateUpdated: closed ? closedAt : Math.max(created, now - rng.int(5, 600) * 1000),
+      dateClosed: closed ? closedAt : null,
+      dateInactive: spec.state === 'inactive' ? now - rng.int(60, 600) * 1000 : null,
+    });
+  }
+  store.interactionChannels.set(channelSid, {
+    sid: channelSid,
+    interactionSid,
+    type: channel === 'chat' ? 'web' : 'sms',
+    status: spec.channel,
+    conversationSid,
+    errorCode: null,
+    errorMessage: null,
+    dateUpdated: created,
+  });
+  return { conversationSid, interactionSid, channelSid, interaction: spec.interaction };
+}
+
+/** Flex Conversations' task attributes: the conversation, the interaction and its channel. */
+function messagingAttributes(channel: SeedChannel, refs: SeededMessaging, from: string): string {
+  return JSON.stringify({
+    channelType: channel === 'chat' ? 'web' : 'sms',
+    conversationSid: refs.conversationSid,
+    ...(refs.interaction
+      ? { flexInteractionSid: refs.interactionSid, flexInteractionChannelSid: refs.channelSid }
+      : {}),
+    from: channel === 'chat' ? `Visitor ${from.slice(-4)}` : from,
+    name: from,
+    direction: 'inbound',
+    conversations: { media: [{ type: 'ChatTranscript', sid: refs.conversationSid }] },
+  });
 }
 
 interface ConferenceAttributes {

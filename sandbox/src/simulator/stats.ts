@@ -11,6 +11,9 @@ export type RequestKind =
   | 'calls.list'
   | 'events.list'
   | 'tokens.validate'
+  | 'conversations.fetch'
+  | 'interactions.channels.fetch'
+  | 'interactions.channels.update'
   | 'unknown';
 
 export const REQUEST_KINDS: readonly RequestKind[] = [
@@ -22,6 +25,9 @@ export const REQUEST_KINDS: readonly RequestKind[] = [
   'calls.list',
   'events.list',
   'tokens.validate',
+  'conversations.fetch',
+  'interactions.channels.fetch',
+  'interactions.channels.update',
   'unknown',
 ];
 
@@ -32,6 +38,8 @@ export interface SimulatorStats {
   /** Answered 429 (code 20429): over the concurrency limit, or by throttleRate. */
   throttled: number;
   throttledByKind: Record<RequestKind, number>;
+  /** Of those, answered 429 by the Interactions API's rate limit (`interactionsPerSecond`). */
+  rateLimited: number;
   /** Random 5xx injected by errorRate and lostUpdateRate. */
   serverErrors: number;
   responsesByStatus: Record<string, number>;
@@ -54,6 +62,7 @@ export function emptyStats(): SimulatorStats {
     totalRequests: 0,
     throttled: 0,
     throttledByKind: byKind(),
+    rateLimited: 0,
     serverErrors: 0,
     responsesByStatus: {},
     inFlight: 0,

@@ -2,7 +2,11 @@ import type {
   AssignmentStatus,
   CallFetchLogEntry,
   CallStatus,
+  ChannelUpdateLogEntry,
+  MessagingFetchLogEntry,
   ReservationStatus,
+  SimConversation,
+  SimInteractionChannel,
   SimCall,
   SimReservation,
   SimTask,
@@ -16,7 +20,7 @@ import type {
 import { LIVE_CALL_STATUSES } from './model';
 import type { SimEvent, TaskEventType } from './events';
 import { EventLog, eventTypeOf, taskEventData } from './events';
-import { legsOf, primaryLeg } from './legs';
+import { legsOf, messagingRefsOf, primaryLeg } from './legs';
 import { OrderedIndex } from './ordered-index';
 
 export interface NewTask {
@@ -55,6 +59,8 @@ export interface StatusChange {
   now: number;
   /** Attributes written by the same request (already applied with `replaceAttributes`), for the log. */
   attributes?: string | null;
+  /** The change came from closing this interaction channel. */
+  viaChannelSid?: string;
 }
 
 /** The workspace and account content, indexed so that every request costs about its page size. */
@@ -67,6 +73,11 @@ export class SimStore {
   readonly callFetchLog: CallFetchLogEntry[] = [];
   /** TaskRouter's Events: one per task update applied, plus seeded history (events.ts). */
   readonly events = new EventLog();
+  readonly conversations = new Map<string, SimConversation>();
+  /** By channel SID (UO…). */
+  readonly interactionChannels = new Map<string, SimInteractionChannel>();
+  readonly channelUpdateLog: ChannelUpdateLogEntry[] = [];
+  readonly messagingFetchLog: MessagingFetchLogEntry[] = [];
   queues: SimTaskQueue[] = [];
   workers: SimWorker[] = [];
   channels = new Map<string, SimTaskChannel>();
@@ -196,6 +207,7 @@ export class SimStore {
       ifMatch: change.ifMatch,
       etagBefore,
       etagAfter: this.etag(task),
+      ...(change.viaChannelSid === undefined ? {} : { viaChannelSid: change.viaChannelSid }),
     };
     this.updateLog.push(entry);
     this.recordTaskEvent(task, eventTypeOf(change.to), change.reason, change.source, change.now);
@@ -254,6 +266,46 @@ export class SimStore {
       actor,
       data: taskEventData(task, this.workspaceSid, eventType, reason, dateMs),
     };
+  }
+
+  /** Records a conversation or channel fetch answered from the state as it is now. */
+  recordMessagingFetch(
+    resource: MessagingFetchLogEntry['resource'],
+    sid: string,
+    status: string | null,
+    dateClosed: number | null,
+    now: number,
+  ): void {
+    this.messagingFetchLog.push({
+      seq: this.nextSeq(),
+      time: new Date(now).toISOString(),
+      resource,
+      sid,
+      status,
+      dateClosed: dateClosed === null ? null : new Date(Math.floor(dateClosed / 1000) * 1000).toISOString(),
+    });
+  }
+
+  /** The next number of the shared sequence (task updates, call fetches, channel updates). */
+  nextSeq(): number {
+    this.lastSeq += 1;
+    return this.lastSeq;
+  }
+
+  /** The channel `UO…` of interaction `KD…`; undefined when either is unknown or they do not belong together. */
+  channelOf(interactionSid: string, channelSid: string): SimInteractionChannel | undefined {
+    const channel = this.interactionChannels.get(channelSid);
+    return channel && channel.interactionSid === interactionSid ? channel : undefined;
+  }
+
+  /** The open (and wrapping) tasks whose attributes name this channel. */
+  tasksOfChannel(channelSid: string): SimTask[] {
+    const tasks: SimTask[] = [];
+    for (const ordinal of this.taskIndex.ascending(['pending', 'reserved', 'assigned', 'wrapping'])) {
+      const task = this.taskAt(ordinal);
+      if (task?.messaging?.channelSid === channelSid) tasks.push(task);
+    }
+    return tasks;
   }
 
   /** Records a call fetch answered from the state as it is now (`call` undefined: answered 404). */
@@ -330,8 +382,10 @@ export function isClosed(status: AssignmentStatus): boolean {
   return status === 'completed' || status === 'canceled';
 }
 
-export function readAttributes(attributes: string): Pick<SimTask, 'attributesParseable' | 'callSid' | 'legs'> {
-  const unreadable = { attributesParseable: false, callSid: null, legs: [] };
+export function readAttributes(
+  attributes: string,
+): Pick<SimTask, 'attributesParseable' | 'callSid' | 'legs' | 'messaging'> {
+  const unreadable = { attributesParseable: false, callSid: null, legs: [], messaging: null };
   let parsed: unknown;
   try {
     parsed = JSON.parse(attributes);
@@ -345,6 +399,7 @@ export function readAttributes(attributes: string): Pick<SimTask, 'attributesPar
     attributesParseable: true,
     callSid: typeof callSid === 'string' && callSid.length > 0 ? callSid : null,
     legs: legsOf(object),
+    messaging: messagingRefsOf(object),
   };
 }
 

@@ -8,6 +8,8 @@ import { listEvents } from './endpoints/events';
 import { listReservations } from './endpoints/reservations';
 import { fetchTask, listTasks, updateTask } from './endpoints/tasks';
 import { validateToken } from './endpoints/tokens';
+import { fetchConversation } from './endpoints/conversations';
+import { fetchInteractionChannel, updateInteractionChannel } from './endpoints/interactions';
 import { latency } from './faults';
 import { BodyTooLargeError, delay, sendJson, sendTwilioError } from './http';
 import type { Route } from './routes';
@@ -51,7 +53,10 @@ export async function handleTwilioRequest(
   const limit = core.config.concurrencyLimit;
   // The other traffic's requests hold slots of the same limit.
   const overLimit = limit !== null && core.accountInFlight() >= limit;
-  if (overLimit || (core.config.throttleRate > 0 && core.faultRng.chance(core.config.throttleRate))) {
+  // The Interactions API's own limit: requests a second per endpoint (measured in real time).
+  const overRate = core.overInteractionsRate(kind);
+  if (overRate) stats.rateLimited += 1;
+  if (overLimit || overRate || (core.config.throttleRate > 0 && core.faultRng.chance(core.config.throttleRate))) {
     stats.throttled += 1;
     stats.throttledByKind[kind] += 1;
     await delay(latency(core));
@@ -129,6 +134,12 @@ async function dispatch(request: ApiRequest, route: Route): Promise<ApiAnswer> {
       return { status: 200, body: listEvents(request) };
     case 'tokens.validate':
       return validateToken(request);
+    case 'conversations.fetch':
+      return fetchConversation(request, params.conversation);
+    case 'interactions.channels.fetch':
+      return fetchInteractionChannel(request, params.interaction, params.channel);
+    case 'interactions.channels.update':
+      return updateInteractionChannel(request, params.interaction, params.channel);
     default:
       throw notFound(url.pathname);
   }

@@ -1,5 +1,13 @@
 import type { CloseAction, ReviewProblem, SuspectKind } from '@plugin-stuck-tasks/contract';
-import type { AssignmentStatus, CallStatus, SimTaskQueue, SimWorker, TaskKind } from './model';
+import type {
+  AssignmentStatus,
+  CallStatus,
+  ConversationState,
+  InteractionChannelStatus,
+  SimTaskQueue,
+  SimWorker,
+  TaskKind,
+} from './model';
 import type { OracleVerdict } from './oracle';
 import type { RuntimeOptions } from './runtime-options';
 
@@ -48,8 +56,19 @@ export interface TaskView {
   verdict: OracleVerdict;
   problem: ReviewProblem | null;
   action: CloseAction | null;
-  /** For `stuck`: `call_ended` (open task) or `wrapup_overdue` (wrapping, with wrapupOverdueMinutes on). */
+  /**
+   * For `stuck`: `call_ended` (open task), `wrapup_overdue` (wrapping, with wrapupOverdueMinutes on) or
+   * `conversation_closed` (a messaging task).
+   */
   stuckKind: SuspectKind | null;
+  /** A messaging task: its conversation (null for voice). */
+  conversationSid: string | null;
+  /** Its state now, `deleted` when the account no longer has it; null for voice. */
+  conversationState: string | null;
+  interactionSid: string | null;
+  interactionChannelSid: string | null;
+  /** The channel's status now; null for voice or an unknown channel. */
+  interactionChannelStatus: string | null;
   reservations: ReservationView[];
 }
 
@@ -104,4 +123,24 @@ export interface AddCallInput {
   ageSeconds?: number;
   /** For ended calls: seconds since the call ended (default 300). */
   endedSecondsAgo?: number;
+}
+
+/** `addMessagingTask`: a messaging task, its conversation and its interaction channel. */
+export interface AddMessagingTaskInput {
+  assignmentStatus?: AssignmentStatus;
+  /** Task channel (default `sms`). */
+  channel?: string;
+  channelType?: 'sms' | 'whatsapp' | 'web' | 'chat' | 'email';
+  /** Default `closed`; `deleted`: the conversation does not exist (404). */
+  conversationState?: ConversationState | 'deleted';
+  /** For a closed conversation: how long ago it closed (default 600). */
+  closedSecondsAgo?: number;
+  /** Default `active`. */
+  channelStatus?: InteractionChannelStatus;
+  /** false: the attributes carry no interaction SIDs. */
+  interaction?: boolean;
+  ageSeconds?: number;
+  updatedSecondsAgo?: number;
+  workerSid?: string;
+  taskQueueName?: string;
 }

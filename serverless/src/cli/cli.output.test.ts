@@ -156,7 +156,15 @@ describe('the formula guard', () => {
         workspaceSid: 'WS0',
         generatedAt: '',
         graceSeconds: 60,
-        counts: { scanned: 1, stuck: 0, wrapupOverdue: 0, needsReview: 1, active: 0, skipped: 0 },
+        counts: {
+          scanned: 1,
+          stuck: 0,
+          wrapupOverdue: 0,
+          conversationClosed: 0,
+          needsReview: 1,
+          active: 0,
+          skipped: 0,
+        },
         suspects: [],
         needsReview: [
           {
@@ -199,6 +207,12 @@ describe('the new report columns (issue 10)', () => {
     callStatus: 'completed',
     callEndedAt: '2024-05-01T10:30:00.000Z',
     action: 'complete',
+    conversationSid: null,
+    conversationState: null,
+    conversationEndedAt: null,
+    interactionSid: null,
+    interactionChannelSid: null,
+    channelType: null,
   };
 
   it('scan CSV: suspectKind, legs as role:CallSid:status, and the agent (formula-guarded like every cell)', () => {
@@ -207,7 +221,15 @@ describe('the new report columns (issue 10)', () => {
         workspaceSid: 'WS0',
         generatedAt: '',
         graceSeconds: 60,
-        counts: { scanned: 1, stuck: 1, wrapupOverdue: 1, needsReview: 0, active: 0, skipped: 0 },
+        counts: {
+          scanned: 1,
+          stuck: 1,
+          wrapupOverdue: 1,
+          conversationClosed: 0,
+          needsReview: 0,
+          active: 0,
+          skipped: 0,
+        },
         suspects: [suspect],
         needsReview: [],
       },
@@ -243,6 +265,84 @@ describe('the new report columns (issue 10)', () => {
     expect(json.results[0]).toMatchObject({ suspectKind: 'wrapup_overdue', legs: suspect.legs, workerName: '=Ann' });
     const fromFile = parseCsv(formatOutcomes('WS0', results, 'csv'), { columns: true }) as Record<string, string>[];
     expect(fromFile[0]).toMatchObject({ suspectKind: '', legs: '', workerSid: '' });
+  });
+});
+
+describe('the messaging report columns (issue 14)', () => {
+  it('scan CSV: a messaging suspect has its conversation and channel, no call; a review item its SIDs', () => {
+    const CH = `CH${'c'.repeat(32)}`;
+    const KD = `KD${'d'.repeat(32)}`;
+    const UO = `UO${'e'.repeat(32)}`;
+    const base = {
+      taskSid: `WT${'6'.repeat(32)}`,
+      assignmentStatus: 'assigned' as const,
+      taskChannel: 'sms',
+      taskQueueName: 'Support',
+      ageSeconds: 6000,
+      dateCreated: '2024-05-01T10:00:00.000Z',
+      workerSid: null,
+      workerName: null,
+    };
+    const report = formatReport(
+      {
+        workspaceSid: 'WS0',
+        generatedAt: '',
+        graceSeconds: 60,
+        counts: {
+          scanned: 2,
+          stuck: 1,
+          wrapupOverdue: 0,
+          conversationClosed: 1,
+          needsReview: 1,
+          active: 0,
+          skipped: 0,
+        },
+        suspects: [
+          {
+            ...base,
+            kind: 'conversation_closed',
+            legs: [],
+            callSid: null,
+            callStatus: null,
+            callEndedAt: null,
+            action: 'close_interaction',
+            conversationSid: CH,
+            conversationState: 'deleted',
+            conversationEndedAt: null,
+            interactionSid: KD,
+            interactionChannelSid: UO,
+            channelType: 'whatsapp',
+          },
+        ],
+        needsReview: [
+          {
+            ...base,
+            taskSid: `WT${'7'.repeat(32)}`,
+            callSid: null,
+            problem: 'no_interaction',
+            conversationSid: CH,
+            interactionSid: null,
+            interactionChannelSid: null,
+          },
+        ],
+      },
+      'csv',
+    );
+    const [suspectRow, reviewRow] = parseCsv(report, { columns: true }) as Record<string, string>[];
+    expect(suspectRow).toMatchObject({
+      suspectKind: 'conversation_closed',
+      action: 'close_interaction',
+      callSid: '',
+      callStatus: '',
+      legs: '',
+      conversationSid: CH,
+      conversationState: 'deleted',
+      conversationEndedAt: '',
+      interactionSid: KD,
+      interactionChannelSid: UO,
+      channelType: 'whatsapp',
+    });
+    expect(reviewRow).toMatchObject({ problem: 'no_interaction', conversationSid: CH, interactionSid: '' });
   });
 });
 

@@ -30,8 +30,10 @@ export type ReportKind = 'suspect' | 'needs_review';
 
 /**
  * Column order of the CSV report; `kind` and `taskSid` are what `close --from` reads back. `kind` is
- * the row's list (suspect or needs_review); a suspect's own kind (call_ended, wrapup_overdue) is
- * `suspectKind`.
+ * the row's list (suspect or needs_review); a suspect's own kind (call_ended, wrapup_overdue,
+ * conversation_closed) is `suspectKind`. The conversation and interaction columns are empty for voice
+ * tasks; the call columns are empty for messaging tasks. New columns go at the end, so that sheets
+ * reading the earlier ones by position keep working.
  */
 export const CSV_COLUMNS = [
   'kind',
@@ -50,6 +52,12 @@ export const CSV_COLUMNS = [
   'legs',
   'workerSid',
   'workerName',
+  'conversationSid',
+  'conversationState',
+  'conversationEndedAt',
+  'interactionSid',
+  'interactionChannelSid',
+  'channelType',
 ] as const;
 
 /** Every leg in one cell: `role:CallSid:status`, separated by `; ` (the primary first). */
@@ -77,6 +85,13 @@ function suspectRow(suspect: Suspect): CsvRow {
     legs: legsCell(suspect.legs),
     workerSid: suspect.workerSid,
     workerName: suspect.workerName,
+    // A server older than the messaging contract sends none of these.
+    conversationSid: suspect.conversationSid ?? null,
+    conversationState: suspect.conversationState ?? null,
+    conversationEndedAt: suspect.conversationEndedAt ?? null,
+    interactionSid: suspect.interactionSid ?? null,
+    interactionChannelSid: suspect.interactionChannelSid ?? null,
+    channelType: suspect.channelType ?? null,
   };
 }
 
@@ -98,6 +113,12 @@ function reviewRow(item: ReviewItem): CsvRow {
     legs: null,
     workerSid: item.workerSid,
     workerName: item.workerName,
+    conversationSid: item.conversationSid ?? null,
+    conversationState: null,
+    conversationEndedAt: null,
+    interactionSid: item.interactionSid ?? null,
+    interactionChannelSid: item.interactionChannelSid ?? null,
+    channelType: null,
   };
 }
 

@@ -36,7 +36,12 @@ export function renderScanSummary(
         scan.suspects.length,
         `cancel ${actions.get('cancel') ?? 0} (pending/reserved), complete ${actions.get('complete') ?? 0} (assigned${
           settings.wrapupOverdueMinutes === null ? '' : ', wrapping'
-        })${settings.wrapupOverdueMinutes === null ? '' : `; ${scan.counts.wrapupOverdue} overdue wrap-ups`}`,
+        })${settings.wrapupOverdueMinutes === null ? '' : `; ${scan.counts.wrapupOverdue} overdue wrap-ups`}${
+          // Messaging tasks: their interaction channel is closed, never the task itself.
+          (actions.get('close_interaction') ?? 0) > 0
+            ? `; close interaction channel ${actions.get('close_interaction')} (conversation ended)`
+            : ''
+        }`,
       ],
       [
         'Needs review',
@@ -50,7 +55,13 @@ export function renderScanSummary(
           settings.wrapupOverdueMinutes === null ? '' : `; wrap-ups younger than ${settings.wrapupOverdueMinutes} min`
         }`,
       ],
-      ['Skipped', scan.counts.skipped, 'other channels and excluded queues'],
+      [
+        'Skipped',
+        scan.counts.skipped,
+        settings.messaging === false
+          ? 'other channels (messaging too: MESSAGING=off) and excluded queues'
+          : 'other channels and excluded queues',
+      ],
       [
         'Scanned',
         scan.counts.scanned,

@@ -1,4 +1,4 @@
-import { CALL_SID_LEG_ROLE, TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
+import { CALL_SID_LEG_ROLE, MAX_CLOSE_BATCH, TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { CallStatus, CloseAction, CloseResult } from '@plugin-stuck-tasks/contract';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
 import type { CloseStatus, RequestBudget, TwilioTask, UpdateTaskResult } from '../gateway/types';
@@ -7,6 +7,9 @@ import type { EngineDeps } from './deps';
 import { ruleContextOf } from './deps';
 import { withInsightsOutcome } from './insightsOutcome';
 import { fetchLegCalls, observationsOf } from './legCalls';
+import { INTERACTIONS_REQUESTS_PER_SECOND } from '../gateway/twilioGateway';
+import { closeThroughChannel, closedByEarlierChannelClose } from './closeMessaging';
+import { observeMessaging } from './messagingObservations';
 import { judgeLegs, precheckTask } from './rules';
 import type { Classification, RuleContext, TaskLeg } from './rules';
 
@@ -20,10 +23,19 @@ export const DEFAULT_CLOSE_DEADLINE_MS = 7_500;
  */
 export const DEFAULT_MAX_CHECK_AGE_MS = 1_000;
 
+/**
+ * The same for a messaging task's channel close: the Interactions API's limit spaces the closes of a
+ * batch 1/20 s apart, so the last of MAX_CLOSE_BATCH waits up to 2.5 s for its turn after its re-check.
+ */
+export const DEFAULT_MAX_CHANNEL_CHECK_AGE_MS =
+  DEFAULT_MAX_CHECK_AGE_MS + Math.ceil((MAX_CLOSE_BATCH * 1000) / INTERACTIONS_REQUESTS_PER_SECOND);
+
 export interface CloseOptions {
   /** Every result is in by then (default 7.5 s). */
   deadlineMs?: number;
   maxCheckAgeMs?: number;
+  /** For messaging tasks (default DEFAULT_MAX_CHANNEL_CHECK_AGE_MS). */
+  maxChannelCheckAgeMs?: number;
   /**
    * Once aborted, no further task is started (each is answered `failed`, "not attempted", unchanged);
    * tasks already being re-checked or updated finish and report their real outcome.
@@ -42,12 +54,17 @@ export interface CloseRequestInput {
 /** The answer for a task not started because the close was stopped (the CLI's Ctrl-C). */
 export const NOT_ATTEMPTED = 'Not attempted: the close was stopped before this task; it was not changed.';
 
-const CLOSED_STATUS: Record<CloseAction, CloseStatus> = { cancel: 'canceled', complete: 'completed' };
+const CLOSED_STATUS: Record<Exclude<CloseAction, 'close_interaction'>, CloseStatus> = {
+  cancel: 'canceled',
+  complete: 'completed',
+};
 
-const PROBLEM_TEXT = {
+export const PROBLEM_TEXT = {
   no_call_sid: 'its attributes carry no call_sid',
   call_not_found: 'the call it names does not exist',
   bad_attributes: 'its attributes are not a JSON object',
+  no_interaction: 'it names a conversation but no interaction channel, so it cannot be closed safely',
+  interaction_closed: 'its interaction channel is already closed or unknown, yet the task is open',
 } as const;
 
 /**
@@ -67,6 +84,7 @@ export async function closeTasks(
     reason: formatCloseReason(deps.settings.closeReason, request.identity),
     budget: { deadline: Date.now() + (options.deadlineMs ?? DEFAULT_CLOSE_DEADLINE_MS) },
     maxCheckAgeMs: options.maxCheckAgeMs ?? DEFAULT_MAX_CHECK_AGE_MS,
+    maxChannelCheckAgeMs: options.maxChannelCheckAgeMs ?? DEFAULT_MAX_CHANNEL_CHECK_AGE_MS,
     stop: options.signal,
   };
   const distinct = [...new Set(request.taskSids)];
@@ -80,7 +98,7 @@ export async function closeTasks(
 }
 
 /** What every task of one close request shares. */
-interface CloseRun {
+export interface CloseRun {
   deps: EngineDeps;
   /** With the identity sanitised. */
   request: CloseRequestInput;
@@ -88,6 +106,7 @@ interface CloseRun {
   reason: string;
   budget: RequestBudget;
   maxCheckAgeMs: number;
+  maxChannelCheckAgeMs: number;
   /** No task starts once this is aborted. */
   stop?: AbortSignal;
 }
@@ -100,7 +119,7 @@ interface SentUpdate {
   attributesUpdated: boolean;
 }
 
-interface Attempt {
+export interface Attempt {
   /** Set once an update request may have reached Twilio. */
   sentFor: SentUpdate | null;
 }
@@ -146,6 +165,8 @@ async function verifyAndClose(run: CloseRun, taskSid: string, attempt: Attempt):
         ? result('failed', 'The task disappeared after the update was sent: it may or may not have been closed.')
         : result('not_found', 'Task not found (closed tasks disappear after about 5 minutes).');
     }
+    const closedByChannel = closedByEarlierChannelClose(run, fetched.task, attempt);
+    if (closedByChannel) return closedByChannel;
     const closedByUs = closedBySameIdentity(fetched.task, deps.settings.closeReason, request.identity);
     if (closedByUs && attempt.sentFor) {
       // An earlier update of this attempt was applied although its answer was lost.
@@ -166,6 +187,12 @@ async function verifyAndClose(run: CloseRun, taskSid: string, attempt: Attempt):
     const checkedAt = Date.now();
     const decision = decide(classification, request.force, fetched.task, context);
     if ('refusal' in decision) return result('not_stuck', decision.refusal);
+    if (decision.action === 'close_interaction') {
+      // Never the Task API for a messaging task: its interaction channel is closed instead.
+      const closing = await closeThroughChannel(run, fetched.task, classification, checkedAt, attempt);
+      if (closing === 'check_again') continue;
+      return closing;
+    }
     if (fetched.etag === null) {
       return result('failed', 'Twilio sent no ETag for the task, so it cannot be updated safely; it was not changed.');
     }
@@ -175,7 +202,7 @@ async function verifyAndClose(run: CloseRun, taskSid: string, attempt: Attempt):
     const attributes = withInsightsOutcome(fetched.task.attributes, deps.settings.insightsOutcome);
     const sent: SentUpdate = { task: fetched.task, classification, attributesUpdated: attributes !== null };
     attempt.sentFor = sent;
-    const status = CLOSED_STATUS[decision.action];
+    const status = CLOSED_STATUS[decision.action as Exclude<CloseAction, 'close_interaction'>];
     // The update must leave soon after the re-check, or the re-check is done again.
     const updateBudget = { ...budget, deadline: Math.min(budget.deadline ?? Infinity, checkedAt + maxCheckAgeMs) };
     let update: UpdateTaskResult;
@@ -234,14 +261,20 @@ async function verifyAndClose(run: CloseRun, taskSid: string, attempt: Attempt):
   return result('failed', 'The task kept changing while being closed, so it was left as it is; scan again.');
 }
 
-/** The verdict right now: every leg is always fetched again, never taken from a scan or a live list. */
-async function judge(
+/**
+ * The verdict right now: every leg (or a messaging task's conversation and channel) is always fetched
+ * again, never taken from a scan or a live list.
+ */
+export async function judge(
   deps: EngineDeps,
   task: TwilioTask,
   context: RuleContext,
   budget: RequestBudget,
 ): Promise<Classification> {
   const precheck = precheckTask(task, context);
+  if (precheck.verdict === 'needs_conversation') {
+    return observeMessaging(deps.gateway, task, precheck, context, budget);
+  }
   if (precheck.verdict !== 'needs_legs') return precheck;
   // On this task's slot, which runs its requests one after another (one in flight per slot): the legs
   // are read right before the update, without queueing behind other tasks' work.
@@ -254,7 +287,7 @@ function legName(leg: TaskLeg): string {
   return leg.role === CALL_SID_LEG_ROLE ? `its call ${leg.callSid}` : `its ${leg.role} leg ${leg.callSid}`;
 }
 
-function decide(
+export function decide(
   classification: Classification,
   force: boolean,
   task: TwilioTask,
@@ -264,6 +297,12 @@ function decide(
     case 'stuck':
       return { action: classification.action };
     case 'needs_review':
+      if (classification.action === 'close_interaction') {
+        // No safe close exists for these: not even force closes the Task itself behind Flex's back.
+        return {
+          refusal: `Not closed: needs review (${PROBLEM_TEXT[classification.problem]}). A messaging task is closed only through its interaction channel, even with force.`,
+        };
+      }
       if (force) return { action: classification.action };
       return {
         refusal: `Not closed: needs review (${PROBLEM_TEXT[classification.problem]}). Close it with force if you are sure.`,
@@ -274,7 +313,11 @@ function decide(
       return { refusal: `Not closed: the task is already ${classification.assignmentStatus}.` };
     case 'skipped':
       return classification.reason === 'not_voice'
-        ? { refusal: `Not closed: it is a ${task.task_channel_unique_name ?? 'non-voice'} task, not a voice task.` }
+        ? {
+            refusal: `Not closed: it is a ${task.task_channel_unique_name ?? 'non-voice'} task, not a voice task${
+              context.messaging ? '' : ' (messaging tasks are off: MESSAGING=off)'
+            }.`,
+          }
         : {
             refusal: `Not closed: its queue ${
               task.task_queue_friendly_name ?? task.task_queue_sid ?? ''
@@ -298,17 +341,27 @@ function activeRefusal(active: Extract<Classification, { verdict: 'active' }>, c
         : `Not closed: it has been wrapping for ${minutes(active.wrappingForMs)} min, less than the ${
             context.wrapupOverdueMinutes ?? 0
           } min after which a wrap-up is overdue.`;
+    case 'conversation_open':
+      return `Not closed: its conversation ${active.conversationSid} is still ${active.state}.`;
+    case 'conversation_settling':
+      return `Not closed: its conversation ${active.conversationSid} closed ${secondsSince(active.endedAtMs, context)}inside the ${
+        context.graceSeconds
+      } s grace period, and Flex may still move the task.`;
+    case 'channel_held':
+      return `Not closed: its interaction channel ${active.channelSid} is ${
+        active.status === 'pause' ? 'paused' : 'in transfer'
+      }.`;
   }
 }
 
-function secondsSince(endedAtMs: number | null, context: RuleContext): string {
+export function secondsSince(endedAtMs: number | null, context: RuleContext): string {
   if (endedAtMs === null) return '';
   const seconds = Math.max(0, Math.round((context.nowMs - endedAtMs) / 1000));
   return `${seconds} s ago, `;
 }
 
 /** Whole minutes, rounded down (a wrap-up is overdue only once the full threshold has passed). */
-function minutes(ms: number): number {
+export function minutes(ms: number): number {
   return Math.max(0, Math.floor(ms / 60_000));
 }
 

@@ -65,5 +65,6 @@ export function ruleContextOf(deps: EngineDeps): RuleContext {
     graceSeconds: deps.settings.graceSeconds,
     excludedTaskQueues: deps.settings.excludedTaskQueues,
     wrapupOverdueMinutes: deps.settings.wrapupOverdueMinutes,
+    messaging: deps.settings.messaging ?? true,
   };
 }

@@ -72,7 +72,15 @@ function depsFor(simulator: Simulator, overrides: Partial<Settings> = {}, option
 async function walk(deps: EngineDeps, options: ScanOptions = {}) {
   const suspects: Suspect[] = [];
   const needsReview: ReviewItem[] = [];
-  const counts: ScanCounts = { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 };
+  const counts: ScanCounts = {
+    scanned: 0,
+    stuck: 0,
+    wrapupOverdue: 0,
+    conversationClosed: 0,
+    needsReview: 0,
+    active: 0,
+    skipped: 0,
+  };
   let token: string | null = null;
   let pages = 0;
   do {
@@ -129,6 +137,7 @@ describe('engine against the simulator', () => {
         stuck: oracle('stuck').length,
         // Overdue wrap-ups are off in these settings: wrapping tasks are never listed.
         wrapupOverdue: 0,
+        conversationClosed: 0,
         needsReview: oracle('needs_review').length,
         active: oracle('active').length,
         skipped: oracle('not_voice').length,
@@ -214,7 +223,7 @@ describe('engine against the simulator', () => {
     expect(pending.length).toBeGreaterThanOrEqual(5);
     const [revived, accepted, closedElsewhere, deleted, untouched] = pending;
 
-    sim.reviveCall(revived.callSid);
+    sim.reviveCall(revived.callSid as string);
     sim.reserveTask(accepted.taskSid);
     sim.acceptTask(accepted.taskSid);
     sim.closeTask(closedElsewhere.taskSid, 'canceled', 'Closed by another admin.');
@@ -312,8 +321,15 @@ describe('engine against the simulator', () => {
     );
     const unknown = sim.listTasks({ verdict: 'needs_review' }).find((task) => task.problem === 'call_not_found')!;
     await expect(inspectTask(deps, unknown.sid)).resolves.toMatchObject({ call: null, problem: 'call_not_found' });
-    const chat = sim.listTasks({ verdict: 'not_voice' })[0];
-    await expect(inspectTask(deps, chat.sid)).resolves.toMatchObject({ verdict: 'not_voice' });
+    // Chat and sms tasks are messaging tasks whose conversations are still going.
+    const chat = sim.listTasks({ kind: 'other_channel' })[0];
+    await expect(inspectTask(deps, chat.sid)).resolves.toMatchObject({
+      verdict: 'active',
+      conversation: { conversationSid: chat.conversationSid, state: chat.conversationState },
+      interactionChannel: { channelSid: chat.interactionChannelSid, status: 'active' },
+    });
+    const voiceOnly = { ...deps, settings: { ...deps.settings, messaging: false } };
+    await expect(inspectTask(voiceOnly, chat.sid)).resolves.toMatchObject({ verdict: 'not_voice' });
     await expect(inspectTask(deps, `WT${'0'.repeat(32)}`)).resolves.toBeNull();
   });
 });

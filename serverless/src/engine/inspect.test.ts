@@ -67,6 +67,8 @@ describe('inspectTask', () => {
           call: expect.objectContaining({ callSid: call.sid, status: 'completed', durationSeconds: 240 }),
         },
       ],
+      conversation: null,
+      interactionChannel: null,
       reservations: [{ workerSid: 'WK1', workerName: 'Ann', status: 'accepted' }],
       workerSid: 'WK1',
       workerName: 'Ann',

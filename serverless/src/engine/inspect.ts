@@ -5,8 +5,17 @@ import type { RequestBudget } from '../gateway/types';
 import type { EngineDeps } from './deps';
 import { ruleContextOf } from './deps';
 import { fetchLegCalls, observationsOf } from './legCalls';
-import { agentOf, toLegDetails, toReservationSummary, toTaskDetails } from './present';
-import { classifyTask, isCallSid, primaryLeg, taskLegs } from './rules';
+import { channelObservation, conversationObservation } from './messagingObservations';
+import { messagingRefsOf } from './messagingRules';
+import {
+  agentOf,
+  toConversationSummary,
+  toInteractionChannelSummary,
+  toLegDetails,
+  toReservationSummary,
+  toTaskDetails,
+} from './present';
+import { classifyTask, isCallSid, parseAttributes, primaryLeg, taskLegs } from './rules';
 
 export const DEFAULT_INSPECT_DEADLINE_MS = 7_000;
 
@@ -35,19 +44,43 @@ async function inspect(deps: EngineDeps, taskSid: string, budget: RequestBudget)
   // excluded queue, a young wrap-up): the details show them all the same. Values that are not Call
   // SIDs are shown but never looked up.
   const legs = taskLegs(task);
-  const [reservations, calls] = await Promise.all([
+  // A messaging task's conversation and channel are read whatever the verdict, for the details.
+  const attributes = parseAttributes(task.attributes);
+  const refs = attributes === null ? null : messagingRefsOf(attributes);
+  const interaction =
+    refs !== null && refs.interactionSid !== null && refs.channelSid !== null
+      ? { interactionSid: refs.interactionSid, channelSid: refs.channelSid }
+      : null;
+  const [reservations, calls, conversation, channel] = await Promise.all([
     gateway.listReservations(taskSid, budget),
     fetchLegCalls(gateway, [...new Set(legs.map((leg) => leg.callSid).filter(isCallSid))], budget),
+    refs === null ? Promise.resolve(undefined) : gateway.fetchConversation(refs.conversationSid, budget),
+    interaction === null
+      ? Promise.resolve(undefined)
+      : gateway.fetchInteractionChannel(interaction.interactionSid, interaction.channelSid, budget),
   ]);
 
   const context = ruleContextOf(deps);
-  const classification = classifyTask(task, observationsOf(calls), context);
+  const messaging =
+    conversation === undefined
+      ? undefined
+      : {
+          conversation: conversationObservation(conversation),
+          ...(channel === undefined ? {} : { channel: channelObservation(channel) }),
+        };
+  const classification = classifyTask(task, observationsOf(calls), context, messaging);
   const legDetails = legs.map((leg) => toLegDetails(leg, calls.get(leg.callSid) ?? null));
   const primary = primaryLeg(legDetails);
   const base = {
     task: toTaskDetails(task, context.nowMs),
     call: primary?.call ?? null,
     legs: legDetails,
+    conversation:
+      refs === null || conversation === undefined ? null : toConversationSummary(refs.conversationSid, conversation),
+    interactionChannel:
+      interaction === null || channel === undefined
+        ? null
+        : toInteractionChannelSummary(interaction.interactionSid, interaction.channelSid, channel),
     reservations: reservations.map(toReservationSummary),
     // The same rule as the scan's agent column, so the panel never works it out itself.
     ...agentOf(task.assignment_status, reservations),

@@ -1,6 +1,8 @@
 /** Turns Twilio resources and verdicts into the contract's shapes. Pure. */
 import type {
   CallDetails,
+  ConversationSummary,
+  InteractionChannelSummary,
   LegDetails,
   ReservationSummary,
   ReviewItem,
@@ -8,7 +10,13 @@ import type {
   Suspect,
   TaskDetails,
 } from '@plugin-stuck-tasks/contract';
-import type { TwilioCall, TwilioReservation, TwilioTask } from '../gateway/types';
+import type {
+  TwilioCall,
+  TwilioConversation,
+  TwilioInteractionChannel,
+  TwilioReservation,
+  TwilioTask,
+} from '../gateway/types';
 import type { Classification, TaskLeg } from './rules';
 import { parseAttributes, taskAgeSeconds } from './rules';
 
@@ -74,6 +82,12 @@ export function toSuspect(task: TwilioTask, verdict: Stuck, nowMs: number, agent
     callStatus: verdict.callStatus,
     callEndedAt: verdict.callEndedAt,
     action: verdict.action,
+    conversationSid: verdict.conversation?.conversationSid ?? null,
+    conversationState: verdict.conversation?.state ?? null,
+    conversationEndedAt: verdict.conversation?.endedAt ?? null,
+    interactionSid: verdict.conversation?.interactionSid ?? null,
+    interactionChannelSid: verdict.conversation?.channelSid ?? null,
+    channelType: verdict.conversation?.channelType ?? null,
   };
 }
 
@@ -83,7 +97,14 @@ export function toReviewItem(
   nowMs: number,
   agent: Agent = NO_AGENT,
 ): ReviewItem {
-  return { ...taskSummary(task, nowMs, agent), callSid: verdict.callSid, problem: verdict.problem };
+  const item: ReviewItem = { ...taskSummary(task, nowMs, agent), callSid: verdict.callSid, problem: verdict.problem };
+  if (verdict.messaging === undefined) return item;
+  return {
+    ...item,
+    conversationSid: verdict.messaging.conversationSid,
+    interactionSid: verdict.messaging.interactionSid,
+    interactionChannelSid: verdict.messaging.channelSid,
+  };
 }
 
 export function toTaskDetails(task: TwilioTask, nowMs: number): TaskDetails {
@@ -120,6 +141,27 @@ export function toCallDetails(call: TwilioCall): CallDetails {
 /** A leg in the detail view; `call` null when Twilio does not know it or it names no Call SID. */
 export function toLegDetails(leg: TaskLeg, call: TwilioCall | null): LegDetails {
   return { role: leg.role, callSid: leg.callSid, call: call === null ? null : toCallDetails(call) };
+}
+
+export function toConversationSummary(
+  conversationSid: string,
+  conversation: TwilioConversation | null,
+): ConversationSummary {
+  return {
+    conversationSid,
+    state: conversation?.state ?? null,
+    dateClosed: isoDate(conversation?.timers?.date_closed ?? null),
+    dateUpdated: isoDate(conversation?.date_updated ?? null),
+    friendlyName: conversation?.friendly_name ?? null,
+  };
+}
+
+export function toInteractionChannelSummary(
+  interactionSid: string,
+  channelSid: string,
+  channel: TwilioInteractionChannel | null,
+): InteractionChannelSummary {
+  return { interactionSid, channelSid, status: channel?.status ?? null, type: channel?.type ?? null };
 }
 
 export function toReservationSummary(reservation: TwilioReservation): ReservationSummary {

@@ -54,6 +54,7 @@ describe('classifyTask', () => {
         callEndedAt,
         legs: [{ role: 'call_sid', callSid: CALL_SID, status: callStatus, endedAt: callEndedAt }],
         wrappingForMs: null,
+        conversation: null,
       });
     });
 

@@ -1,5 +1,6 @@
 /**
- * The domain rules: when is a voice Task stuck, and what closes it. Pure functions, no I/O, so that
+ * The domain rules: when is a voice or messaging Task stuck, and what closes it (messaging specifics
+ * in messagingRules.ts). Pure functions, no I/O, so that
  * the scan, the detail view and the re-check before closing all judge a task the same way.
  */
 import {
@@ -19,6 +20,14 @@ import type {
   SuspectKind,
 } from '@plugin-stuck-tasks/contract';
 import type { TwilioCall, TwilioTask } from '../gateway/types';
+import {
+  conversationEndedAtMs,
+  isChannelGone,
+  isChannelHeld,
+  isConversationOpen,
+  messagingRefsOf,
+} from './messagingRules';
+import type { ChannelObservation, ConversationEnd, ConversationObservation, MessagingRefs } from './messagingRules';
 
 export const VOICE_CHANNEL = 'voice';
 
@@ -32,6 +41,8 @@ export interface RuleContext {
   excludedTaskQueues: readonly string[];
   /** WRAPUP_OVERDUE_MINUTES; null (or absent) = off: a wrapping task is closed, not ours to judge. */
   wrapupOverdueMinutes?: number | null;
+  /** MESSAGING: judge messaging tasks (Flex Conversations). Absent or false = off: they are skipped as other channels. */
+  messaging?: boolean;
 }
 
 /** What is known about one call leg. */
@@ -65,29 +76,48 @@ export type Classification =
       problem: ReviewProblem;
       /** The primary leg's SID as written, or null when the task names none. */
       callSid: string | null;
-      /** What a forced close would do. */
+      /** What a forced close would do (`close_interaction`: a messaging task, never closed by force). */
       action: CloseAction;
       legs: TaskLeg[];
+      /** A messaging task: what its attributes name. */
+      messaging?: MessagingRefs;
     }
   | { verdict: 'active'; reason: 'call_live'; leg: LiveLeg }
   /** `leg`: the leg that ended last, inside the grace period. */
   | { verdict: 'active'; reason: 'call_settling'; leg: CallLeg; endedAtMs: number | null }
   /** A wrap-up younger than WRAPUP_OVERDUE_MINUTES (or whose last change is unreadable). */
   | { verdict: 'active'; reason: 'wrapup_in_progress'; wrappingForMs: number | null }
+  /** A messaging task whose conversation is still going (active, inactive, initializing). */
+  | { verdict: 'active'; reason: 'conversation_open'; conversationSid: string; state: string }
+  /** A messaging task whose conversation closed inside the grace period. */
+  | { verdict: 'active'; reason: 'conversation_settling'; conversationSid: string; endedAtMs: number | null }
+  /** A messaging task whose interaction channel is paused or in transfer. */
+  | { verdict: 'active'; reason: 'channel_held'; channelSid: string; status: string }
   | {
       verdict: 'stuck';
       kind: SuspectKind;
       action: CloseAction;
-      /** The primary leg. */
-      callSid: string;
-      callStatus: CallStatus;
+      /** The primary leg; null for a messaging task. */
+      callSid: string | null;
+      callStatus: CallStatus | null;
       /** The latest end time among the legs (ISO 8601), or null when Twilio gave none. */
       callEndedAt: string | null;
       /** Every leg, the primary first. */
       legs: CallLeg[];
-      /** For `wrapup_overdue`: how long since the task last changed. */
+      /** For `wrapup_overdue` (and a wrapping messaging task): how long since the task last changed. */
       wrappingForMs: number | null;
+      /** A messaging task (`conversation_closed`): how its conversation ended and the channel to close. */
+      conversation: ConversationEnd | null;
     };
+
+/** A judgement of a messaging task that needs its conversation (and then maybe its channel) first. */
+export interface ConversationNeeded {
+  verdict: 'needs_conversation';
+  kind: 'conversation_closed';
+  action: 'close_interaction';
+  refs: { conversationSid: string; interactionSid: string; channelSid: string };
+  wrappingForMs: number | null;
+}
 
 /** A judgement that needs the legs' calls first. */
 export interface LegsNeeded {
@@ -215,12 +245,20 @@ export function isWrapupOverdue(wrappingForMs: number | null, minutes: number): 
  * Everything that can be decided from the task alone; otherwise the legs to look up. Cheap checks
  * come first so non-voice tasks, excluded queues and young wrap-ups never cost a request.
  */
-export function precheckTask(task: TwilioTask, context: RuleContext): Classification | LegsNeeded {
+export function precheckTask(task: TwilioTask, context: RuleContext): Classification | LegsNeeded | ConversationNeeded {
   const status = task.assignment_status;
   const overdueMinutes = context.wrapupOverdueMinutes ?? null;
   const judged = isOpenStatus(status) || (status === 'wrapping' && overdueMinutes !== null);
   if (!judged) return { verdict: 'closed', assignmentStatus: status };
-  if (task.task_channel_unique_name !== VOICE_CHANNEL) return { verdict: 'skipped', reason: 'not_voice' };
+  const isVoiceChannel = task.task_channel_unique_name === VOICE_CHANNEL;
+  // Messaging tasks are found by their attributes whatever their channel's name; with MESSAGING off
+  // (or no attributes to read on a voice task) the channel name decides, as before.
+  const messagingOn = context.messaging === true;
+  const parsed = messagingOn || isVoiceChannel ? parseAttributes(task.attributes) : null;
+  const refs = messagingOn && parsed !== null ? messagingRefsOf(parsed) : null;
+  // A list may leave the attributes out: only the task itself tells whether it is a messaging task.
+  const attributesUnknown = messagingOn && !isVoiceChannel && task.attributes === null;
+  if (!isVoiceChannel && refs === null && !attributesUnknown) return { verdict: 'skipped', reason: 'not_voice' };
   if (isExcludedQueue(task, context.excludedTaskQueues)) return { verdict: 'skipped', reason: 'excluded_queue' };
   let wrappingForMs: number | null = null;
   if (status === 'wrapping') {
@@ -229,8 +267,12 @@ export function precheckTask(task: TwilioTask, context: RuleContext): Classifica
       return { verdict: 'active', reason: 'wrapup_in_progress', wrappingForMs };
     }
   }
+  if (attributesUnknown) {
+    return { verdict: 'needs_review', problem: 'bad_attributes', callSid: null, action: 'close_interaction', legs: [] };
+  }
+  if (refs !== null) return precheckMessaging(refs, wrappingForMs);
   const action = actionFor(status as ScannedAssignmentStatus);
-  const attributes = parseAttributes(task.attributes);
+  const attributes = parsed;
   if (attributes === null)
     return { verdict: 'needs_review', problem: 'bad_attributes', callSid: null, action, legs: [] };
   const legs = legsOf(attributes);
@@ -243,17 +285,127 @@ export function precheckTask(task: TwilioTask, context: RuleContext): Classifica
   return { verdict: 'needs_legs', kind, action, legs, callSids, wrappingForMs };
 }
 
+/** A messaging task without both interaction SIDs cannot be closed safely: a person looks at it. */
+function precheckMessaging(refs: MessagingRefs, wrappingForMs: number | null): Classification | ConversationNeeded {
+  const { conversationSid, interactionSid, channelSid } = refs;
+  if (interactionSid === null || channelSid === null) {
+    return {
+      verdict: 'needs_review',
+      problem: 'no_interaction',
+      callSid: null,
+      action: 'close_interaction',
+      legs: [],
+      messaging: refs,
+    };
+  }
+  return {
+    verdict: 'needs_conversation',
+    kind: 'conversation_closed',
+    action: 'close_interaction',
+    refs: { conversationSid, interactionSid, channelSid },
+    wrappingForMs,
+  };
+}
+
+/** What is known about a messaging task's conversation and channel (the channel only once needed). */
+export interface MessagingObservations {
+  conversation: ConversationObservation;
+  channel?: ChannelObservation;
+}
+
+/** Whether the channel must be looked up too: not when the conversation alone keeps the task active. */
+export function channelNeeded(conversation: ConversationObservation): boolean {
+  return !isConversationOpen(conversation);
+}
+
+/**
+ * The verdict on a messaging task, in this order: conversation still going -> active; channel paused
+ * or in transfer -> active; conversation closed inside the grace period -> active (settling); channel
+ * already closed or unknown -> needs review; else stuck. A deleted conversation ended long ago.
+ */
+export function judgeConversation(
+  task: TwilioTask,
+  needed: ConversationNeeded,
+  observed: MessagingObservations,
+  context: RuleContext,
+): Classification {
+  const { refs, wrappingForMs } = needed;
+  const { conversation, channel } = observed;
+  if (conversation.kind === 'fetched' && isConversationOpen(conversation)) {
+    return {
+      verdict: 'active',
+      reason: 'conversation_open',
+      conversationSid: refs.conversationSid,
+      state: conversation.conversation.state,
+    };
+  }
+  if (channel === undefined) {
+    throw new Error(
+      `classifyTask: the interaction channel ${refs.channelSid} of task ${task.sid} must be looked up first`,
+    );
+  }
+  if (isChannelHeld(channel)) {
+    return {
+      verdict: 'active',
+      reason: 'channel_held',
+      channelSid: refs.channelSid,
+      status: (channel as { kind: 'fetched'; channel: { status: string } }).channel.status,
+    };
+  }
+  const endedAtMs = conversation.kind === 'fetched' ? conversationEndedAtMs(conversation.conversation) : null;
+  if (conversation.kind === 'fetched' && endedWithinGrace(endedAtMs, context)) {
+    return { verdict: 'active', reason: 'conversation_settling', conversationSid: refs.conversationSid, endedAtMs };
+  }
+  if (isChannelGone(channel)) {
+    return {
+      verdict: 'needs_review',
+      problem: 'interaction_closed',
+      callSid: null,
+      action: 'close_interaction',
+      legs: [],
+      messaging: refs,
+    };
+  }
+  const fetchedChannel = channel.kind === 'fetched' ? channel.channel : null;
+  return {
+    verdict: 'stuck',
+    kind: 'conversation_closed',
+    action: 'close_interaction',
+    callSid: null,
+    callStatus: null,
+    callEndedAt: null,
+    legs: [],
+    wrappingForMs,
+    conversation: {
+      conversationSid: refs.conversationSid,
+      state: conversation.kind === 'fetched' ? 'closed' : 'deleted',
+      endedAt: endedAtMs === null ? null : new Date(endedAtMs).toISOString(),
+      interactionSid: refs.interactionSid,
+      channelSid: refs.channelSid,
+      channelType: fetchedChannel?.type ?? null,
+    },
+  };
+}
+
 /**
  * The full judgement. `observations` is what is known about the legs' calls, by Call SID (ignored
  * when the task alone decides). One live leg decides; otherwise every leg must have been observed,
- * and a task whose legs have not all been observed is never stuck.
+ * and a task whose legs have not all been observed is never stuck. `messaging`: what is known about a
+ * messaging task's conversation and channel.
  */
 export function classifyTask(
   task: TwilioTask,
   observations: LegObservations | undefined,
   context: RuleContext,
+  messaging?: MessagingObservations,
 ): Classification {
   const precheck = precheckTask(task, context);
+  if (precheck.verdict === 'needs_conversation') {
+    if (messaging === undefined) {
+      throw new Error(`classifyTask: the conversation of task ${task.sid} must be looked up first`);
+    }
+    return judgeConversation(task, precheck, messaging, context);
+  }
   if (precheck.verdict !== 'needs_legs') return precheck;
   return judgeLegs(task, precheck, observations ?? new Map(), context);
 }
@@ -319,6 +471,7 @@ export function judgeLegs(
     callEndedAt: latestEnd,
     legs: callLegs,
     wrappingForMs,
+    conversation: null,
   };
 }
 

@@ -30,7 +30,15 @@ async function walk(deps: EngineDeps, options: ScanOptions = {}) {
     pages.push(page);
     token = page.nextPageToken;
   } while (token !== null && pages.length < 1000);
-  const counts: ScanCounts = { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 };
+  const counts: ScanCounts = {
+    scanned: 0,
+    stuck: 0,
+    wrapupOverdue: 0,
+    conversationClosed: 0,
+    needsReview: 0,
+    active: 0,
+    skipped: 0,
+  };
   for (const page of pages)
     for (const key of Object.keys(counts) as (keyof ScanCounts)[]) counts[key] += page.counts[key];
   return {
@@ -82,7 +90,15 @@ describe('scanPage', () => {
         [t.unknownCall.sid, 'call_not_found'],
       ]);
       // wrapping is not open: Twilio's list leaves it out.
-      expect(result.counts).toEqual({ scanned: 11, stuck: 3, wrapupOverdue: 0, needsReview: 3, active: 3, skipped: 2 });
+      expect(result.counts).toEqual({
+        scanned: 11,
+        stuck: 3,
+        wrapupOverdue: 0,
+        conversationClosed: 0,
+        needsReview: 3,
+        active: 3,
+        skipped: 2,
+      });
     },
   );
 
@@ -121,6 +137,12 @@ describe('scanPage', () => {
         callStatus: 'failed',
         callEndedAt: '2024-05-01T11:50:00.000Z',
         action: 'complete',
+        conversationSid: null,
+        conversationState: null,
+        conversationEndedAt: null,
+        interactionSid: null,
+        interactionChannelSid: null,
+        channelType: null,
       },
     ]);
     expect(page.needsReview).toEqual([
@@ -216,8 +238,14 @@ describe('scanPage', () => {
       t.stuckAssigned.sid,
     ]);
     expect(result.needsReview.map((item) => item.problem)).toEqual(['no_call_sid', 'bad_attributes', 'call_not_found']);
-    // 11 open tasks listed; the chat task and the excluded queue need no fetch.
-    expect(gateway.counts.fetchTask).toBe(9);
+    // 11 open tasks listed; the excluded queue needs no fetch; the chat task is fetched (it may be a
+    // messaging task) unless MESSAGING is off.
+    expect(gateway.counts.fetchTask).toBe(10);
+    const voiceOnly = new FakeGateway();
+    voiceOnly.nullAttributesInLists = true;
+    mixedWorkspace(voiceOnly);
+    await walk(depsFor(voiceOnly, { ...settings, messaging: false }));
+    expect(voiceOnly.counts.fetchTask).toBe(9);
   });
 
   it('skips a task that vanished between the list and its fetch', async () => {
@@ -230,7 +258,15 @@ describe('scanPage', () => {
       return fetchTask(sid, budget);
     };
     const page = await scanPage(depsFor(gateway), null);
-    expect(page.counts).toEqual({ scanned: 1, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 1 });
+    expect(page.counts).toEqual({
+      scanned: 1,
+      stuck: 0,
+      wrapupOverdue: 0,
+      conversationClosed: 0,
+      needsReview: 0,
+      active: 0,
+      skipped: 1,
+    });
     expect(task.sid).toMatch(/^WT/);
   });
 
@@ -282,7 +318,15 @@ describe('scanPage', () => {
         expect(first).toMatchObject({
           suspects: [],
           needsReview: [],
-          counts: { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 },
+          counts: {
+            scanned: 0,
+            stuck: 0,
+            wrapupOverdue: 0,
+            conversationClosed: 0,
+            needsReview: 0,
+            active: 0,
+            skipped: 0,
+          },
         });
         expect(first.nextPageToken).not.toBeNull();
         const rest = await walk(deps, { deadlineMs: 500, callPlan: 'fetch-each' });
@@ -536,7 +580,15 @@ describe('scanPage: call legs, overdue wrap-ups and agents (issue 10)', () => {
     expect(page.needsReview).toEqual([
       expect.objectContaining({ taskSid: noLegs.sid, assignmentStatus: 'wrapping', problem: 'no_call_sid' }),
     ]);
-    expect(page.counts).toEqual({ scanned: 5, stuck: 2, wrapupOverdue: 1, needsReview: 1, active: 2, skipped: 0 });
+    expect(page.counts).toEqual({
+      scanned: 5,
+      stuck: 2,
+      wrapupOverdue: 1,
+      conversationClosed: 0,
+      needsReview: 1,
+      active: 2,
+      skipped: 0,
+    });
     // Young wrap-ups cost no call request.
     expect(gateway.counts.fetchCall).toBe(2);
   });

@@ -15,6 +15,7 @@ import type { ScanPosition } from './pageToken';
 import { NO_AGENT, agentOf, toReviewItem, toSuspect } from './present';
 import type { Agent } from './present';
 import { judgeLegs, legsToFetch, precheckTask } from './rules';
+import { observeMessaging } from './messagingObservations';
 import type { CallObservation, Classification, RuleContext } from './rules';
 
 /** A Function is killed at 10 s; leave room for token validation and the answer. */
@@ -240,7 +241,15 @@ function listingError(error: unknown, position: ScanPosition): unknown {
 class ScanReport {
   readonly suspects: Suspect[] = [];
   readonly needsReview: ReviewItem[] = [];
-  readonly counts: ScanCounts = { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 };
+  readonly counts: ScanCounts = {
+    scanned: 0,
+    stuck: 0,
+    wrapupOverdue: 0,
+    conversationClosed: 0,
+    needsReview: 0,
+    active: 0,
+    skipped: 0,
+  };
 
   constructor(private readonly nowMs: number) {}
 
@@ -257,6 +266,7 @@ class ScanReport {
         case 'stuck':
           this.counts.stuck += 1;
           if (classification.kind === 'wrapup_overdue') this.counts.wrapupOverdue += 1;
+          if (classification.kind === 'conversation_closed') this.counts.conversationClosed += 1;
           this.suspects.push(toSuspect(task, classification, this.nowMs, agent));
           break;
         case 'needs_review':
@@ -321,6 +331,8 @@ async function judgeTask(
     }
     const fetched = observationsOf(await fetchLegCalls(deps.gateway, legsToFetch(precheck, known), budget));
     classification = judgeLegs(task, precheck, new Map([...known, ...fetched]), context);
+  } else if (precheck.verdict === 'needs_conversation') {
+    classification = await observeMessaging(deps.gateway, task, precheck, context, budget);
   } else {
     classification = precheck;
   }

@@ -36,7 +36,15 @@ export interface ScanWorkspaceOptions {
   onPage?: (progress: { pages: number; counts: ScanCounts; suspects: number; needsReview: number }) => void;
 }
 
-const EMPTY_COUNTS: ScanCounts = { scanned: 0, stuck: 0, wrapupOverdue: 0, needsReview: 0, active: 0, skipped: 0 };
+const EMPTY_COUNTS: ScanCounts = {
+  scanned: 0,
+  stuck: 0,
+  wrapupOverdue: 0,
+  conversationClosed: 0,
+  needsReview: 0,
+  active: 0,
+  skipped: 0,
+};
 
 /** Extra tries of one scan call that Twilio failed (the gateway has already retried each request). */
 const SCAN_PAGE_RETRIES = 2;

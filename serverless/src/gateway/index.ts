@@ -19,5 +19,8 @@ export type {
   TwilioGateway,
   TwilioReservation,
   TwilioTask,
+  TwilioConversation,
+  TwilioInteractionChannel,
+  UpdateChannelResult,
   UpdateTaskResult,
 } from './types';

@@ -2,12 +2,29 @@ import { z } from 'zod';
 import {
   ASSIGNMENT_STATUSES,
   CALL_SID_PATTERN,
+  CONVERSATION_SID_PATTERN,
+  CONVERSATION_STATES,
+  INTERACTION_CHANNEL_SID_PATTERN,
+  INTERACTION_CHANNEL_STATUSES,
+  INTERACTION_SID_PATTERN,
   LIVE_CALL_STATUSES,
   TASK_SID_PATTERN,
   TERMINAL_CALL_STATUSES,
 } from '@plugin-stuck-tasks/contract';
-import type { AssignmentStatus, CallStatus } from '@plugin-stuck-tasks/contract';
-import type { TwilioCall, TwilioEvent, TwilioReservation, TwilioTask } from './types';
+import type {
+  AssignmentStatus,
+  CallStatus,
+  ConversationState,
+  InteractionChannelStatus,
+} from '@plugin-stuck-tasks/contract';
+import type {
+  TwilioCall,
+  TwilioConversation,
+  TwilioEvent,
+  TwilioInteractionChannel,
+  TwilioReservation,
+  TwilioTask,
+} from './types';
 
 // Twilio's answers are checked at the edge so the engine never works on a half-understood object.
 // Only the fields the product reads are required; optional ones default to null.
@@ -56,6 +73,33 @@ export const reservationSchema: z.ZodType<TwilioReservation, z.ZodTypeDef, unkno
   worker_sid: z.string(),
   worker_name: optionalString,
   reservation_status: z.string(),
+});
+
+const conversationStateSchema = z.enum([...CONVERSATION_STATES] as [ConversationState, ...ConversationState[]]);
+const channelStatusSchema = z.enum([...INTERACTION_CHANNEL_STATUSES] as [
+  InteractionChannelStatus,
+  ...InteractionChannelStatus[],
+]);
+
+export const conversationSchema: z.ZodType<TwilioConversation, z.ZodTypeDef, unknown> = z.object({
+  sid: z.string().regex(CONVERSATION_SID_PATTERN),
+  state: conversationStateSchema,
+  friendly_name: optionalString,
+  date_created: optionalString,
+  date_updated: optionalString,
+  timers: z
+    .object({ date_closed: optionalString, date_inactive: optionalString })
+    .nullish()
+    .transform((value) => value ?? null),
+});
+
+export const interactionChannelSchema: z.ZodType<TwilioInteractionChannel, z.ZodTypeDef, unknown> = z.object({
+  sid: z.string().regex(INTERACTION_CHANNEL_SID_PATTERN),
+  interaction_sid: z.string().regex(INTERACTION_SID_PATTERN),
+  type: optionalString,
+  status: channelStatusSchema,
+  error_code: optionalNumber,
+  error_message: optionalString,
 });
 
 export const taskListSchema = z.object({

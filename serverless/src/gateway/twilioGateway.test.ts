@@ -528,3 +528,90 @@ describe('adaptive concurrency over HTTP (twilio-node request client)', () => {
     expect(gateway.stats().window).toEqual({ current: 5, min: 5, max: 8, shrinks: 3 });
   });
 });
+
+describe('messaging: Conversations and Interactions', () => {
+  const CH = `CH${'3'.repeat(32)}`;
+  const KD = `KD${'4'.repeat(32)}`;
+  const UO = `UO${'5'.repeat(32)}`;
+  const channel = {
+    sid: UO,
+    interaction_sid: KD,
+    type: 'sms',
+    status: 'active',
+    error_code: null,
+    error_message: null,
+  };
+
+  it('fetches a conversation from conversations.twilio.com; 404 = deleted', async () => {
+    const { gateway, sent } = scripted([
+      { statusCode: 200, body: { sid: CH, state: 'closed', date_updated: '2024-05-01T11:00:00Z', timers: {} } },
+      twilioError(404, 20404),
+    ]);
+    await expect(gateway.fetchConversation(CH)).resolves.toEqual({
+      sid: CH,
+      state: 'closed',
+      friendly_name: null,
+      date_created: null,
+      date_updated: '2024-05-01T11:00:00Z',
+      timers: { date_closed: null, date_inactive: null },
+    });
+    await expect(gateway.fetchConversation(CH)).resolves.toBeNull();
+    expect(sent[0]).toMatchObject({ method: 'get', uri: `https://conversations.twilio.com/v1/Conversations/${CH}` });
+  });
+
+  it('fetches and closes an interaction channel on flex-api.twilio.com with Status and Routing closed', async () => {
+    const { gateway, sent } = scripted([
+      { statusCode: 200, body: channel },
+      { statusCode: 200, body: { ...channel, status: 'closed' } },
+      twilioError(400, 20001),
+    ]);
+    await expect(gateway.fetchInteractionChannel(KD, UO)).resolves.toMatchObject({ status: 'active', type: 'sms' });
+    await expect(gateway.closeInteractionChannel(KD, UO)).resolves.toMatchObject({
+      kind: 'updated',
+      channel: { status: 'closed' },
+    });
+    await expect(gateway.closeInteractionChannel(KD, UO)).resolves.toEqual({
+      kind: 'rejected',
+      status: 400,
+      twilioCode: 20001,
+      message: 'error 20001',
+    });
+    expect(sent[0]).toMatchObject({
+      method: 'get',
+      uri: `https://flex-api.twilio.com/v1/Interactions/${KD}/Channels/${UO}`,
+    });
+    expect(sent[1]).toMatchObject({
+      method: 'post',
+      uri: `https://flex-api.twilio.com/v1/Interactions/${KD}/Channels/${UO}`,
+      data: { Status: 'closed', Routing: '{"status":"closed"}' },
+    });
+  });
+
+  it('refuses malformed SIDs before any request', async () => {
+    const { gateway, sent } = scripted([{ statusCode: 200, body: channel }]);
+    await expect(gateway.fetchConversation('CH../x')).rejects.toThrow(/malformed SID/);
+    await expect(gateway.fetchInteractionChannel(KD, '../UO')).rejects.toThrow(/malformed SID/);
+    await expect(gateway.closeInteractionChannel('KD1', UO)).rejects.toThrow(/malformed SID/);
+    expect(sent).toEqual([]);
+  });
+
+  it('keeps each Interactions endpoint to its rate: 10 a second means 10 fetches take 0.9 s or more', async () => {
+    const { gateway, sent } = scripted(
+      [{ statusCode: 200, body: channel }],
+      withDefaults({ ...fast, interactionsPerSecond: 10 }),
+    );
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 10 }, () => gateway.fetchInteractionChannel(KD, UO)));
+    // Evenly spaced starts (100 ms apart): never more than the limit inside any second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(890);
+    expect(sent).toHaveLength(10);
+    // The Conversations API has no such limit here.
+    const conversations = scripted(
+      [{ statusCode: 200, body: { sid: CH, state: 'active' } }],
+      withDefaults({ ...fast, interactionsPerSecond: 1 }),
+    );
+    await Promise.all(Array.from({ length: 5 }, () => conversations.gateway.fetchConversation(CH)));
+    expect(conversations.sent).toHaveLength(5);
+    expect(() => withDefaults({ interactionsPerSecond: 0 })).toThrow(/Interactions rate/);
+  });
+});

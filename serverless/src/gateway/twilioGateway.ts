@@ -1,8 +1,16 @@
+import Bottleneck from 'bottleneck';
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
 import twilio from 'twilio';
 import type { z } from 'zod';
-import { CALL_SID_PATTERN, OPEN_ASSIGNMENT_STATUSES, TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
+import {
+  CALL_SID_PATTERN,
+  CONVERSATION_SID_PATTERN,
+  INTERACTION_CHANNEL_SID_PATTERN,
+  INTERACTION_SID_PATTERN,
+  OPEN_ASSIGNMENT_STATUSES,
+  TASK_SID_PATTERN,
+} from '@plugin-stuck-tasks/contract';
 import type { CallStatus } from '@plugin-stuck-tasks/contract';
 import { DEFAULT_ACCOUNT_CONCURRENCY_LIMIT, DEFAULT_CONCURRENCY_HEADROOM, fixedConcurrencyCap } from '../settings';
 import type { Settings } from '../settings';
@@ -13,6 +21,8 @@ import {
   callListSchema,
   callSchema,
   eventListSchema,
+  conversationSchema,
+  interactionChannelSchema,
   reservationListSchema,
   taskListSchema,
   taskSchema,
@@ -28,11 +38,17 @@ import type {
   TaskPage,
   TwilioGateway,
   TwilioReservation,
+  UpdateChannelResult,
   UpdateTaskResult,
 } from './types';
 
 export const TASKROUTER_HOST = 'https://taskrouter.twilio.com';
 export const API_HOST = 'https://api.twilio.com';
+export const CONVERSATIONS_HOST = 'https://conversations.twilio.com';
+export const FLEX_API_HOST = 'https://flex-api.twilio.com';
+
+/** Twilio's limit on the Interactions API: 20 requests a second per endpoint per account. */
+export const INTERACTIONS_REQUESTS_PER_SECOND = 20;
 
 /** Reservations of one task are few; more pages than this would be a runaway list. */
 const MAX_RESERVATION_PAGES = 5;
@@ -57,6 +73,11 @@ export interface GatewayOptions {
   /** First backoff; doubles per retry, up to `maxBackoffMs`, each multiplied by a random 1-2 (jitter). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Requests a second to each Interactions API endpoint (channel fetch, channel update), retries
+   * included: Twilio allows 20 per endpoint per account.
+   */
+  interactionsPerSecond?: number;
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: Required<GatewayOptions> = {
@@ -70,6 +91,7 @@ export const DEFAULT_GATEWAY_OPTIONS: Required<GatewayOptions> = {
   retries: 8,
   minBackoffMs: 100,
   maxBackoffMs: 2_000,
+  interactionsPerSecond: INTERACTIONS_REQUESTS_PER_SECOND,
 };
 
 interface TwilioResponse {
@@ -80,6 +102,8 @@ interface TwilioResponse {
 
 interface RequestSpec {
   kind: RequestKind;
+  /** Spaces this request's attempts out (the Interactions API's per-endpoint rate limit). */
+  rate?: Bottleneck;
   method: 'get' | 'post';
   uri: string;
   params?: Record<string, string | number | string[]>;
@@ -148,12 +172,20 @@ export function buildGateway(
     headroom: config.headroom,
   });
   const slots = new SlotScheduler(() => window.limit());
+  // Bottleneck (a well-kept limiter) spaces the starts of each Interactions endpoint's requests evenly,
+  // so no second ever holds more than the limit; the slot scheduler bounds concurrency, not rate.
+  const interactionRate = (): Bottleneck =>
+    new Bottleneck({ maxConcurrent: null, minTime: Math.ceil(1000 / config.interactionsPerSecond) });
+  const channelFetchRate = interactionRate();
+  const channelUpdateRate = interactionRate();
   const stats = emptyStats();
   let inFlight = 0;
 
   const tasksUrl = `${TASKROUTER_HOST}/v1/Workspaces/${settings.workspaceSid}/Tasks`;
   const callsUrl = `${API_HOST}/2010-04-01/Accounts/${settings.accountSid}/Calls`;
   const eventsUrl = `${TASKROUTER_HOST}/v1/Workspaces/${settings.workspaceSid}/Events`;
+  const conversationsUrl = `${CONVERSATIONS_HOST}/v1/Conversations`;
+  const interactionsUrl = `${FLEX_API_HOST}/v1/Interactions`;
 
   function checkBudget(budget: RequestBudget, deadline: number): void {
     if (budget.signal?.aborted) throw new pRetry.AbortError(new DeadlineExceededError('The operation was abandoned'));
@@ -169,6 +201,9 @@ export function buildGateway(
     checkBudget(budget, deadline);
     const response = await acquire(async () => {
       // Time may have passed waiting for a slot.
+      checkBudget(budget, deadline);
+      // Inside the slot, right before sending: the spacing holds for the requests themselves.
+      if (spec.rate) await spec.rate.schedule(() => Promise.resolve());
       checkBudget(budget, deadline);
       stats.requests[spec.kind] += 1;
       stats.totalRequests += 1;
@@ -370,6 +405,64 @@ export function buildGateway(
         return parse(spec, callSchema, response.body);
       },
 
+      async fetchConversation(conversationSid, budget) {
+        assertSid(CONVERSATION_SID_PATTERN, conversationSid);
+        const spec: RequestSpec = {
+          kind: 'fetchConversation',
+          method: 'get',
+          uri: `${conversationsUrl}/${conversationSid}`,
+        };
+        const response = await request(spec, budget);
+        if (response.statusCode === 404) return null;
+        if (response.statusCode !== 200) refuse(spec, response);
+        return parse(spec, conversationSchema, response.body);
+      },
+
+      async fetchInteractionChannel(interactionSid, channelSid, budget) {
+        assertSid(INTERACTION_SID_PATTERN, interactionSid);
+        assertSid(INTERACTION_CHANNEL_SID_PATTERN, channelSid);
+        const spec: RequestSpec = {
+          kind: 'fetchInteractionChannel',
+          method: 'get',
+          uri: `${interactionsUrl}/${interactionSid}/Channels/${channelSid}`,
+          rate: channelFetchRate,
+        };
+        const response = await request(spec, budget);
+        if (response.statusCode === 404) return null;
+        if (response.statusCode !== 200) refuse(spec, response);
+        return parse(spec, interactionChannelSchema, response.body);
+      },
+
+      async closeInteractionChannel(interactionSid, channelSid, budget): Promise<UpdateChannelResult> {
+        assertSid(INTERACTION_SID_PATTERN, interactionSid);
+        assertSid(INTERACTION_CHANNEL_SID_PATTERN, channelSid);
+        const spec: RequestSpec = {
+          kind: 'updateInteractionChannel',
+          method: 'post',
+          uri: `${interactionsUrl}/${interactionSid}/Channels/${channelSid}`,
+          // Routing closed: Flex closes the channel's tasks rather than moving them to wrapping.
+          data: { Status: 'closed', Routing: JSON.stringify({ status: 'closed' }) },
+          rate: channelUpdateRate,
+        };
+        const response = await request(spec, budget);
+        if (response.statusCode === 200) {
+          return { kind: 'updated', channel: parse(spec, interactionChannelSchema, response.body) };
+        }
+        if (response.statusCode === 404) {
+          return { kind: 'not_found', afterUnansweredAttempt: response.afterUnansweredAttempt };
+        }
+        if (response.statusCode === 400 || response.statusCode === 409) {
+          const error = twilioError(response.body);
+          return {
+            kind: 'rejected',
+            status: response.statusCode,
+            twilioCode: error.code,
+            message: error.message ?? 'Bad request',
+          };
+        }
+        refuse(spec, response);
+      },
+
       async listCalls(status: CallStatus, cursor, pageSize, budget) {
         const spec: RequestSpec = {
           kind: 'listCalls',
@@ -484,6 +577,9 @@ export function withDefaults(options: GatewayOptions): Required<GatewayOptions> 
   if (!Number.isInteger(config.concurrency) || config.concurrency < 1) {
     throw new Error(`Concurrency must be a whole number of at least 1, not ${config.concurrency}`);
   }
+  if (!(config.interactionsPerSecond > 0)) {
+    throw new Error(`The Interactions rate must be above 0 requests a second, not ${config.interactionsPerSecond}`);
+  }
   if (!Number.isInteger(config.accountLimit) || config.accountLimit < 1) {
     throw new Error(`The account limit must be a whole number of at least 1, not ${config.accountLimit}`);
   }
@@ -509,6 +605,9 @@ function emptyStats(): GatewayStats {
       fetchCall: 0,
       listCalls: 0,
       listEvents: 0,
+      fetchConversation: 0,
+      fetchInteractionChannel: 0,
+      updateInteractionChannel: 0,
     },
     totalRequests: 0,
     throttled: 0,
@@ -586,5 +685,11 @@ function describeKind(kind: RequestKind): string {
       return 'Listing calls';
     case 'listEvents':
       return 'Listing TaskRouter events';
+    case 'fetchConversation':
+      return 'Fetching a conversation';
+    case 'fetchInteractionChannel':
+      return 'Fetching an interaction channel';
+    case 'updateInteractionChannel':
+      return 'Closing an interaction channel';
   }
 }

@@ -1,4 +1,9 @@
-import type { AssignmentStatus, CallStatus } from '@plugin-stuck-tasks/contract';
+import type {
+  AssignmentStatus,
+  CallStatus,
+  ConversationState,
+  InteractionChannelStatus,
+} from '@plugin-stuck-tasks/contract';
 
 /** A TaskRouter Task as Twilio returns it (the fields this product reads). */
 export interface TwilioTask {
@@ -29,6 +34,35 @@ export interface TwilioCall {
   date_updated: string | null;
   duration: string | null;
 }
+
+/** A Conversations v1 Conversation (the fields this product reads). Dates are ISO 8601. */
+export interface TwilioConversation {
+  sid: string;
+  state: ConversationState;
+  friendly_name: string | null;
+  date_created: string | null;
+  date_updated: string | null;
+  /** `date_closed` (and `date_inactive`) when Twilio set them; null when it gave no timers. */
+  timers: { date_closed: string | null; date_inactive: string | null } | null;
+}
+
+/** A Flex v1 Interaction Channel (the fields this product reads). */
+export interface TwilioInteractionChannel {
+  sid: string;
+  interaction_sid: string;
+  /** `sms`, `whatsapp`, `web`, `email`…; null when Twilio gives none. */
+  type: string | null;
+  status: InteractionChannelStatus;
+  error_code: number | null;
+  error_message: string | null;
+}
+
+export type UpdateChannelResult =
+  | { kind: 'updated'; channel: TwilioInteractionChannel }
+  /** 404; `afterUnansweredAttempt`: an earlier attempt got no clear answer and may have been applied. */
+  | { kind: 'not_found'; afterUnansweredAttempt: boolean }
+  /** 400 and other refusals that name the problem. */
+  | { kind: 'rejected'; status: number; twilioCode: number | null; message: string };
 
 export interface TwilioReservation {
   sid: string;
@@ -120,7 +154,16 @@ export interface RequestBudget {
 }
 
 export type RequestKind =
-  'listTasks' | 'fetchTask' | 'updateTask' | 'listReservations' | 'fetchCall' | 'listCalls' | 'listEvents';
+  | 'listTasks'
+  | 'fetchTask'
+  | 'updateTask'
+  | 'listReservations'
+  | 'fetchCall'
+  | 'listCalls'
+  | 'fetchConversation'
+  | 'fetchInteractionChannel'
+  | 'updateInteractionChannel'
+  | 'listEvents';
 
 export interface GatewayStats {
   /** HTTP attempts by kind, retries included. */
@@ -162,6 +205,23 @@ export interface TwilioGateway {
   listReservations(taskSid: string, budget?: RequestBudget): Promise<TwilioReservation[]>;
   /** null = 404. */
   fetchCall(callSid: string, budget?: RequestBudget): Promise<TwilioCall | null>;
+  /** null = 404 (deleted). */
+  fetchConversation(conversationSid: string, budget?: RequestBudget): Promise<TwilioConversation | null>;
+  /** null = 404. */
+  fetchInteractionChannel(
+    interactionSid: string,
+    channelSid: string,
+    budget?: RequestBudget,
+  ): Promise<TwilioInteractionChannel | null>;
+  /**
+   * Closes an interaction channel: `Status=closed`, `Routing={"status":"closed"}` (Flex then closes the
+   * channel's tasks). The Interactions API takes no reason.
+   */
+  closeInteractionChannel(
+    interactionSid: string,
+    channelSid: string,
+    budget?: RequestBudget,
+  ): Promise<UpdateChannelResult>;
   /** One page of the account's calls in one status. */
   listCalls(status: CallStatus, cursor: ListCursor | null, pageSize: number, budget?: RequestBudget): Promise<CallPage>;
   /** One page of the workspace's TaskRouter events of one type in a window, newest first. */

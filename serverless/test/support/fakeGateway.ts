@@ -19,9 +19,12 @@ import type {
   TaskUpdate,
   TwilioCall,
   TwilioEvent,
+  TwilioConversation,
   TwilioGateway,
+  TwilioInteractionChannel,
   TwilioReservation,
   TwilioTask,
+  UpdateChannelResult,
   UpdateTaskResult,
 } from '../../src/gateway/types';
 import type { Settings } from '../../src/settings';
@@ -38,6 +41,9 @@ function hexSid(prefix: string): string {
 
 export const newTaskSid = (): string => hexSid('WT');
 export const newCallSid = (): string => hexSid('CA');
+export const newConversationSid = (): string => hexSid('CH');
+export const newInteractionSid = (): string => hexSid('KD');
+export const newChannelSid = (): string => hexSid('UO');
 
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
   return {
@@ -132,6 +138,59 @@ export function makeClosureEvent(input: {
   };
 }
 
+/** A conversation closed 10 minutes before NOW_MS (override `state` for the others). */
+export function makeConversation(overrides: Partial<TwilioConversation> = {}): TwilioConversation {
+  const closedAt = new Date(NOW_MS - 10 * 60_000).toISOString();
+  const state = overrides.state ?? 'closed';
+  return {
+    sid: newConversationSid(),
+    state,
+    friendly_name: 'Chat with +15550001111',
+    date_created: new Date(NOW_MS - 40 * 60_000).toISOString(),
+    date_updated: closedAt,
+    timers:
+      state === 'closed' ? { date_closed: closedAt, date_inactive: null } : { date_closed: null, date_inactive: null },
+    ...overrides,
+  };
+}
+
+export function makeChannel(overrides: Partial<TwilioInteractionChannel> = {}): TwilioInteractionChannel {
+  return {
+    sid: newChannelSid(),
+    interaction_sid: newInteractionSid(),
+    type: 'sms',
+    status: 'active',
+    error_code: null,
+    error_message: null,
+    ...overrides,
+  };
+}
+
+/**
+ * A messaging task (Flex Conversations): its attributes name the conversation and, unless `interaction`
+ * is null, the interaction and its channel.
+ */
+export function makeMessagingTask(
+  overrides: Partial<TwilioTask> & {
+    conversationSid?: string;
+    interaction?: { interactionSid: string; channelSid: string } | null;
+  } = {},
+): TwilioTask {
+  const { conversationSid, interaction, ...fields } = overrides;
+  const refs =
+    interaction === null
+      ? {}
+      : {
+          flexInteractionSid: interaction?.interactionSid ?? newInteractionSid(),
+          flexInteractionChannelSid: interaction?.channelSid ?? newChannelSid(),
+        };
+  return makeTask({
+    task_channel_unique_name: 'chat',
+    attributes: JSON.stringify({ conversationSid: conversationSid ?? newConversationSid(), ...refs }),
+    ...fields,
+  });
+}
+
 type Failure = { status: number; twilioCode?: number } | 'timeout';
 
 interface UpdateRecord {
@@ -143,6 +202,8 @@ interface UpdateRecord {
   /** The attributes sent with the update, if any. */
   attributes?: string;
 }
+
+const OPEN_OR_WRAPPING: readonly AssignmentStatus[] = [...OPEN_ASSIGNMENT_STATUSES, 'wrapping'];
 
 /**
  * An in-memory TaskRouter + Calls API behind the gateway interface. `failNext` scripts failures the
@@ -162,11 +223,27 @@ export class FakeGateway implements TwilioGateway {
     fetchCall: 0,
     listCalls: 0,
     listEvents: 0,
+    fetchConversation: 0,
+    fetchInteractionChannel: 0,
+    updateInteractionChannel: 0,
   };
   /** TaskRouter events, in any order: listEvents sorts them newest first. */
   readonly events: TwilioEvent[] = [];
   /** Every events query asked, in order. */
   readonly eventQueries: { query: EventQuery; cursor: ListCursor | null; pageSize: number }[] = [];
+  readonly conversations = new Map<string, TwilioConversation>();
+  /** By `KD…/UO…`. */
+  readonly channels = new Map<string, TwilioInteractionChannel>();
+  /** Which tasks each channel (`KD…/UO…`) holds: a channel close closes them. */
+  readonly channelTasks = new Map<string, string[]>();
+  readonly channelCloses: { interactionSid: string; channelSid: string }[] = [];
+  /**
+   * What a channel close does to each of its open tasks: by default assigned and wrapping tasks are
+   * completed and pending or reserved ones left as they are (the simulator's conservative reading).
+   */
+  channelCloseEffect: (task: TwilioTask) => 'completed' | 'canceled' | null = (task) =>
+    task.assignment_status === 'assigned' || task.assignment_status === 'wrapping' ? 'completed' : null;
+  beforeChannelClose: ((channelSid: string) => void) | null = null;
   nullAttributesInLists = false;
   /** Milliseconds every call takes. */
   latencyMs = 0;
@@ -198,6 +275,66 @@ export class FakeGateway implements TwilioGateway {
   ): { task: TwilioTask; call: TwilioCall } {
     const added = this.addCall(makeCall(call));
     return { task: this.addTask(makeTask({ ...task, callSid: added.sid })), call: added };
+  }
+
+  /** A messaging task with its conversation (closed 10 min ago by default) and its channel (active). */
+  addMessagingTask(
+    task: Partial<TwilioTask> = {},
+    conversation: Partial<TwilioConversation> | null = {},
+    channel: Partial<TwilioInteractionChannel> | null = {},
+  ): { task: TwilioTask; conversation: TwilioConversation | null; channel: TwilioInteractionChannel } {
+    const madeChannel = makeChannel(channel ?? {});
+    const madeConversation = makeConversation(conversation ?? {});
+    if (conversation !== null) this.conversations.set(madeConversation.sid, madeConversation);
+    if (channel !== null) this.channels.set(`${madeChannel.interaction_sid}/${madeChannel.sid}`, madeChannel);
+    const added = this.addTask(
+      makeMessagingTask({
+        ...task,
+        conversationSid: madeConversation.sid,
+        interaction: { interactionSid: madeChannel.interaction_sid, channelSid: madeChannel.sid },
+      }),
+    );
+    this.channelTasks.set(`${madeChannel.interaction_sid}/${madeChannel.sid}`, [added.sid]);
+    return { task: added, conversation: conversation === null ? null : madeConversation, channel: madeChannel };
+  }
+
+  async fetchConversation(conversationSid: string, budget?: RequestBudget): Promise<TwilioConversation | null> {
+    await this.enter('fetchConversation', budget);
+    const conversation = this.conversations.get(conversationSid);
+    return conversation ? { ...conversation } : null;
+  }
+
+  async fetchInteractionChannel(
+    interactionSid: string,
+    channelSid: string,
+    budget?: RequestBudget,
+  ): Promise<TwilioInteractionChannel | null> {
+    await this.enter('fetchInteractionChannel', budget);
+    const channel = this.channels.get(`${interactionSid}/${channelSid}`);
+    return channel ? { ...channel } : null;
+  }
+
+  async closeInteractionChannel(
+    interactionSid: string,
+    channelSid: string,
+    budget?: RequestBudget,
+  ): Promise<UpdateChannelResult> {
+    this.beforeChannelClose?.(channelSid);
+    await this.enter('updateInteractionChannel', budget);
+    const key = `${interactionSid}/${channelSid}`;
+    const channel = this.channels.get(key);
+    if (!channel) return { kind: 'not_found', afterUnansweredAttempt: false };
+    this.channelCloses.push({ interactionSid, channelSid });
+    channel.status = 'closed';
+    for (const taskSid of this.channelTasks.get(key) ?? []) {
+      const entry = this.tasks.get(taskSid);
+      if (!entry || !OPEN_OR_WRAPPING.includes(entry.task.assignment_status)) continue;
+      const to = this.channelCloseEffect(entry.task);
+      if (to === null) continue;
+      entry.task = { ...entry.task, assignment_status: to };
+      entry.version += 1;
+    }
+    return { kind: 'updated', channel: { ...channel } };
   }
 
   failNext(kind: RequestKind, ...failures: Failure[]): void {

@@ -1,5 +1,5 @@
-// Test only. Answers requests to the real Twilio hosts (iam.twilio.com, taskrouter.twilio.com,
-// api.twilio.com) from a local stand-in (the simulator, or a test's front to it) and blocks every
+// Test only. Answers requests to the real Twilio hosts (iam, taskrouter, api, conversations and flex-api
+// .twilio.com) from a local stand-in (the simulator, or a test's front to it) and blocks every
 // other non-loopback host as if the machine were offline. It lets the production path — no
 // TWILIO_API_BASE_URL, the unmodified twilio-flex-token-validator and twilio-node on their real
 // hosts — run unchanged, down to Node's http client.
@@ -16,7 +16,13 @@
 'use strict';
 const http = require('node:http');
 
-const TWILIO_HOSTS = ['iam.twilio.com', 'taskrouter.twilio.com', 'api.twilio.com'];
+const TWILIO_HOSTS = [
+  'iam.twilio.com',
+  'taskrouter.twilio.com',
+  'api.twilio.com',
+  'conversations.twilio.com',
+  'flex-api.twilio.com',
+];
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const TARGET_ENV = 'TWILIO_HOSTS_TARGET_URL';
