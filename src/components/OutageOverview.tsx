@@ -1,0 +1,238 @@
+import * as React from 'react';
+import { Box } from '@twilio-paste/core/box';
+import { Heading } from '@twilio-paste/core/heading';
+import { ScreenReaderOnly } from '@twilio-paste/core/screen-reader-only';
+import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
+import { Text } from '@twilio-paste/core/text';
+import { useTheme } from '@twilio-paste/core/theme';
+import type { ScannedAssignmentStatus, Suspect } from '@plugin-stuck-tasks/contract';
+import { NONE } from '../model/filters';
+import { statusLabel } from '../model/labels';
+import type { EndHours, QueueBar } from '../model/outage';
+import { OUTAGE_STATUSES, suspectsByEndHour, suspectsByQueue } from '../model/outage';
+import { useTranslate } from './StringsContext';
+
+/** Queues drawn as bars; the rest are in the table (an outage that hits 40 queues reads as a table). */
+const MAX_QUEUE_BARS = 12;
+
+// Paste's data-visualization palette, in its documented order, for the four statuses.
+const STATUS_COLOR_TOKENS: Record<ScannedAssignmentStatus, string> = {
+  pending: 'colorDataVisualization1',
+  reserved: 'colorDataVisualization2',
+  assigned: 'colorDataVisualization3',
+  wrapping: 'colorDataVisualization4',
+};
+const FALLBACK_COLORS: Record<ScannedAssignmentStatus, string> = {
+  pending: '#0263e0',
+  reserved: '#ff9c2f',
+  assigned: '#14b053',
+  wrapping: '#9e5aff',
+};
+
+function useStatusColors(): Record<ScannedAssignmentStatus, string> {
+  const theme = useTheme() as { dataVisualization?: Record<string, string> };
+  return React.useMemo(() => {
+    const palette = theme.dataVisualization ?? {};
+    const colors = { ...FALLBACK_COLORS };
+    for (const status of OUTAGE_STATUSES) colors[status] = palette[STATUS_COLOR_TOKENS[status]] ?? colors[status];
+    return colors;
+  }, [theme]);
+}
+
+const hourLabel = (hourStart: number) =>
+  new Date(hourStart).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/**
+ * A picture of the outage from the suspects shown: where (queue, stacked by status) and when (the hour
+ * the calls ended). Drawn with Paste boxes and its data-visualization colours, no chart library; the
+ * drawing is hidden from assistive technology, which gets the same numbers as tables instead.
+ */
+export const OutageOverview = React.memo(function OutageOverview({ suspects }: { suspects: readonly Suspect[] }) {
+  const t = useTranslate();
+  const byQueue = React.useMemo(() => suspectsByQueue(suspects), [suspects]);
+  const byHour = React.useMemo(() => suspectsByEndHour(suspects), [suspects]);
+  if (suspects.length === 0) return null;
+  return (
+    <Box as="section" aria-labelledby="stuck-tasks-outage-heading">
+      <Heading as="h2" variant="heading30" id="stuck-tasks-outage-heading">
+        {t('StuckTasksOutageHeading')}
+      </Heading>
+      <Box display="flex" flexWrap="wrap" columnGap="space100" rowGap="space60">
+        <Box flexGrow={1} flexBasis="22rem" minWidth="0">
+          <QueueChart bars={byQueue} total={suspects.length} />
+        </Box>
+        <Box flexGrow={1} flexBasis="22rem" minWidth="0">
+          <HourChart hours={byHour} />
+        </Box>
+      </Box>
+    </Box>
+  );
+});
+
+const QueueChart: React.FC<{ bars: QueueBar[]; total: number }> = ({ bars, total }) => {
+  const t = useTranslate();
+  const colors = useStatusColors();
+  const queueName = (queue: string) => (queue === NONE ? t('StuckTasksNoQueue') : queue);
+  const max = Math.max(1, ...bars.map((bar) => bar.total));
+  const top = bars[0];
+  return (
+    <Box>
+      <Heading as="h3" variant="heading50">
+        {t('StuckTasksOutageByQueue')}
+      </Heading>
+      <Text as="p" marginBottom="space30">
+        {t('StuckTasksOutageByQueueSummary', {
+          total,
+          queues: bars.length,
+          top: queueName(top.queue),
+          topCount: top.total,
+        })}
+      </Text>
+      <Box aria-hidden="true" data-testid="outage-queue-bars">
+        <Box display="flex" flexWrap="wrap" columnGap="space50" marginBottom="space30">
+          {OUTAGE_STATUSES.map((status) => (
+            <Box key={status} display="flex" alignItems="center" columnGap="space20">
+              <Box as="span" width="sizeSquare40" height="sizeSquare40" style={{ backgroundColor: colors[status] }} />
+              <Text as="span" fontSize="fontSize20">
+                {statusLabel(status, t)}
+              </Text>
+            </Box>
+          ))}
+        </Box>
+        {bars.slice(0, MAX_QUEUE_BARS).map((bar) => (
+          <Box key={bar.queue} display="flex" alignItems="center" columnGap="space30" marginBottom="space20">
+            <Box
+              as="span"
+              fontSize="fontSize20"
+              width="8rem"
+              flexShrink={0}
+              overflow="hidden"
+              textOverflow="ellipsis"
+              whiteSpace="nowrap"
+            >
+              {queueName(bar.queue)}
+            </Box>
+            <Box flexGrow={1} display="flex" height="sizeSquare50">
+              {OUTAGE_STATUSES.filter((status) => bar.byStatus[status] > 0).map((status) => (
+                <Box
+                  key={status}
+                  height="100%"
+                  style={{ width: `${(bar.byStatus[status] / max) * 100}%`, backgroundColor: colors[status] }}
+                />
+              ))}
+            </Box>
+            <Box as="span" fontSize="fontSize20" width="3rem" flexShrink={0} textAlign="right">
+              {bar.total.toLocaleString()}
+            </Box>
+          </Box>
+        ))}
+      </Box>
+      <ScreenReaderOnly>
+        <Table aria-label={t('StuckTasksOutageByQueue')}>
+          <THead>
+            <Tr>
+              <Th>{t('StuckTasksColumnQueue')}</Th>
+              {OUTAGE_STATUSES.map((status) => (
+                <Th key={status}>{statusLabel(status, t)}</Th>
+              ))}
+              <Th>{t('StuckTasksColumnTotal')}</Th>
+            </Tr>
+          </THead>
+          <TBody>
+            {bars.map((bar) => (
+              <Tr key={bar.queue}>
+                <Th scope="row">{queueName(bar.queue)}</Th>
+                {OUTAGE_STATUSES.map((status) => (
+                  <Td key={status}>{bar.byStatus[status].toLocaleString()}</Td>
+                ))}
+                <Td>{bar.total.toLocaleString()}</Td>
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      </ScreenReaderOnly>
+    </Box>
+  );
+};
+
+const HourChart: React.FC<{ hours: EndHours }> = ({ hours }) => {
+  const t = useTranslate();
+  const colors = useStatusColors();
+  const bars = hours.hours;
+  const max = Math.max(1, ...bars.map((bar) => bar.count));
+  const peak = bars.reduce<(typeof bars)[number] | null>(
+    (best, bar) => (best && best.count >= bar.count ? best : bar),
+    null,
+  );
+  // A label under about every sixth bar keeps them from overlapping.
+  const labelEvery = Math.max(1, Math.ceil(bars.length / 6));
+  return (
+    <Box>
+      <Heading as="h3" variant="heading50">
+        {t('StuckTasksOutageByHour')}
+      </Heading>
+      {peak ? (
+        <Text as="p" marginBottom="space30">
+          {t('StuckTasksOutageByHourSummary', {
+            first: hourLabel(bars[0].hourStart),
+            last: hourLabel(bars[bars.length - 1].hourStart),
+            peak: hourLabel(peak.hourStart),
+            peakCount: peak.count,
+          })}
+        </Text>
+      ) : null}
+      {hours.unknown > 0 ? <Text as="p">{t('StuckTasksOutageUnknownEnd', { count: hours.unknown })}</Text> : null}
+      {hours.earlier > 0 ? <Text as="p">{t('StuckTasksOutageEarlier', { count: hours.earlier })}</Text> : null}
+      {bars.length > 0 ? (
+        <Box aria-hidden="true" data-testid="outage-hour-bars">
+          <Box display="flex" alignItems="flex-end" columnGap="space10" height="8rem" marginTop="space30">
+            {bars.map((bar) => (
+              <Box
+                key={bar.hourStart}
+                flexGrow={1}
+                flexBasis="0"
+                title={`${hourLabel(bar.hourStart)}: ${bar.count.toLocaleString()}`}
+                style={{ height: `${(bar.count / max) * 100}%`, backgroundColor: colors.assigned }}
+              />
+            ))}
+          </Box>
+          <Box display="flex" columnGap="space10">
+            {bars.map((bar, index) => (
+              <Box
+                key={bar.hourStart}
+                as="span"
+                flexGrow={1}
+                flexBasis="0"
+                fontSize="fontSize10"
+                whiteSpace="nowrap"
+                overflow="visible"
+              >
+                {index % labelEvery === 0
+                  ? new Date(bar.hourStart).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+                  : ''}
+              </Box>
+            ))}
+          </Box>
+        </Box>
+      ) : null}
+      <ScreenReaderOnly>
+        <Table aria-label={t('StuckTasksOutageByHour')}>
+          <THead>
+            <Tr>
+              <Th>{t('StuckTasksColumnHour')}</Th>
+              <Th>{t('StuckTasksColumnCount')}</Th>
+            </Tr>
+          </THead>
+          <TBody>
+            {bars.map((bar) => (
+              <Tr key={bar.hourStart}>
+                <Th scope="row">{hourLabel(bar.hourStart)}</Th>
+                <Td>{bar.count.toLocaleString()}</Td>
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      </ScreenReaderOnly>
+    </Box>
+  );
+};
