@@ -201,9 +201,10 @@ describe('History tab', () => {
       .serveScan(scanPages([makeSuspect(1)]))
       .on('/stuck-tasks/history', () => apiError('forbidden', 'Role not allowed.'));
     renderView(service);
+    await waitFor(() => expect(screen.getAllByRole('status')[0]).toHaveTextContent(/Scan finished/));
     await user.click(screen.getByRole('tab', { name: 'History' }));
-    const alert = await screen.findByText('Not permitted');
-    expect(alert.closest('[role="alert"], div')).toBeTruthy();
+    await screen.findByText('Not permitted');
+    expect(screen.getByRole('alert')).toHaveTextContent('Not permittedYour Flex role may not close stuck tasks.');
     service.serveHistory([makeHistoryEntry(4, 5)]);
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByText('1 closures in the last 7 days.')).toBeInTheDocument();
