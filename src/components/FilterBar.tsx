@@ -31,7 +31,8 @@ const fromSelect = (value: string) => (value === ANY ? null : value === NONE_VAL
  * The filter over both lists: labelled Paste form controls in tab order, the age bounds checked as
  * they are typed, and the result count in a live region.
  */
-export const FilterBar: React.FC<FilterBarProps> = ({ filter, onChange, options, resultText }) => {
+// Memoised: a selection change re-renders the view, and the agent list alone can hold a hundred options.
+export const FilterBar = React.memo(function FilterBar({ filter, onChange, options, resultText }: FilterBarProps) {
   const t = useTranslate();
   // The age fields keep what was typed, valid or not; the filter only gets valid bounds.
   const [ageTexts, setAgeTexts] = React.useState({ min: '', max: '' });
@@ -182,7 +183,7 @@ export const FilterBar: React.FC<FilterBarProps> = ({ filter, onChange, options,
       </Box>
     </Box>
   );
-};
+});
 
 const Field: React.FC<{ id: string; label: string; help?: string; error?: string | null }> = ({
   id,
