@@ -93,6 +93,8 @@ test('the queue filter shows exactly the listed tasks of that queue, in both gro
       name: `Stuck tasks (${expected['Stuck tasks'].length} of ${before['Stuck tasks'].length} shown)`,
     })
     .waitFor();
+  // The filters and the outage picture at the top of the screenshot.
+  await page.locator('#stuck-tasks-filter-heading').evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
   await screenshot(page, 'workbench-filter-by-queue', 'filters-and-outage');
   await clearFilters();
   expect(await listedEverywhere()).toEqual(before);
