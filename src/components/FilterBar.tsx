@@ -48,6 +48,15 @@ export const FilterBar = React.memo(function FilterBar({ filter, onChange, optio
     setAgeTexts({ min: '', max: '' });
     onChange(EMPTY_FILTER);
   };
+  // A new scan may no longer list the chosen queue or agent: keep it offered, or the select would show
+  // "Any" while the filter still applies.
+  const queues = withChosen(options.queues, filter.queue);
+  const agents =
+    filter.agent === null || options.agents.some((agent) => agent.value === filter.agent)
+      ? options.agents
+      : [...options.agents, { value: filter.agent, name: filter.agent === NONE ? null : filter.agent }];
+  const statuses = withChosen(options.statuses, filter.status);
+  const callStatuses = withChosen(options.callStatuses, filter.callStatus);
   const minInvalid = parseAgeMinutes(ageTexts.min) === 'invalid';
   const maxInvalid = parseAgeMinutes(ageTexts.max) === 'invalid';
 
@@ -70,7 +79,7 @@ export const FilterBar = React.memo(function FilterBar({ filter, onChange, optio
             onChange={(event) => set({ queue: fromSelect(event.target.value) })}
           >
             <Option value={ANY}>{t('StuckTasksFilterAny')}</Option>
-            {options.queues.map((queue) => (
+            {queues.map((queue) => (
               <Option key={queue} value={toSelect(queue)}>
                 {queue === NONE ? t('StuckTasksNoQueue') : queue}
               </Option>
@@ -84,7 +93,7 @@ export const FilterBar = React.memo(function FilterBar({ filter, onChange, optio
             onChange={(event) => set({ status: fromSelect(event.target.value) as ScannedAssignmentStatus | null })}
           >
             <Option value={ANY}>{t('StuckTasksFilterAny')}</Option>
-            {options.statuses.map((status) => (
+            {statuses.map((status) => (
               <Option key={status} value={status}>
                 {statusLabel(status, t)}
               </Option>
@@ -112,7 +121,7 @@ export const FilterBar = React.memo(function FilterBar({ filter, onChange, optio
             onChange={(event) => set({ callStatus: fromSelect(event.target.value) as CallStatus | null })}
           >
             <Option value={ANY}>{t('StuckTasksFilterAny')}</Option>
-            {options.callStatuses.map((status) => (
+            {callStatuses.map((status) => (
               <Option key={status} value={status}>
                 {callStatusLabel(status, t)}
               </Option>
@@ -126,7 +135,7 @@ export const FilterBar = React.memo(function FilterBar({ filter, onChange, optio
             onChange={(event) => set({ agent: fromSelect(event.target.value) })}
           >
             <Option value={ANY}>{t('StuckTasksFilterAny')}</Option>
-            {options.agents.map((agent) => (
+            {agents.map((agent) => (
               <Option key={agent.value} value={toSelect(agent.value)}>
                 {agent.name ?? t('StuckTasksNoAgent')}
               </Option>
@@ -184,6 +193,10 @@ export const FilterBar = React.memo(function FilterBar({ filter, onChange, optio
     </Box>
   );
 });
+
+function withChosen<T>(values: readonly T[], chosen: T | null): readonly T[] {
+  return chosen === null || values.includes(chosen) ? values : [...values, chosen];
+}
 
 const Field: React.FC<{ id: string; label: string; help?: string; error?: string | null }> = ({
   id,

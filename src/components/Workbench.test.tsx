@@ -66,6 +66,24 @@ describe('filters', () => {
     expect(screen.getByRole('heading', { name: 'Stuck tasks (12)' })).toBeInTheDocument();
   });
 
+  it('keeps offering the chosen queue when a new scan no longer lists it', async () => {
+    const user = setupUser();
+    const first = scanPages([makeSuspect(1), makeSuspect(2)]);
+    const second = scanPages([makeSuspect(2)]);
+    let scans = 0;
+    const service = new FakeFunctions().on('/stuck-tasks/scan', (params) => {
+      if (params.PageToken === undefined) scans += 1;
+      return { status: 200, body: (scans === 1 ? first : second).get(params.PageToken ?? null) };
+    });
+    renderView(service);
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(/Scan finished/));
+    await user.selectOptions(screen.getByLabelText('Queue'), 'Queue 1');
+    await user.click(screen.getByRole('button', { name: 'Scan again' }));
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Scan finished: 4 tasks checked'));
+    expect(screen.getByLabelText('Queue')).toHaveDisplayValue('Queue 1');
+    expect(screen.getByText('Showing 0 of 1 suspects and 0 of 0 tasks needing review.')).toBeInTheDocument();
+  });
+
   it('narrows by agent, by age and by SID text; a bad age is explained and ignored', async () => {
     const user = setupUser();
     await renderWithSuspects(12);
