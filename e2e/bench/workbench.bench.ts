@@ -68,7 +68,8 @@ test('filter and select-all with about 2,000 suspects', async () => {
   const queues = await page
     .locator('#stuck-tasks-filter-queue option')
     .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value).slice(1));
-  const lines = [`workspace: ${TASKS} tasks; ${resultText}`, `queues: ${queues.length}`];
+  const agents = await page.locator('#stuck-tasks-filter-agent option').count();
+  const lines = [`workspace: ${TASKS} tasks; ${resultText}`, `queues: ${queues.length}; agent options: ${agents - 1}`];
   const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
   const filter: Timing[] = [];

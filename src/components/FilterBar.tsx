@@ -50,11 +50,28 @@ export const FilterBar = React.memo(function FilterBar({ filter, onChange, optio
   };
   // A new scan may no longer list the chosen queue or agent: keep it offered, or the select would show
   // "Any" while the filter still applies.
-  const queues = withChosen(options.queues, filter.queue);
-  const agents =
-    filter.agent === null || options.agents.some((agent) => agent.value === filter.agent)
-      ? options.agents
-      : [...options.agents, { value: filter.agent, name: filter.agent === NONE ? null : filter.agent }];
+  // A big outage lists hundreds of agents: the option elements are built once per list, so changing
+  // another criterion does not re-render every Paste Option (React skips an element it has seen).
+  const queueOptions = React.useMemo(
+    () =>
+      withChosen(options.queues, filter.queue).map((queue) => (
+        <Option key={queue} value={toSelect(queue)}>
+          {queue === NONE ? t('StuckTasksNoQueue') : queue}
+        </Option>
+      )),
+    [options.queues, filter.queue, t],
+  );
+  const agentOptions = React.useMemo(() => {
+    const agents =
+      filter.agent === null || options.agents.some((agent) => agent.value === filter.agent)
+        ? options.agents
+        : [...options.agents, { value: filter.agent, name: filter.agent === NONE ? null : filter.agent }];
+    return agents.map((agent) => (
+      <Option key={agent.value} value={toSelect(agent.value)}>
+        {agent.name ?? t('StuckTasksNoAgent')}
+      </Option>
+    ));
+  }, [options.agents, filter.agent, t]);
   const statuses = withChosen(options.statuses, filter.status);
   const callStatuses = withChosen(options.callStatuses, filter.callStatus);
   const minInvalid = parseAgeMinutes(ageTexts.min) === 'invalid';
@@ -79,11 +96,7 @@ export const FilterBar = React.memo(function FilterBar({ filter, onChange, optio
             onChange={(event) => set({ queue: fromSelect(event.target.value) })}
           >
             <Option value={ANY}>{t('StuckTasksFilterAny')}</Option>
-            {queues.map((queue) => (
-              <Option key={queue} value={toSelect(queue)}>
-                {queue === NONE ? t('StuckTasksNoQueue') : queue}
-              </Option>
-            ))}
+            {queueOptions}
           </Select>
         </Field>
         <Field id="stuck-tasks-filter-status" label={t('StuckTasksFilterStatus')}>
@@ -135,11 +148,7 @@ export const FilterBar = React.memo(function FilterBar({ filter, onChange, optio
             onChange={(event) => set({ agent: fromSelect(event.target.value) })}
           >
             <Option value={ANY}>{t('StuckTasksFilterAny')}</Option>
-            {agents.map((agent) => (
-              <Option key={agent.value} value={toSelect(agent.value)}>
-                {agent.name ?? t('StuckTasksNoAgent')}
-              </Option>
-            ))}
+            {agentOptions}
           </Select>
         </Field>
         <Field
