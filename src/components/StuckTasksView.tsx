@@ -181,15 +181,18 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
     return byKind;
   }, [state.suspects]);
   const filtered = isFilterActive(filter);
-  // The filter first, then the sort: the sort then walks only the rows shown.
-  const sortedCallEnded = React.useMemo(
-    () => sortSuspects(filterTasks(groups.call_ended, filter), sorts.call_ended),
-    [groups.call_ended, sorts.call_ended, filter],
+  // Sorted once per scan and sort order, then filtered (which keeps the order): a filter change walks
+  // the lists once instead of sorting them again.
+  const allCallEnded = React.useMemo(
+    () => sortSuspects(groups.call_ended, sorts.call_ended),
+    [groups.call_ended, sorts.call_ended],
   );
-  const sortedWrapups = React.useMemo(
-    () => sortSuspects(filterTasks(groups.wrapup_overdue, filter), sorts.wrapup_overdue),
-    [groups.wrapup_overdue, sorts.wrapup_overdue, filter],
+  const allWrapups = React.useMemo(
+    () => sortSuspects(groups.wrapup_overdue, sorts.wrapup_overdue),
+    [groups.wrapup_overdue, sorts.wrapup_overdue],
   );
+  const sortedCallEnded = React.useMemo(() => filterTasks(allCallEnded, filter), [allCallEnded, filter]);
+  const sortedWrapups = React.useMemo(() => filterTasks(allWrapups, filter), [allWrapups, filter]);
   const shownReview = React.useMemo(() => filterTasks(state.needsReview, filter), [state.needsReview, filter]);
   const shownSuspects = React.useMemo(() => [...sortedCallEnded, ...sortedWrapups], [sortedCallEnded, sortedWrapups]);
   const options = React.useMemo(
