@@ -39,8 +39,15 @@ function useStatusColors(): Record<ScannedAssignmentStatus, string> {
   }, [theme]);
 }
 
-const hourLabel = (hourStart: number) =>
-  new Date(hourStart).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+// Built once: `toLocaleString` with options builds a formatter per call, a hundred per filter change.
+const HOUR_FORMAT = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const hourLabel = (hourStart: number) => HOUR_FORMAT.format(hourStart);
 
 /**
  * A picture of the outage from the suspects shown: where (queue, stacked by status) and when (the hour
@@ -207,9 +214,7 @@ const HourChart: React.FC<{ hours: EndHours }> = ({ hours }) => {
                 whiteSpace="nowrap"
                 overflow="visible"
               >
-                {index % labelEvery === 0
-                  ? new Date(bar.hourStart).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-                  : ''}
+                {index % labelEvery === 0 ? TIME_FORMAT.format(bar.hourStart) : ''}
               </Box>
             ))}
           </Box>
