@@ -2,7 +2,6 @@ import * as React from 'react';
 import { Box } from '@twilio-paste/core/box';
 import { Heading } from '@twilio-paste/core/heading';
 import { ScreenReaderOnly } from '@twilio-paste/core/screen-reader-only';
-import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
 import { useTheme } from '@twilio-paste/core/theme';
 import type { ScannedAssignmentStatus, Suspect } from '@plugin-stuck-tasks/contract';
@@ -56,8 +55,10 @@ const hourLabel = (hourStart: number) => HOUR_FORMAT.format(hourStart);
  */
 export const OutageOverview = React.memo(function OutageOverview({ suspects }: { suspects: readonly Suspect[] }) {
   const t = useTranslate();
-  const byQueue = React.useMemo(() => suspectsByQueue(suspects), [suspects]);
-  const byHour = React.useMemo(() => suspectsByEndHour(suspects), [suspects]);
+  // A filter change that leaves the counts as they were (most keystrokes in the SID field) keeps the
+  // same objects, so the memoised charts below are not drawn again.
+  const byQueue = useSameIfEqual(React.useMemo(() => suspectsByQueue(suspects), [suspects]));
+  const byHour = useSameIfEqual(React.useMemo(() => suspectsByEndHour(suspects), [suspects]));
   if (suspects.length === 0) return null;
   return (
     <Box as="section" aria-labelledby="stuck-tasks-outage-heading">
@@ -76,7 +77,15 @@ export const OutageOverview = React.memo(function OutageOverview({ suspects }: {
   );
 });
 
-const QueueChart: React.FC<{ bars: QueueBar[]; total: number }> = ({ bars, total }) => {
+/** The previous value while the new one has the same JSON, so memoised children can skip it. */
+function useSameIfEqual<T>(value: T): T {
+  const previous = React.useRef<{ value: T; json: string } | null>(null);
+  const json = JSON.stringify(value);
+  if (previous.current?.json !== json) previous.current = { value, json };
+  return previous.current.value;
+}
+
+const QueueChart = React.memo(function QueueChart({ bars, total }: { bars: QueueBar[]; total: number }) {
   const t = useTranslate();
   const colors = useStatusColors();
   const queueName = (queue: string) => (queue === NONE ? t('StuckTasksNoQueue') : queue);
@@ -135,34 +144,41 @@ const QueueChart: React.FC<{ bars: QueueBar[]; total: number }> = ({ bars, total
         ))}
       </Box>
       <ScreenReaderOnly>
-        <Table aria-label={t('StuckTasksOutageByQueue')}>
-          <THead>
-            <Tr>
-              <Th>{t('StuckTasksColumnQueue')}</Th>
+        <table aria-label={t('StuckTasksOutageByQueue')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('StuckTasksColumnQueue')}</th>
               {OUTAGE_STATUSES.map((status) => (
-                <Th key={status}>{statusLabel(status, t)}</Th>
+                <th scope="col" key={status}>
+                  {statusLabel(status, t)}
+                </th>
               ))}
-              <Th>{t('StuckTasksColumnTotal')}</Th>
-            </Tr>
-          </THead>
-          <TBody>
+              <th scope="col">{t('StuckTasksColumnTotal')}</th>
+            </tr>
+          </thead>
+          <tbody>
             {bars.map((bar) => (
-              <Tr key={bar.queue}>
-                <Th scope="row">{queueName(bar.queue)}</Th>
+              <tr key={bar.queue}>
+                <th scope="row">{queueName(bar.queue)}</th>
                 {OUTAGE_STATUSES.map((status) => (
-                  <Td key={status}>{bar.byStatus[status].toLocaleString()}</Td>
+                  <td key={status}>{bar.byStatus[status].toLocaleString()}</td>
                 ))}
-                <Td>{bar.total.toLocaleString()}</Td>
-              </Tr>
+                <td>{bar.total.toLocaleString()}</td>
+              </tr>
             ))}
-          </TBody>
-        </Table>
+          </tbody>
+        </table>
       </ScreenReaderOnly>
     </Box>
   );
-};
+});
 
-const HourChart: React.FC<{ hours: EndHours }> = ({ hours }) => {
+/*
+ * The hour bars and the screen-reader tables are plain elements: up to 48 bars and their rows as Paste
+ * components cost more to render than the rest of a filter change, and neither is seen styled (the
+ * bars are shapes hidden from assistive technology, the tables are visually hidden).
+ */
+const HourChart = React.memo(function HourChart({ hours }: { hours: EndHours }) {
   const t = useTranslate();
   const colors = useStatusColors();
   const bars = hours.hours;
@@ -194,50 +210,40 @@ const HourChart: React.FC<{ hours: EndHours }> = ({ hours }) => {
         <Box aria-hidden="true" data-testid="outage-hour-bars">
           <Box display="flex" alignItems="flex-end" columnGap="space10" height="8rem" marginTop="space30">
             {bars.map((bar) => (
-              <Box
+              <div
                 key={bar.hourStart}
-                flexGrow={1}
-                flexBasis="0"
                 title={`${hourLabel(bar.hourStart)}: ${bar.count.toLocaleString()}`}
-                style={{ height: `${(bar.count / max) * 100}%`, backgroundColor: colors.assigned }}
+                style={{ flex: '1 1 0', height: `${(bar.count / max) * 100}%`, backgroundColor: colors.assigned }}
               />
             ))}
           </Box>
-          <Box display="flex" columnGap="space10">
+          <Box display="flex" columnGap="space10" fontSize="fontSize10">
             {bars.map((bar, index) => (
-              <Box
-                key={bar.hourStart}
-                as="span"
-                flexGrow={1}
-                flexBasis="0"
-                fontSize="fontSize10"
-                whiteSpace="nowrap"
-                overflow="visible"
-              >
+              <span key={bar.hourStart} style={{ flex: '1 1 0', whiteSpace: 'nowrap' }}>
                 {index % labelEvery === 0 ? TIME_FORMAT.format(bar.hourStart) : ''}
-              </Box>
+              </span>
             ))}
           </Box>
         </Box>
       ) : null}
       <ScreenReaderOnly>
-        <Table aria-label={t('StuckTasksOutageByHour')}>
-          <THead>
-            <Tr>
-              <Th>{t('StuckTasksColumnHour')}</Th>
-              <Th>{t('StuckTasksColumnCount')}</Th>
-            </Tr>
-          </THead>
-          <TBody>
+        <table aria-label={t('StuckTasksOutageByHour')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('StuckTasksColumnHour')}</th>
+              <th scope="col">{t('StuckTasksColumnCount')}</th>
+            </tr>
+          </thead>
+          <tbody>
             {bars.map((bar) => (
-              <Tr key={bar.hourStart}>
-                <Th scope="row">{hourLabel(bar.hourStart)}</Th>
-                <Td>{bar.count.toLocaleString()}</Td>
-              </Tr>
+              <tr key={bar.hourStart}>
+                <th scope="row">{hourLabel(bar.hourStart)}</th>
+                <td>{bar.count.toLocaleString()}</td>
+              </tr>
             ))}
-          </TBody>
-        </Table>
+          </tbody>
+        </table>
       </ScreenReaderOnly>
     </Box>
   );
-};
+});
