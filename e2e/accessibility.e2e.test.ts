@@ -116,3 +116,35 @@ test('the bulk confirmation and the results of a close have no serious or critic
   await page.getByRole('table', { name: 'Results of the last close' }).waitFor({ timeout: 120_000 });
   expect(await audit('view with close results', PLUGIN_VIEW)).toEqual([]);
 });
+
+test('the filters, the exports and the outage picture have no serious or critical violation', async () => {
+  await scanInView(page);
+  // Each control is named by its label, and reachable in order with the keyboard.
+  const labels = [
+    'Queue',
+    'Status',
+    'List',
+    'Call status',
+    'Agent',
+    'Older than (minutes)',
+    'At most (minutes old)',
+    'Task or call SID',
+  ];
+  for (const label of labels) expect(await page.getByLabel(label, { exact: true }).count()).toBe(1);
+  await page.getByLabel('Queue', { exact: true }).focus();
+  for (const label of labels.slice(1)) {
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(
+      await page.getByLabel(label, { exact: true }).getAttribute('id'),
+    );
+  }
+  // A filter set and a bad age: the error text is tied to its field.
+  const queue = page.getByLabel('Queue', { exact: true });
+  const firstQueue = await queue.locator('option').nth(1).textContent();
+  await queue.selectOption({ label: firstQueue ?? '' });
+  await page.getByLabel('Older than (minutes)', { exact: true }).fill('soon');
+  await page.getByText('Enter a whole number of minutes, or leave it empty.').waitFor();
+  await page.getByRole('table', { name: 'Suspects by queue and status' }).waitFor({ state: 'attached' });
+  expect(await audit('view with filters and the outage picture', PLUGIN_VIEW)).toEqual([]);
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+});

@@ -1,6 +1,6 @@
 import { createTranslator } from '../strings';
 import { apiError, FAST_RETRY, FakeFunctions, ok, SERVICE_URL } from '../test/fakeFunctions';
-import { taskSid } from '../test/fixtures';
+import { makeHistoryEntry, taskSid } from '../test/fixtures';
 import { createStuckTasksApi, StuckTasksApiError } from './client';
 import { describeApiError } from './describeError';
 
@@ -137,4 +137,37 @@ it('stops when its signal is aborted', async () => {
   const error = await failureOf(client(service).scan(null, controller.signal));
   expect(error.kind).toBe('aborted');
   expect(service.requests).toHaveLength(1);
+});
+
+describe('history', () => {
+  it('asks for a window of days and follows the page token', async () => {
+    const entries = [makeHistoryEntry(1, 10), makeHistoryEntry(2, 5), makeHistoryEntry(3, 60 * 24 * 3)];
+    const service = new FakeFunctions().serveHistory(entries, { pageSize: 2 });
+    const api = client(service);
+
+    const first = await api.history(7, null);
+    expect(first.entries.map((entry) => entry.taskSid)).toEqual([taskSid(2), taskSid(1)]);
+    const second = await api.history(7, first.nextPageToken);
+    expect(second).toEqual({ entries: [entries[2]], nextPageToken: null });
+    expect((await api.history(1, null)).entries).toHaveLength(2);
+    expect(service.requestsTo('/stuck-tasks/history').map((request) => request.params)).toEqual([
+      { Days: '7', Token: 'token-a' },
+      { Days: '7', PageToken: '2', Token: 'token-a' },
+      { Days: '1', Token: 'token-a' },
+    ]);
+  });
+
+  it('refuses days outside 1–30 before any request', async () => {
+    const service = new FakeFunctions().serveHistory([]);
+    const api = client(service);
+    for (const days of [0, 31, 2.5, NaN]) await expect(api.history(days, null)).rejects.toThrow(RangeError);
+    expect(service.requests).toHaveLength(0);
+  });
+
+  it('rejects an answer outside the contract and reports the service errors like the others', async () => {
+    const service = new FakeFunctions().on('/stuck-tasks/history', () => ok({ closures: [] }));
+    expect((await failureOf(client(service).history(7, null))).kind).toBe('http');
+    service.on('/stuck-tasks/history', () => apiError('forbidden', 'Role not allowed.'));
+    expect((await failureOf(client(service).history(7, null))).kind).toBe('forbidden');
+  });
 });

@@ -4,10 +4,11 @@ import type {
   ApiErrorCode,
   CloseResponse,
   CloseResult,
+  HistoryResponse,
   ScanResponse,
   TaskDetailResponse,
 } from '@plugin-stuck-tasks/contract';
-import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
+import { HISTORY_DAYS_MAX, HISTORY_DAYS_MIN, MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
 
 /** What the view needs from the Functions service. */
 export interface StuckTasksApi {
@@ -16,6 +17,11 @@ export interface StuckTasksApi {
   inspectTask(taskSid: string, signal?: AbortSignal): Promise<TaskDetailResponse>;
   /** At most MAX_CLOSE_BATCH SIDs per call; the server re-verifies each task before closing it. */
   closeTasks(taskSids: readonly string[], options?: { force?: boolean }): Promise<CloseResult[]>;
+  /**
+   * One page of the closures this service made in the last `days` days (HISTORY_DAYS_MIN to
+   * HISTORY_DAYS_MAX), newest first; pass the previous page's `nextPageToken` (null for the first).
+   */
+  history(days: number, pageToken: string | null, signal?: AbortSignal): Promise<HistoryResponse>;
 }
 
 /**
@@ -124,6 +130,18 @@ export function createStuckTasksApi(options: StuckTasksApiOptions): StuckTasksAp
         throw new StuckTasksApiError('http', 'The close answer is not in the expected format.', 200);
       }
       return answer.results;
+    },
+    async history(days, pageToken, signal) {
+      if (!Number.isInteger(days) || days < HISTORY_DAYS_MIN || days > HISTORY_DAYS_MAX) {
+        throw new RangeError(`history takes ${HISTORY_DAYS_MIN} to ${HISTORY_DAYS_MAX} days, got ${days}`);
+      }
+      const params: Record<string, string> = { Days: String(days) };
+      if (pageToken !== null) params.PageToken = pageToken;
+      const page = await post<HistoryResponse>('/stuck-tasks/history', params, signal);
+      if (!Array.isArray(page?.entries) || page?.nextPageToken === undefined) {
+        throw new StuckTasksApiError('http', 'The history answer is not in the expected format.', 200);
+      }
+      return page;
     },
   };
 }

@@ -17,6 +17,7 @@ function gatedApi() {
   const api: StuckTasksApi = {
     scan: () => Promise.reject(new Error('not used')),
     inspectTask: () => Promise.reject(new Error('not used')),
+    history: () => Promise.reject(new Error('not used')),
     closeTasks: (taskSids) =>
       new Promise<CloseResult[]>((resolve, reject) => {
         pending.push({

@@ -9,6 +9,8 @@ export interface BulkCloseDialogProps {
   counts: Record<CloseAction, number>;
   /** How many of the tasks to complete are overdue wrap-ups rather than assigned tasks. */
   wrapupOverdue: number;
+  /** How many of them the current filter hides (selected before the filter was set). */
+  hidden: number;
   onConfirm: () => void;
   onDismiss: () => void;
 }
@@ -18,6 +20,7 @@ export const BulkCloseDialog: React.FC<BulkCloseDialogProps> = ({
   isOpen,
   counts,
   wrapupOverdue,
+  hidden,
   onConfirm,
   onDismiss,
 }) => {
@@ -40,6 +43,11 @@ export const BulkCloseDialog: React.FC<BulkCloseDialogProps> = ({
         {t(wrapupOverdue > 0 ? 'StuckTasksBulkDialogBodyWithWrapups' : 'StuckTasksBulkDialogBody', values)}
       </Paragraph>
       {closeInteraction > 0 ? <Paragraph>{t('StuckTasksBulkDialogMessaging', { closeInteraction })}</Paragraph> : null}
+      {hidden > 0 ? (
+        <Paragraph>
+          <strong>{t('StuckTasksBulkDialogHidden', { hidden, count: total })}</strong>
+        </Paragraph>
+      ) : null}
       <Paragraph marginBottom="space0">{t('StuckTasksBulkDialogRecheck')}</Paragraph>
     </AlertDialog>
   );

@@ -14,7 +14,8 @@ export interface NeedsReviewTableProps {
   onOpenTask: (taskSid: string) => void;
 }
 
-export const NeedsReviewTable: React.FC<NeedsReviewTableProps> = ({ items, onOpenTask }) => {
+/** Memoised: selecting suspects re-renders the view, not this table. */
+export const NeedsReviewTable = React.memo(function NeedsReviewTable({ items, onOpenTask }: NeedsReviewTableProps) {
   const t = useTranslate();
   const paged = usePaged(items, null);
   return (
@@ -40,7 +41,7 @@ export const NeedsReviewTable: React.FC<NeedsReviewTableProps> = ({ items, onOpe
       <Pager paged={paged} tableName={t('StuckTasksNeedsReviewHeading')} />
     </>
   );
-};
+});
 
 const ReviewRow = React.memo(function ReviewRow({
   item,

@@ -5,12 +5,16 @@ import { Button } from '@twilio-paste/core/button';
 import { Heading } from '@twilio-paste/core/heading';
 import { Paragraph } from '@twilio-paste/core/paragraph';
 import { Stack } from '@twilio-paste/core/stack';
+import { Tab, TabList, TabPanel, TabPanels, Tabs, useTabState } from '@twilio-paste/core/tabs';
 import { Text } from '@twilio-paste/core/text';
-import type { CloseResult, Suspect, SuspectKind } from '@plugin-stuck-tasks/contract';
+import type { CloseResult, ReviewItem, Suspect, SuspectKind } from '@plugin-stuck-tasks/contract';
 import type { StuckTasksApi } from '../api/client';
 import { closeInBatches } from '../api/closeInBatches';
 import { describeApiError, isPermissionError } from '../api/describeError';
 import { scanAllPages } from '../api/scanAllPages';
+import { exportFileName, needsReviewCsv, outcomesCsv, suspectsCsv } from '../model/exports';
+import type { TaskFilter } from '../model/filters';
+import { countHiddenSelected, EMPTY_FILTER, filterOptions, filterTasks, isFilterActive } from '../model/filters';
 import type { OutcomeSummary, SortKey, SortOrder } from '../model/suspects';
 import {
   countActions,
@@ -25,7 +29,11 @@ import { INITIAL_VIEW_STATE, viewReducer } from '../model/viewState';
 import type { Translate } from '../strings';
 import { BulkCloseDialog } from './BulkCloseDialog';
 import { CloseResultsTable } from './CloseResultsTable';
+import { downloadCsv } from './download';
+import { FilterBar } from './FilterBar';
+import { HistoryTab } from './HistoryTab';
 import { NeedsReviewTable } from './NeedsReviewTable';
+import { OutageOverview } from './OutageOverview';
 import { PAGE_SIZE } from './Pager';
 import { ProgressBar } from './ProgressBar';
 import { StringsProvider, useTranslate } from './StringsContext';
@@ -81,8 +89,51 @@ interface ScreenProps {
   onCloseSummary: (summary: OutcomeSummary) => void;
 }
 
+const CURRENT_TAB = 'stuck-tasks-tab-current';
+const HISTORY_TAB = 'stuck-tasks-tab-history';
+
+/** Two tabs: the stuck tasks found now, and the history of closures. Both stay mounted (hidden, not unmounted). */
 const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   const t = useTranslate();
+  const tabs = useTabState({ baseId: 'stuck-tasks-tabs', selectedId: CURRENT_TAB });
+  const viewTop = React.useRef<HTMLDivElement>(null);
+  return (
+    <>
+      <Box ref={viewTop} tabIndex={-1} _focus={{ outline: 'none' }} marginBottom="space50">
+        <Heading as="h1" variant="heading20">
+          {t('StuckTasksViewTitle')}
+        </Heading>
+        <Paragraph marginBottom="space0">{t('StuckTasksViewIntro')}</Paragraph>
+      </Box>
+      <Tabs state={tabs}>
+        <TabList aria-label={t('StuckTasksTabsLabel')}>
+          <Tab id={CURRENT_TAB}>{t('StuckTasksTabCurrent')}</Tab>
+          <Tab id={HISTORY_TAB}>{t('StuckTasksTabHistory')}</Tab>
+        </TabList>
+        <TabPanels>
+          <TabPanel>
+            <Box paddingTop="space60">
+              <CurrentTab api={api} onCloseSummary={onCloseSummary} viewTop={viewTop} />
+            </Box>
+          </TabPanel>
+          <TabPanel>
+            <Box paddingTop="space60">
+              <HistoryTab api={api} active={tabs.selectedId === HISTORY_TAB} />
+            </Box>
+          </TabPanel>
+        </TabPanels>
+      </Tabs>
+    </>
+  );
+};
+
+const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivElement> }> = ({
+  api,
+  onCloseSummary,
+  viewTop,
+}) => {
+  const t = useTranslate();
+  const [filter, setFilter] = React.useState<TaskFilter>(EMPTY_FILTER);
   const [state, dispatch] = React.useReducer(viewReducer, INITIAL_VIEW_STATE);
   // Each group sorts on its own: sorting the wrap-ups must not reshuffle the list above them.
   const [sorts, setSorts] = React.useState<Record<SuspectKind, SortOrder>>({
@@ -96,7 +147,6 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   const runCounter = React.useRef(0);
   const mounted = React.useRef(true);
   const focusAfterPanel = React.useRef<HTMLElement | null>(null);
-  const viewTop = React.useRef<HTMLDivElement>(null);
 
   const safeDispatch: typeof dispatch = React.useCallback((action) => {
     if (mounted.current) dispatch(action);
@@ -131,26 +181,50 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
     for (const suspect of state.suspects) byKind[suspectKind(suspect)].push(suspect);
     return byKind;
   }, [state.suspects]);
-  const sortedCallEnded = React.useMemo(
+  const filtered = isFilterActive(filter);
+  // Sorted once per scan and sort order, then filtered (which keeps the order): a filter change walks
+  // the lists once instead of sorting them again.
+  const allCallEnded = React.useMemo(
     () => sortSuspects(groups.call_ended, sorts.call_ended),
     [groups.call_ended, sorts.call_ended],
   );
-  const sortedWrapups = React.useMemo(
+  const allWrapups = React.useMemo(
     () => sortSuspects(groups.wrapup_overdue, sorts.wrapup_overdue),
     [groups.wrapup_overdue, sorts.wrapup_overdue],
   );
-  const sortedMessaging = React.useMemo(
+  const allMessaging = React.useMemo(
     () => sortSuspects(groups.conversation_closed, sorts.conversation_closed),
     [groups.conversation_closed, sorts.conversation_closed],
   );
-  // One selection across every group, closed in the order the supervisor sees the rows.
-  const selectedSuspects = React.useMemo(
-    () =>
-      [...sortedCallEnded, ...sortedWrapups, ...sortedMessaging].filter((suspect) =>
-        state.selected.has(suspect.taskSid),
-      ),
-    [sortedCallEnded, sortedWrapups, sortedMessaging, state.selected],
+  const sortedCallEnded = React.useMemo(() => filterTasks(allCallEnded, filter), [allCallEnded, filter]);
+  const sortedWrapups = React.useMemo(() => filterTasks(allWrapups, filter), [allWrapups, filter]);
+  const sortedMessaging = React.useMemo(() => filterTasks(allMessaging, filter), [allMessaging, filter]);
+  const shownReview = React.useMemo(() => filterTasks(state.needsReview, filter), [state.needsReview, filter]);
+  const shownSuspects = React.useMemo(
+    () => [...sortedCallEnded, ...sortedWrapups, ...sortedMessaging],
+    [sortedCallEnded, sortedWrapups, sortedMessaging],
   );
+  const options = React.useMemo(
+    () => filterOptions([...state.suspects, ...state.needsReview]),
+    [state.suspects, state.needsReview],
+  );
+  const hiddenSelected = React.useMemo(
+    () => (filtered ? countHiddenSelected(state.selected, shownSuspects) : 0),
+    [filtered, state.selected, shownSuspects],
+  );
+  // What the scan said about every task, kept for the outcome export after closed tasks leave the list.
+  const scannedTasks = React.useRef(new Map<string, Suspect | ReviewItem>());
+  // One selection across every group, closed in the order the supervisor sees the rows.
+  // Rows the filter hides stay selected and are closed too (the dialog says how many), after the shown ones.
+  const selectedSuspects = React.useMemo(() => {
+    const shown = shownSuspects.filter((suspect) => state.selected.has(suspect.taskSid));
+    if (shown.length === state.selected.size) return shown;
+    const shownSids = new Set(shown.map((suspect) => suspect.taskSid));
+    const hidden = state.suspects.filter(
+      (suspect) => state.selected.has(suspect.taskSid) && !shownSids.has(suspect.taskSid),
+    );
+    return [...shown, ...hidden];
+  }, [shownSuspects, state.suspects, state.selected]);
   const actionCounts = React.useMemo(() => countActions(selectedSuspects), [selectedSuspects]);
   const selectedKinds = React.useMemo(() => countKinds(selectedSuspects), [selectedSuspects]);
   const blockedAgents = React.useMemo(() => countBlockedAgents(state.suspects), [state.suspects]);
@@ -162,8 +236,14 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
       .map((result) => result.taskSid);
   }, [state.lastRun, state.suspects]);
 
+  const listedNow = React.useRef(state);
+  listedNow.current = state;
   const runClose = React.useCallback(
     async (taskSids: string[], retry: boolean) => {
+      if (!retry) scannedTasks.current = new Map();
+      for (const task of [...listedNow.current.suspects, ...listedNow.current.needsReview]) {
+        scannedTasks.current.set(task.taskSid, task);
+      }
       safeDispatch({ type: 'closeStarted', taskSids, retry });
       const results = await closeInBatches(api, taskSids, {
         onBatch: (batch) => safeDispatch({ type: 'batchClosed', results: batch }),
@@ -190,19 +270,35 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   const onSortCallEnded = React.useCallback((key: SortKey) => changeSort('call_ended', key), [changeSort]);
   const onSortWrapups = React.useCallback((key: SortKey) => changeSort('wrapup_overdue', key), [changeSort]);
   const onSortMessaging = React.useCallback((key: SortKey) => changeSort('conversation_closed', key), [changeSort]);
-  const onToggleAllMessaging = React.useCallback(
-    (selected: boolean) => dispatch({ type: 'allToggled', kind: 'conversation_closed', selected }),
-    [],
-  );
   const onToggleRow = React.useCallback((taskSid: string) => dispatch({ type: 'rowToggled', taskSid }), []);
+  // Select-all covers the rows of its group that the filter shows, on every page.
   const onToggleAllCallEnded = React.useCallback(
-    (selected: boolean) => dispatch({ type: 'allToggled', kind: 'call_ended', selected }),
-    [],
+    (selected: boolean) =>
+      dispatch({ type: 'allToggled', taskSids: sortedCallEnded.map((suspect) => suspect.taskSid), selected }),
+    [sortedCallEnded],
   );
   const onToggleAllWrapups = React.useCallback(
-    (selected: boolean) => dispatch({ type: 'allToggled', kind: 'wrapup_overdue', selected }),
-    [],
+    (selected: boolean) =>
+      dispatch({ type: 'allToggled', taskSids: sortedWrapups.map((suspect) => suspect.taskSid), selected }),
+    [sortedWrapups],
   );
+  const onToggleAllMessaging = React.useCallback(
+    (selected: boolean) =>
+      dispatch({ type: 'allToggled', taskSids: sortedMessaging.map((suspect) => suspect.taskSid), selected }),
+    [sortedMessaging],
+  );
+  const exportSuspects = () => downloadCsv(exportFileName('suspects', new Date()), suspectsCsv(shownSuspects));
+  const exportNeedsReview = () => downloadCsv(exportFileName('needs-review', new Date()), needsReviewCsv(shownReview));
+  const exportResults = () =>
+    downloadCsv(exportFileName('close-results', new Date()), outcomesCsv(state.lastRun ?? [], scannedTasks.current));
+  const resultText = filtered
+    ? t('StuckTasksFilterResult', {
+        suspects: shownSuspects.length,
+        suspectsTotal: state.suspects.length,
+        review: shownReview.length,
+        reviewTotal: state.needsReview.length,
+      })
+    : t('StuckTasksFilterResultAll', { suspects: state.suspects.length, review: state.needsReview.length });
   const onOpenTask = React.useCallback((taskSid: string) => {
     if (document.activeElement instanceof HTMLElement) focusAfterPanel.current = document.activeElement;
     setPanelTaskSid(taskSid);
@@ -213,7 +309,7 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
     const previous = focusAfterPanel.current;
     if (previous && document.contains(previous)) previous.focus();
     else viewTop.current?.focus();
-  }, []);
+  }, [viewTop]);
   const onSingleClosed = React.useCallback(
     (result: CloseResult) => {
       dispatch({ type: 'singleClosed', result });
@@ -240,13 +336,6 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
   return (
     <>
       <Box display="flex" flexDirection="column" rowGap="space60">
-        <Box ref={viewTop} tabIndex={-1} _focus={{ outline: 'none' }}>
-          <Heading as="h1" variant="heading20">
-            {t('StuckTasksViewTitle')}
-          </Heading>
-          <Paragraph marginBottom="space0">{t('StuckTasksViewIntro')}</Paragraph>
-        </Box>
-
         <Box display="flex" flexWrap="wrap" columnGap="space40" rowGap="space30" alignItems="center">
           {scanning ? (
             <Button variant="secondary" onClick={stopScan}>
@@ -278,9 +367,29 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
               })}
             </Text>
           ) : null}
+          {hiddenSelected > 0 ? (
+            <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
+              {t('StuckTasksSelectedHidden', { hidden: hiddenSelected })}
+            </Text>
+          ) : null}
         </Box>
 
         <ScanStatus state={state} blockedAgents={blockedAgents} />
+
+        {!nothingFound ? (
+          <>
+            <FilterBar filter={filter} onChange={setFilter} options={options} resultText={resultText} />
+            <Box display="flex" flexWrap="wrap" columnGap="space40" rowGap="space30">
+              <Button variant="secondary" size="small" onClick={exportSuspects} disabled={shownSuspects.length === 0}>
+                {t('StuckTasksExportSuspects')}
+              </Button>
+              <Button variant="secondary" size="small" onClick={exportNeedsReview} disabled={shownReview.length === 0}>
+                {t('StuckTasksExportNeedsReview')}
+              </Button>
+            </Box>
+            <OutageOverview suspects={shownSuspects} />
+          </>
+        ) : null}
 
         {scan.phase === 'failed' ? (
           <Alert variant="error">
@@ -325,11 +434,15 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
             id="stuck-tasks"
             heading={t('StuckTasksSuspectsHeading')}
             help={`${t('StuckTasksCallEndedHelp')} ${t('StuckTasksSuspectsHelp')}`}
+            total={groups.call_ended.length}
+            filtered={filtered}
             selectedText={t('StuckTasksSelectedCount', {
-              selected: selectedKinds.call_ended,
-              total: groups.call_ended.length,
+              selected: filtered ? countSelected(state.selected, sortedCallEnded) : selectedKinds.call_ended,
+              total: sortedCallEnded.length,
             })}
-            selectAllLabel={t('StuckTasksSelectAll')}
+            selectAllLabel={
+              filtered ? t('StuckTasksSelectAllShown', { count: sortedCallEnded.length }) : t('StuckTasksSelectAll')
+            }
             suspects={sortedCallEnded}
             sort={sorts.call_ended}
             onSortChange={onSortCallEnded}
@@ -343,11 +456,17 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
             id="stuck-tasks-wrapup"
             heading={t('StuckTasksWrapupHeading')}
             help={t('StuckTasksWrapupHelp')}
+            total={groups.wrapup_overdue.length}
+            filtered={filtered}
             selectedText={t('StuckTasksWrapupSelectedCount', {
-              selected: selectedKinds.wrapup_overdue,
-              total: groups.wrapup_overdue.length,
+              selected: filtered ? countSelected(state.selected, sortedWrapups) : selectedKinds.wrapup_overdue,
+              total: sortedWrapups.length,
             })}
-            selectAllLabel={t('StuckTasksSelectAllWrapups')}
+            selectAllLabel={
+              filtered
+                ? t('StuckTasksSelectAllShownWrapups', { count: sortedWrapups.length })
+                : t('StuckTasksSelectAllWrapups')
+            }
             suspects={sortedWrapups}
             sort={sorts.wrapup_overdue}
             onSortChange={onSortWrapups}
@@ -361,11 +480,17 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
             id="stuck-tasks-messaging"
             heading={t('StuckTasksMessagingHeading')}
             help={t('StuckTasksMessagingHelp')}
+            total={groups.conversation_closed.length}
+            filtered={filtered}
             selectedText={t('StuckTasksMessagingSelectedCount', {
-              selected: selectedKinds.conversation_closed,
-              total: groups.conversation_closed.length,
+              selected: filtered ? countSelected(state.selected, sortedMessaging) : selectedKinds.conversation_closed,
+              total: sortedMessaging.length,
             })}
-            selectAllLabel={t('StuckTasksSelectAllMessaging')}
+            selectAllLabel={
+              filtered
+                ? t('StuckTasksSelectAllShownMessaging', { count: sortedMessaging.length })
+                : t('StuckTasksSelectAllMessaging')
+            }
             suspects={sortedMessaging}
             sort={sorts.conversation_closed}
             onSortChange={onSortMessaging}
@@ -377,10 +502,11 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
         {state.needsReview.length > 0 ? (
           <Box as="section" aria-labelledby="stuck-tasks-review-heading">
             <Heading as="h2" variant="heading30" id="stuck-tasks-review-heading">
-              {t('StuckTasksNeedsReviewHeading')} ({state.needsReview.length.toLocaleString()})
+              {t('StuckTasksNeedsReviewHeading')} (
+              {countText(shownReview.length, state.needsReview.length, filtered, t)})
             </Heading>
             <Paragraph>{t('StuckTasksNeedsReviewHelp')}</Paragraph>
-            <NeedsReviewTable items={state.needsReview} onOpenTask={onOpenTask} />
+            <NeedsReviewTable items={shownReview} onOpenTask={onOpenTask} />
           </Box>
         ) : null}
 
@@ -389,6 +515,11 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
             <Heading as="h2" variant="heading30" id="stuck-tasks-results-heading">
               {t('StuckTasksResultsHeading')}
             </Heading>
+            <Box marginBottom="space40">
+              <Button variant="secondary" size="small" onClick={exportResults} disabled={close.running}>
+                {t('StuckTasksExportResults')}
+              </Button>
+            </Box>
             <CloseResultsTable results={state.lastRun} />
           </Box>
         ) : null}
@@ -400,6 +531,7 @@ const StuckTasksScreen: React.FC<ScreenProps> = ({ api, onCloseSummary }) => {
         isOpen={confirmingBulk}
         counts={actionCounts}
         wrapupOverdue={selectedKinds.wrapup_overdue}
+        hidden={hiddenSelected}
         onConfirm={confirmBulkClose}
         onDismiss={() => setConfirmingBulk(false)}
       />
@@ -420,19 +552,34 @@ type SuspectGroupProps = Omit<SuspectsTableProps, 'label' | 'idPrefix'> & {
   heading: string;
   help: string;
   selectedText: string;
+  /** Rows in the group before the filter. */
+  total: number;
+  filtered: boolean;
 };
 
-const SuspectGroup: React.FC<SuspectGroupProps> = ({ id, heading, help, selectedText, ...table }) => {
+function countSelected(selected: ReadonlySet<string>, shown: readonly Suspect[]): number {
+  let count = 0;
+  for (const suspect of shown) if (selected.has(suspect.taskSid)) count += 1;
+  return count;
+}
+
+/** "120", or "37 of 120 shown" under a filter. */
+function countText(shown: number, total: number, filtered: boolean, t: Translate): string {
+  return filtered ? t('StuckTasksShownOfTotal', { shown, total }) : total.toLocaleString();
+}
+
+const SuspectGroup: React.FC<SuspectGroupProps> = ({ id, heading, help, selectedText, total, filtered, ...table }) => {
   const t = useTranslate();
   const headingId = `${id}-heading`;
   return (
     <Box as="section" aria-labelledby={headingId}>
       <Heading as="h2" variant="heading30" id={headingId}>
-        {heading} ({table.suspects.length.toLocaleString()})
+        {heading} ({countText(table.suspects.length, total, filtered, t)})
       </Heading>
       <Box display="flex" flexWrap="wrap" justifyContent="space-between" columnGap="space40" marginBottom="space40">
         <Text as="p">
-          {help} {table.suspects.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}
+          {help} {table.suspects.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}{' '}
+          {filtered ? t('StuckTasksSelectAllFilterHelp') : null}
         </Text>
         <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
           {selectedText}

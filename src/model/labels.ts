@@ -9,6 +9,7 @@ import type {
 } from '@plugin-stuck-tasks/contract';
 import { CALL_SID_LEG_ROLE } from '@plugin-stuck-tasks/contract';
 import type { StringKey, Translate } from '../strings';
+import type { ListKind } from './filters';
 
 const STATUS_KEYS: Record<AssignmentStatus, StringKey> = {
   pending: 'StuckTasksStatusPending',
@@ -127,3 +128,12 @@ export function formatInstant(iso: string | null): string | null {
   const millis = iso === null ? NaN : Date.parse(iso);
   return Number.isNaN(millis) ? null : new Date(millis).toLocaleString();
 }
+
+const LIST_KIND_KEYS: Record<ListKind, StringKey> = {
+  call_ended: 'StuckTasksKindCallEnded',
+  wrapup_overdue: 'StuckTasksKindWrapupOverdue',
+  conversation_closed: 'StuckTasksKindConversationClosed',
+  needs_review: 'StuckTasksKindNeedsReview',
+};
+
+export const listKindLabel = (kind: ListKind, t: Translate) => lookup(LIST_KIND_KEYS, kind, t);

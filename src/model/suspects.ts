@@ -49,19 +49,24 @@ export function countKinds(suspects: Iterable<Suspect>): Record<SuspectKind, num
   return counts;
 }
 
+// One collator for every comparison: `String.prototype.localeCompare` builds its collation each call,
+// which made sorting 2,000 suspects (mostly tie-breaks on the SID) cost a noticeable pause. Same order.
+const collator = new Intl.Collator();
+const compareText = (a: string, b: string) => collator.compare(a, b);
+
 const COMPARATORS: Record<SortKey, (a: Suspect, b: Suspect) => number> = {
-  taskSid: (a, b) => a.taskSid.localeCompare(b.taskSid),
-  assignmentStatus: (a, b) => a.assignmentStatus.localeCompare(b.assignmentStatus),
-  taskQueueName: (a, b) => (a.taskQueueName ?? '').localeCompare(b.taskQueueName ?? ''),
+  taskSid: (a, b) => compareText(a.taskSid, b.taskSid),
+  assignmentStatus: (a, b) => compareText(a.assignmentStatus, b.assignmentStatus),
+  taskQueueName: (a, b) => compareText(a.taskQueueName ?? '', b.taskQueueName ?? ''),
   age: (a, b) => a.ageSeconds - b.ageSeconds,
   // Tasks no agent holds sort before every name, so ascending starts with them and descending ends.
-  agent: (a, b) => (agentDisplayName(a) ?? '').localeCompare(agentDisplayName(b) ?? ''),
+  agent: (a, b) => compareText(agentDisplayName(a) ?? '', agentDisplayName(b) ?? ''),
   // Messaging suspects have no call: their conversation's end state stands in.
   callStatus: (a, b) =>
-    (a.callStatus ?? a.conversationState ?? '').localeCompare(b.callStatus ?? b.conversationState ?? ''),
+    compareText(a.callStatus ?? a.conversationState ?? '', b.callStatus ?? b.conversationState ?? ''),
   // "Call ended" reads as time elapsed, so ascending means most recent end first.
   ended: (a, b) => (endedAtMillis(b) ?? 0) - (endedAtMillis(a) ?? 0),
-  action: (a, b) => a.action.localeCompare(b.action),
+  action: (a, b) => compareText(a.action, b.action),
 };
 
 export function sortSuspects(suspects: readonly Suspect[], order: SortOrder): Suspect[] {
@@ -70,7 +75,7 @@ export function sortSuspects(suspects: readonly Suspect[], order: SortOrder): Su
   // Unknown end times go last either way; ties fall back to the SID so rescans keep the order.
   const unknownLast = (a: Suspect, b: Suspect) =>
     order.key === 'ended' ? Number(endedAtMillis(a) === null) - Number(endedAtMillis(b) === null) : 0;
-  return [...suspects].sort((a, b) => unknownLast(a, b) || sign * compare(a, b) || a.taskSid.localeCompare(b.taskSid));
+  return [...suspects].sort((a, b) => unknownLast(a, b) || sign * compare(a, b) || compareText(a.taskSid, b.taskSid));
 }
 
 export function splitIntoBatches<T>(items: readonly T[], size: number = MAX_CLOSE_BATCH): T[][] {

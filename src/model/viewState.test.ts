@@ -71,7 +71,7 @@ it('keeps failed rows selected, lets go of rows that are not stuck, and will not
   let state = run(
     { type: 'scanStarted', runId: 1 },
     { type: 'pageReceived', runId: 1, page: page([a, b, c]) },
-    { type: 'allToggled', kind: 'call_ended', selected: true },
+    { type: 'allToggled', taskSids: [a.taskSid, b.taskSid, c.taskSid], selected: true },
     { type: 'closeStarted', taskSids: [a.taskSid, b.taskSid, c.taskSid], retry: false },
     {
       type: 'batchClosed',
@@ -86,7 +86,7 @@ it('keeps failed rows selected, lets go of rows that are not stuck, and will not
   expect([...state.selected]).toEqual([a.taskSid]);
   expect(sids(state)).toEqual([a.taskSid, b.taskSid]);
   state = viewReducer(state, { type: 'rowToggled', taskSid: b.taskSid });
-  state = viewReducer(state, { type: 'allToggled', kind: 'call_ended', selected: true });
+  state = viewReducer(state, { type: 'allToggled', taskSids: [a.taskSid, b.taskSid], selected: true });
   expect([...state.selected]).toEqual([a.taskSid]);
   expect(state.close).toEqual({ running: false, total: 3, done: 3 });
 });
@@ -98,13 +98,26 @@ it("selects and clears one group at a time, keeping the other group's selection"
     { type: 'pageReceived', runId: 1, page: page([a, w1, b, w2]) },
     { type: 'pageReceived', runId: 1, page: page([c]) },
     { type: 'rowToggled', taskSid: a.taskSid },
-    { type: 'allToggled', kind: 'wrapup_overdue', selected: true },
+    { type: 'allToggled', taskSids: [w1.taskSid, w2.taskSid], selected: true },
   );
   expect([...state.selected].sort()).toEqual([a.taskSid, w1.taskSid, w2.taskSid].sort());
   expect(state.scan.counts).toMatchObject({ stuck: 5, wrapupOverdue: 2 });
 
-  state = viewReducer(state, { type: 'allToggled', kind: 'call_ended', selected: true });
+  state = viewReducer(state, { type: 'allToggled', taskSids: [a.taskSid, b.taskSid, c.taskSid], selected: true });
   expect(state.selected.size).toBe(5);
-  state = viewReducer(state, { type: 'allToggled', kind: 'call_ended', selected: false });
+  state = viewReducer(state, { type: 'allToggled', taskSids: [a.taskSid, b.taskSid, c.taskSid], selected: false });
   expect([...state.selected].sort()).toEqual([w1.taskSid, w2.taskSid].sort());
+});
+
+it('select-all under a filter selects the rows shown only, and ignores SIDs no longer listed', () => {
+  let state = run(
+    { type: 'scanStarted', runId: 1 },
+    { type: 'pageReceived', runId: 1, page: page([a, b, c]) },
+    { type: 'rowToggled', taskSid: c.taskSid },
+    { type: 'allToggled', taskSids: [a.taskSid, 'WT' + 'f'.repeat(32)], selected: true },
+  );
+  expect([...state.selected].sort()).toEqual([a.taskSid, c.taskSid].sort());
+  // Clearing the shown rows keeps the hidden selection.
+  state = viewReducer(state, { type: 'allToggled', taskSids: [a.taskSid], selected: false });
+  expect([...state.selected]).toEqual([c.taskSid]);
 });

@@ -1,12 +1,5 @@
-import type {
-  CloseResult,
-  ReviewItem,
-  ScanCounts,
-  ScanResponse,
-  Suspect,
-  SuspectKind,
-} from '@plugin-stuck-tasks/contract';
-import { leavesTheList, suspectKind } from './suspects';
+import type { CloseResult, ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
+import { leavesTheList } from './suspects';
 
 export type ScanPhase = 'idle' | 'running' | 'done' | 'stopped' | 'failed';
 
@@ -37,8 +30,11 @@ export type ViewAction =
   | { type: 'scanEnded'; runId: number; phase: 'done' | 'stopped' }
   | { type: 'scanFailed'; runId: number; error: unknown }
   | { type: 'rowToggled'; taskSid: string }
-  /** Selects or clears one group (its select-all box); the other group's selection is kept. */
-  | { type: 'allToggled'; kind: SuspectKind; selected: boolean }
+  /**
+   * A select-all box: selects or clears exactly these rows (one group's rows as the filter shows them);
+   * every other selection is kept. SIDs no longer listed are ignored.
+   */
+  | { type: 'allToggled'; taskSids: readonly string[]; selected: boolean }
   | { type: 'closeStarted'; taskSids: readonly string[]; retry: boolean }
   | { type: 'batchClosed'; results: CloseResult[] }
   | { type: 'closeEnded' }
@@ -107,10 +103,13 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
     }
     case 'allToggled': {
       const selected = new Set(state.selected);
-      for (const suspect of state.suspects) {
-        if (suspectKind(suspect) !== action.kind) continue;
-        if (!action.selected) selected.delete(suspect.taskSid);
-        else if (isSelectable(state, suspect.taskSid)) selected.add(suspect.taskSid);
+      if (!action.selected) {
+        for (const taskSid of action.taskSids) selected.delete(taskSid);
+        return { ...state, selected };
+      }
+      const listed = new Set(state.suspects.map((suspect) => suspect.taskSid));
+      for (const taskSid of action.taskSids) {
+        if (listed.has(taskSid) && isSelectable(state, taskSid)) selected.add(taskSid);
       }
       return { ...state, selected };
     }

@@ -1,11 +1,18 @@
 import type {
   ApiErrorCode,
   CloseResult,
+  HistoryEntry,
   ScanResponse,
   Suspect,
   TaskDetailResponse,
 } from '@plugin-stuck-tasks/contract';
-import { API_ERROR_STATUS, MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
+import {
+  API_ERROR_STATUS,
+  HISTORY_DAYS_DEFAULT,
+  HISTORY_DAYS_MAX,
+  HISTORY_DAYS_MIN,
+  MAX_CLOSE_BATCH,
+} from '@plugin-stuck-tasks/contract';
 import { closedResult } from './fixtures';
 
 import type { RetryOptions } from '../api/client';
@@ -125,6 +132,33 @@ export class FakeFunctions {
         return suspect ? closedResult(suspect) : { taskSid: sid, outcome: 'not_found', message: 'Task not found.' };
       });
       return ok({ results });
+    });
+  }
+
+  /**
+   * Serves the history like the contract says: entries closed within `Days` days of `now` (default
+   * HISTORY_DAYS_DEFAULT; outside HISTORY_DAYS_MIN–MAX a 400), newest first, `pageSize` per page with
+   * the offset as the page token.
+   */
+  serveHistory(entries: readonly HistoryEntry[], options: { pageSize?: number; now?: () => number } = {}): this {
+    const pageSize = options.pageSize ?? 50;
+    const now = options.now ?? Date.now;
+    return this.on('/stuck-tasks/history', (params) => {
+      const days = params.Days === undefined ? HISTORY_DAYS_DEFAULT : Number(params.Days);
+      if (!Number.isInteger(days) || days < HISTORY_DAYS_MIN || days > HISTORY_DAYS_MAX) {
+        return apiError('bad_request', `Days must be a whole number from ${HISTORY_DAYS_MIN} to ${HISTORY_DAYS_MAX}.`);
+      }
+      const since = now() - days * 86_400_000;
+      const inWindow = entries
+        .filter((entry) => Date.parse(entry.closedAt) >= since)
+        .sort((a, b) => Date.parse(b.closedAt) - Date.parse(a.closedAt));
+      const offset = params.PageToken === undefined ? 0 : Number(params.PageToken);
+      if (!Number.isInteger(offset) || offset < 0) return apiError('bad_request', 'Unknown page token.');
+      const next = offset + pageSize;
+      return ok({
+        entries: inWindow.slice(offset, next),
+        nextPageToken: next < inWindow.length ? String(next) : null,
+      });
     });
   }
 

@@ -1,6 +1,7 @@
 import type {
   CallLeg,
   CloseResult,
+  HistoryEntry,
   LegDetails,
   OpenAssignmentStatus,
   ReviewItem,
@@ -229,4 +230,19 @@ export function closedResult(suspect: Suspect): CloseResult {
   return suspect.action === 'complete'
     ? { taskSid: suspect.taskSid, outcome: 'completed', message: `Completed (was ${suspect.assignmentStatus}).` }
     : { taskSid: suspect.taskSid, outcome: 'canceled', message: `Canceled (was ${suspect.assignmentStatus}).` };
+}
+
+/** A closure this service made `minutesAgo` minutes ago, as `/stuck-tasks/history` lists it. */
+export function makeHistoryEntry(n: number, minutesAgo: number, overrides: Partial<HistoryEntry> = {}): HistoryEntry {
+  const closedBy = overrides.closedBy !== undefined ? overrides.closedBy : 'admin@example.com';
+  return {
+    taskSid: taskSid(n),
+    closedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    outcome: n % 2 === 0 ? 'completed' : 'canceled',
+    closedBy,
+    reason: closedBy === null ? 'Closed by stuck-tasks.' : `Closed by stuck-tasks. Closed by ${closedBy}.`,
+    taskQueueName: `Queue ${n % 4}`,
+    taskChannel: 'voice',
+    ...overrides,
+  };
 }

@@ -139,6 +139,9 @@ export function toCsv<Column extends string>(
     header: true,
     columns: [...columns],
     record_delimiter: 'windows',
+    // csv-stringify quotes a field holding the whole record delimiter (CRLF) but not a lone LF or CR,
+    // which readers then take as the end of the record: quote every field with a line break.
+    quoted_match: /[\r\n]/,
     cast: { string: (value) => (FORMULA_TRIGGER.test(value) ? `'${value}` : value) },
   });
 }

@@ -1,0 +1,123 @@
+/**
+ * Benchmark, not a test (issue 11): how long filtering and select-all take in Chromium with about
+ * 2,000 suspects listed. Run it on its own:
+ *
+ *   npx jest -c jest.e2e.config.js --testMatch '**\/e2e/bench/*.bench.ts' e2e/bench/workbench.bench.ts
+ *
+ * (or BENCH_TASKS=N to size the workspace). The sandbox is the e2e one (real Flex, real Functions,
+ * the simulator); the times are taken inside the page with performance.now(): from dispatching the
+ * user's event to React's commit (React 17 handles discrete events synchronously, so that is when
+ * the DOM is up to date), and to the next frame (a requestAnimationFrame then a task, after layout
+ * and paint). It prints the figures and checks only that each measurement ran; the target is < 100 ms.
+ */
+import type { Page } from 'playwright-core';
+
+import { setUpAdminSession } from '../support/adminSession';
+import { scanInView } from '../support/stuckTasksView';
+
+// The default outage makes about 31 % of the tasks call-ended suspects, plus the overdue wrap-ups.
+const TASKS = Number(process.env.BENCH_TASKS ?? 6400);
+const session = setUpAdminSession({ tasks: TASKS });
+let page: Page;
+
+beforeAll(() => {
+  ({ page } = session);
+});
+
+interface Timing {
+  commitMs: number;
+  frameMs: number;
+}
+
+/** Runs `act` (in the page) and times it to React's commit and to the next frame. */
+function timeInPage(page: Page, act: string, argument: string): Promise<Timing> {
+  return page.evaluate(
+    async ([body, arg]) => {
+      const run = new Function('arg', body) as (arg: string) => void;
+      const start = performance.now();
+      run(arg);
+      const commit = performance.now();
+      await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return { commitMs: commit - start, frameMs: performance.now() - start };
+    },
+    [act, argument] as const,
+  );
+}
+
+const SELECT_QUEUE = `
+  const select = document.getElementById('stuck-tasks-filter-queue');
+  select.value = arg;
+  select.dispatchEvent(new Event('change', { bubbles: true }));
+`;
+const TYPE_TEXT = `
+  const input = document.getElementById('stuck-tasks-filter-text');
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, arg);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+`;
+const CLICK_SELECT_ALL = `document.getElementById('stuck-tasks-select-all').click();`;
+const TICK_FIRST_ROW = `document.querySelector('[id^="stuck-tasks-select-WT"]').click();`;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const describe = (name: string, timings: Timing[]) =>
+  `${name.padEnd(44)} commit median ${median(timings.map((t) => t.commitMs)).toFixed(1)} ms, max ${Math.max(...timings.map((t) => t.commitMs)).toFixed(1)} ms; ` +
+  `next frame median ${median(timings.map((t) => t.frameMs)).toFixed(1)} ms, max ${Math.max(...timings.map((t) => t.frameMs)).toFixed(1)} ms`;
+
+test('filter and select-all with about 2,000 suspects', async () => {
+  await scanInView(page);
+  const resultText = (await page.locator('#stuck-tasks-filter-result').textContent()) ?? '';
+  const queues = await page
+    .locator('#stuck-tasks-filter-queue option')
+    .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value).slice(1));
+  const agents = await page.locator('#stuck-tasks-filter-agent option').count();
+  const lines = [`workspace: ${TASKS} tasks; ${resultText}`, `queues: ${queues.length}; agent options: ${agents - 1}`];
+  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+  const filter: Timing[] = [];
+  const unfilter: Timing[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const queue of queues) {
+      filter.push(await timeInPage(page, SELECT_QUEUE, queue));
+      unfilter.push(await timeInPage(page, SELECT_QUEUE, '*any*'));
+    }
+  }
+  lines.push(describe('filter by queue (all → one queue)', filter));
+  lines.push(describe('clear the queue filter (one queue → all)', unfilter));
+
+  const text: Timing[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const typed of ['W', 'WT', 'WT0', 'CA', 'no-such-sid', ''])
+      text.push(await timeInPage(page, TYPE_TEXT, typed));
+  }
+  lines.push(describe('type in the SID filter (one keystroke)', text));
+
+  // The floor: ticking one row re-renders that row and the view around the tables, nothing else.
+  const tickOne: Timing[] = [];
+  for (let round = 0; round < ROUNDS * 2; round += 1) tickOne.push(await timeInPage(page, TICK_FIRST_ROW, ''));
+  lines.push(describe('tick one row (the floor)', tickOne));
+
+  const selectAll: Timing[] = [];
+  const clearAll: Timing[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    selectAll.push(await timeInPage(page, CLICK_SELECT_ALL, ''));
+    clearAll.push(await timeInPage(page, CLICK_SELECT_ALL, ''));
+  }
+  const callEnded = (await page.getByRole('heading', { name: /^Stuck tasks \(/ }).textContent()) ?? '';
+  lines.push(describe(`select all, no filter (${callEnded})`, selectAll));
+  lines.push(describe('clear all, no filter', clearAll));
+
+  const filteredSelect: Timing[] = [];
+  const filteredClear: Timing[] = [];
+  await timeInPage(page, SELECT_QUEUE, queues[0]);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    filteredSelect.push(await timeInPage(page, CLICK_SELECT_ALL, ''));
+    filteredClear.push(await timeInPage(page, CLICK_SELECT_ALL, ''));
+  }
+  lines.push(describe('select all shown, queue filter', filteredSelect));
+  lines.push(describe('clear shown, queue filter', filteredClear));
+  await timeInPage(page, SELECT_QUEUE, '*any*');
+
+  process.stdout.write(`\nworkbench benchmark (Chromium)\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
+  for (const timings of [filter, unfilter, text, tickOne, selectAll, clearAll, filteredSelect, filteredClear]) {
+    expect(timings.length).toBeGreaterThan(0);
+  }
+});
