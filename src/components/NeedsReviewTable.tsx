@@ -1,11 +1,11 @@
 import * as React from 'react';
 import { Button } from '@twilio-paste/core/button';
 import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
-import { Text } from '@twilio-paste/core/text';
 import type { ReviewItem } from '@plugin-stuck-tasks/contract';
 import { formatDuration, problemText } from '../model/labels';
 import { AgentName } from './AgentName';
 import { StatusBadge } from './Badges';
+import { usePlainTextStyles } from './PlainText';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
 
@@ -43,6 +43,7 @@ export const NeedsReviewTable = React.memo(function NeedsReviewTable({ items, on
   );
 });
 
+/** Plain spans styled as Paste's `Text` in the cells: a filter change mounts a page of these rows. */
 const ReviewRow = React.memo(function ReviewRow({
   item,
   onOpen,
@@ -51,6 +52,7 @@ const ReviewRow = React.memo(function ReviewRow({
   onOpen: (taskSid: string) => void;
 }) {
   const t = useTranslate();
+  const styles = usePlainTextStyles();
   return (
     <Tr>
       <Td>
@@ -59,9 +61,7 @@ const ReviewRow = React.memo(function ReviewRow({
           onClick={() => onOpen(item.taskSid)}
           aria-label={t('StuckTasksReviewTask', { taskSid: item.taskSid })}
         >
-          <Text as="span" fontFamily="fontFamilyCode" fontSize="fontSize20">
-            {item.taskSid}
-          </Text>
+          <span style={styles.code}>{item.taskSid}</span>
         </Button>
       </Td>
       <Td>
@@ -73,9 +73,7 @@ const ReviewRow = React.memo(function ReviewRow({
       <Td>{item.taskQueueName ?? t('StuckTasksNoQueue')}</Td>
       <Td>{formatDuration(item.ageSeconds, t)}</Td>
       <Td>
-        <Text as="span" fontFamily="fontFamilyCode" fontSize="fontSize20">
-          {item.callSid ?? t('StuckTasksNone')}
-        </Text>
+        <span style={styles.code}>{item.callSid ?? t('StuckTasksNone')}</span>
       </Td>
       <Td>{problemText(item.problem, t)}</Td>
     </Tr>

@@ -13,6 +13,7 @@ import { callStatusLabel, formatAgo, formatDuration } from '../model/labels';
 import type { StringKey } from '../strings';
 import { AgentName } from './AgentName';
 import { ActionBadge, OutcomeBadge, StatusBadge } from './Badges';
+import { usePlainTextStyles } from './PlainText';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
 
@@ -159,13 +160,6 @@ interface SuspectRowProps {
 
 const INTERACTIVE = 'input, button, label, a';
 
-/** Short values ("1 h 14 min") read badly broken over two lines. */
-const NoWrap: React.FC = ({ children }) => (
-  <Text as="span" whiteSpace="nowrap">
-    {children}
-  </Text>
-);
-
 /**
  * Memoised: ticking one row re-renders that row only, which keeps 2,000-row lists responsive. A
  * select-all changes every row's checkbox, so the rest of the row is memoised apart (`SuspectCells`):
@@ -218,15 +212,14 @@ const SuspectCells = React.memo(function SuspectCells({
   onOpen,
 }: Pick<SuspectRowProps, 'suspect' | 'outcome' | 'onOpen'>) {
   const t = useTranslate();
+  const styles = usePlainTextStyles();
   const { taskSid } = suspect;
   const ended = formatAgo(suspect.callEndedAt, Date.now(), t);
   return (
     <>
       <Td>
         <Button variant="link" onClick={() => onOpen(taskSid)} aria-label={t('StuckTasksReviewTask', { taskSid })}>
-          <Text as="span" fontFamily="fontFamilyCode" fontSize="fontSize20">
-            {taskSid}
-          </Text>
+          <span style={styles.code}>{taskSid}</span>
         </Button>
       </Td>
       <Td>
@@ -237,10 +230,10 @@ const SuspectCells = React.memo(function SuspectCells({
       </Td>
       <Td>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</Td>
       <Td>
-        <NoWrap>{formatDuration(suspect.ageSeconds, t)}</NoWrap>
+        <span style={styles.noWrap}>{formatDuration(suspect.ageSeconds, t)}</span>
       </Td>
       <Td>
-        <NoWrap>
+        <span style={styles.noWrap}>
           {suspect.callStatus !== null
             ? callStatusLabel(suspect.callStatus, t)
             : t(
@@ -248,10 +241,10 @@ const SuspectCells = React.memo(function SuspectCells({
                   ? 'StuckTasksConversationDeleted'
                   : 'StuckTasksConversationClosed',
               )}
-        </NoWrap>
+        </span>
       </Td>
       <Td>
-        <NoWrap>{ended ?? t('StuckTasksUnknown')}</NoWrap>
+        <span style={styles.noWrap}>{ended ?? t('StuckTasksUnknown')}</span>
       </Td>
       <Td>
         <ActionBadge action={suspect.action} />
