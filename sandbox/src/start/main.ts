@@ -16,6 +16,8 @@ function guide(sandbox: Sandbox, seconds: number, options: SandboxOptions): stri
       ? 'overdue wrap-ups off (--wrapup-overdue-minutes)'
       : `${stuckByKind.wrapup_overdue} wrap-ups overdue (over ${config.wrapupOverdueMinutes} min)`;
   const openTasks = open.pending + open.reserved + open.assigned;
+  const closures =
+    simulator.listEvents({ type: 'task.canceled' }).length + simulator.listEvents({ type: 'task.completed' }).length;
   const logs = path.relative(REPO_ROOT, sandbox.functions.logFile);
   const knobs = [
     options.latencyMs ? `${options.latencyMs} ms latency` : null,
@@ -33,18 +35,25 @@ Stuck-tasks sandbox is running (ready in ${seconds.toFixed(1)} s).
 
   Open  ${sandbox.url}/?user=admin   (the real Flex UI: give it a few seconds to boot)
 
-  The workspace has ${openTasks} open tasks and ${open.wrapping} wrap-ups: ${stuckByKind.call_ended} stuck (every call leg
-  ended), ${wrapups}, ${verdicts.needs_review} that need review,
-  ${verdicts.active} voice tasks with a live or just-ended leg or a recent wrap-up, ${verdicts.not_voice} chat/SMS tasks.${
+  The workspace has ${openTasks} open tasks and ${open.wrapping} wrap-ups: ${stuckByKind.call_ended} stuck voice tasks
+  (every call leg ended), ${wrapups}, ${stuckByKind.conversation_closed} messaging tasks whose
+  conversation ended (closed through their interaction channel), ${verdicts.needs_review} that need review,
+  ${verdicts.active} active (a live or just-ended leg, a recent wrap-up, a conversation still going),
+  ${verdicts.not_voice} of other channels; and ${closures} closures from earlier days in TaskRouter's events.${
     knobs.length ? `\n  Simulated Twilio: ${knobs.join(', ')}.` : ''
   }
 
   Try it:
     1. As Ada Admin, open "Close stuck tasks" in Flex's side bar (the crossed-out phone; the menu
        button at the top left shows the labels); the scan starts by itself.
-    2. Click a task to review it in the side panel (task, attributes, call, worker, verdict).
-    3. Select all and press "Close stuck tasks"; watch the progress and each row's outcome.
-    4. Switch user ("Signed in as", top right) to Sam Supervisor or Alex Agent: without the
+    2. Click a task to review it in the side panel (task, attributes, call legs or conversation and
+       interaction channel, agent, verdict).
+    3. Narrow the lists with the filters (queue, status, kind, agent, age, a SID), export them as
+       CSV; the picture at the top shows suspects by queue and status and by the hour they ended.
+    4. Select all and press "Close stuck tasks"; watch the progress and each row's outcome.
+    5. Open the History tab: this tool's closures of the last days (yours at the top, with your
+       identity), as CSV too.
+    6. Switch user ("Signed in as", top right) to Sam Supervisor or Alex Agent: without the
        ${roles} role the plugin adds nothing, and the Functions answer 403.
 
   Functions   ${sandbox.functions.url}   (log: ${logs})
