@@ -9,7 +9,7 @@ export const DEFAULT_STRINGS = {
   StuckTasksNavLabel: 'Close stuck tasks',
   StuckTasksViewTitle: 'Close stuck tasks',
   StuckTasksViewIntro:
-    'Voice tasks that stayed open after their call ended, or stayed in wrap-up long after it, for example after an outage. Every task is checked again just before it is closed, and a task with a live call leg is never closed.',
+    'Tasks that stayed open after their call or conversation ended, or stayed in wrap-up long after it, for example after an outage. Every task is checked again just before it is closed; a task with a live call leg or a conversation still going is never closed, and a messaging task is closed through its interaction channel.',
 
   StuckTasksScanAgain: 'Scan again',
   StuckTasksStopScan: 'Stop scan',
