@@ -374,3 +374,5 @@ export interface HistoryResponse {
   entries: HistoryEntry[];
   nextPageToken: string | null;
 }
+
+export * from './csvReports';

@@ -1,24 +1,10 @@
 import type { CloseResult } from '@plugin-stuck-tasks/contract';
 import { parse } from 'csv-parse/sync';
 // The CLI's writer (csv-stringify): the plugin's must write the same bytes. Test-only import.
-import {
-  CSV_COLUMNS as CLI_TASK_COLUMNS,
-  formatOutcomes,
-  formatReport,
-  OUTCOME_CSV_COLUMNS as CLI_OUTCOME_COLUMNS,
-  toCsv as cliToCsv,
-} from '../../serverless/src/cli/report';
+import { formatOutcomes, formatReport, toCsv as cliToCsv } from '../../serverless/src/cli/report';
 import { makeReviewItem, makeSuspect, makeWrapup, taskSid } from '../test/fixtures';
 import { toCsv } from './csv';
-import {
-  exportFileName,
-  historyCsv,
-  needsReviewCsv,
-  OUTCOME_CSV_COLUMNS,
-  outcomesCsv,
-  suspectsCsv,
-  TASK_CSV_COLUMNS,
-} from './exports';
+import { exportFileName, historyCsv, needsReviewCsv, outcomesCsv, suspectsCsv } from './exports';
 
 const AWKWARD = [
   'plain',
@@ -85,11 +71,6 @@ describe('exports', () => {
       { workspaceSid: 'WS1', generatedAt: '', graceSeconds: 0, counts: {} as never, suspects: s, needsReview: r },
       'csv',
     );
-
-  it('uses the columns of the CLI reports', () => {
-    expect(TASK_CSV_COLUMNS).toEqual(CLI_TASK_COLUMNS);
-    expect(OUTCOME_CSV_COLUMNS).toEqual(CLI_OUTCOME_COLUMNS);
-  });
 
   it('writes the suspects and the needs-review list as `stuck-tasks scan` writes them', () => {
     expect(suspectsCsv(suspects)).toBe(report(suspects, []));

@@ -1,9 +1,16 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
+import {
+  HISTORY_CSV_COLUMNS,
+  OUTCOME_CSV_COLUMNS,
+  TASK_CSV_COLUMNS,
+  TASK_SID_PATTERN,
+  legsCell,
+  reviewCsvRow,
+  suspectCsvRow,
+} from '@plugin-stuck-tasks/contract';
 import type {
-  CallLeg,
   CloseOutcome,
   CloseResult,
   HistoryEntry,
@@ -27,100 +34,6 @@ export interface WorkspaceReport {
 }
 
 export type ReportKind = 'suspect' | 'needs_review';
-
-/**
- * Column order of the CSV report; `kind` and `taskSid` are what `close --from` reads back. `kind` is
- * the row's list (suspect or needs_review); a suspect's own kind (call_ended, wrapup_overdue,
- * conversation_closed) is `suspectKind`. The conversation and interaction columns are empty for voice
- * tasks; the call columns are empty for messaging tasks. New columns go at the end, so that sheets
- * reading the earlier ones by position keep working.
- */
-export const CSV_COLUMNS = [
-  'kind',
-  'taskSid',
-  'assignmentStatus',
-  'suspectKind',
-  'action',
-  'problem',
-  'taskChannel',
-  'taskQueueName',
-  'ageSeconds',
-  'dateCreated',
-  'callSid',
-  'callStatus',
-  'callEndedAt',
-  'legs',
-  'workerSid',
-  'workerName',
-  'conversationSid',
-  'conversationState',
-  'conversationEndedAt',
-  'interactionSid',
-  'interactionChannelSid',
-  'channelType',
-] as const;
-
-/** Every leg in one cell: `role:CallSid:status`, separated by `; ` (the primary first). */
-export function legsCell(legs: readonly CallLeg[]): string {
-  return legs.map((leg) => `${leg.role}:${leg.callSid}:${leg.status}`).join('; ');
-}
-
-type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
-
-function suspectRow(suspect: Suspect): CsvRow {
-  return {
-    kind: 'suspect',
-    taskSid: suspect.taskSid,
-    assignmentStatus: suspect.assignmentStatus,
-    suspectKind: suspect.kind,
-    action: suspect.action,
-    problem: null,
-    taskChannel: suspect.taskChannel,
-    taskQueueName: suspect.taskQueueName,
-    ageSeconds: suspect.ageSeconds,
-    dateCreated: suspect.dateCreated,
-    callSid: suspect.callSid,
-    callStatus: suspect.callStatus,
-    callEndedAt: suspect.callEndedAt,
-    legs: legsCell(suspect.legs),
-    workerSid: suspect.workerSid,
-    workerName: suspect.workerName,
-    // A server older than the messaging contract sends none of these.
-    conversationSid: suspect.conversationSid ?? null,
-    conversationState: suspect.conversationState ?? null,
-    conversationEndedAt: suspect.conversationEndedAt ?? null,
-    interactionSid: suspect.interactionSid ?? null,
-    interactionChannelSid: suspect.interactionChannelSid ?? null,
-    channelType: suspect.channelType ?? null,
-  };
-}
-
-function reviewRow(item: ReviewItem): CsvRow {
-  return {
-    kind: 'needs_review',
-    taskSid: item.taskSid,
-    assignmentStatus: item.assignmentStatus,
-    suspectKind: null,
-    action: null,
-    problem: item.problem,
-    taskChannel: item.taskChannel,
-    taskQueueName: item.taskQueueName,
-    ageSeconds: item.ageSeconds,
-    dateCreated: item.dateCreated,
-    callSid: item.callSid,
-    callStatus: null,
-    callEndedAt: null,
-    legs: null,
-    workerSid: item.workerSid,
-    workerName: item.workerName,
-    conversationSid: item.conversationSid ?? null,
-    conversationState: null,
-    conversationEndedAt: null,
-    interactionSid: item.interactionSid ?? null,
-    interactionChannelSid: item.interactionChannelSid ?? null,
-    channelType: null,
-  };
-}
 
 // Queue names, channel names and Twilio's messages are free text; a spreadsheet would run a cell
 // starting with one of these as a formula, so such cells get a leading apostrophe (the OWASP advice
@@ -148,8 +61,8 @@ export function toCsv<Column extends string>(
 
 export function formatReport(report: WorkspaceReport, format: ReportFormat): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  const rows = [...report.suspects.map(suspectRow), ...report.needsReview.map(reviewRow)];
-  return toCsv(rows, CSV_COLUMNS);
+  const rows = [...report.suspects.map(suspectCsvRow), ...report.needsReview.map(reviewCsvRow)];
+  return toCsv(rows, TASK_CSV_COLUMNS);
 }
 
 /** Picks the format from an explicit choice, else from the file name (`.json`), else CSV. */
@@ -262,18 +175,6 @@ export const CLOSE_OUTCOMES: readonly CloseOutcome[] = ['canceled', 'completed',
 /** What the scan that chose a task said about it: the suspect or review item, by Task SID. */
 export type ScannedTasks = ReadonlyMap<string, Suspect | ReviewItem>;
 
-/** Columns of the `close --out` CSV: the outcome, then what the scan said about the task (empty when closed from a file). */
-export const OUTCOME_CSV_COLUMNS = [
-  'taskSid',
-  'outcome',
-  'message',
-  'suspectKind',
-  'assignmentStatus',
-  'legs',
-  'workerSid',
-  'workerName',
-] as const;
-
 /** The scan's view of a closed task, as the outcome reports carry it; null fields when the scan is not known. */
 function scannedFields(scanned: Suspect | ReviewItem | undefined) {
   const suspect = scanned !== undefined && 'kind' in scanned ? scanned : null;
@@ -308,17 +209,6 @@ export function formatOutcomes(
     OUTCOME_CSV_COLUMNS,
   );
 }
-
-/** Columns of the `history --out` CSV: one closure per row, newest first. */
-export const HISTORY_CSV_COLUMNS = [
-  'closedAt',
-  'taskSid',
-  'outcome',
-  'closedBy',
-  'taskQueueName',
-  'taskChannel',
-  'reason',
-] as const;
 
 /** What `history` found; also the JSON form's shape. */
 export interface HistoryReport {
