@@ -375,4 +375,45 @@ export interface HistoryResponse {
   nextPageToken: string | null;
 }
 
+/*
+ * Reverse orphans (`POST /stuck-tasks/orphan-conversations`): conversations still going (`active` or
+ * `inactive`) that no open task (pending, reserved, assigned or wrapping) names, idle longer than
+ * STUCK_GRACE_SECONDS. Listed for review only: nothing in this service ever closes them.
+ */
+
+/** A conversation still going that no open task names. */
+export interface OrphanConversation {
+  conversationSid: string;
+  state: 'active' | 'inactive';
+  friendlyName: string | null;
+  /** ISO 8601. */
+  dateCreated: string;
+  /** ISO 8601: the conversation's last change. */
+  dateUpdated: string;
+  /** Seconds since `dateUpdated`. */
+  idleSeconds: number;
+}
+
+export interface OrphanConversationsRequest {
+  Token: string;
+  PageToken?: string;
+}
+
+export interface OrphanConversationsCounts {
+  /** Conversations still going (active or inactive) looked at in this page. */
+  scanned: number;
+  /** Of those, named by an open task. */
+  withOpenTask: number;
+  /** Of those, changed inside STUCK_GRACE_SECONDS (not listed yet). */
+  recent: number;
+  /** The length of `conversations`. */
+  orphaned: number;
+}
+
+export interface OrphanConversationsResponse {
+  conversations: OrphanConversation[];
+  counts: OrphanConversationsCounts;
+  nextPageToken: string | null;
+}
+
 export * from './csvReports';
