@@ -86,6 +86,7 @@ export function closureByMarker(
   if (marker === null || closeReason === '' || !marker.reason.startsWith(closeReason)) return null;
   const ageMs = eventMs - Date.parse(marker.at);
   if (ageMs > CLOSURE_MARKER_MAX_AGE_MS || ageMs < -CLOSURE_MARKER_CLOCK_SKEW_MS) return null;
-  const closedBy = marker.closedBy === '' ? parseClosedBy(marker.reason, closeReason) : sanitizeIdentity(marker.closedBy);
+  const closedBy =
+    marker.closedBy === '' ? parseClosedBy(marker.reason, closeReason) : sanitizeIdentity(marker.closedBy);
   return { reason: marker.reason, closedBy };
 }

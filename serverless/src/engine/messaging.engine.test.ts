@@ -158,7 +158,8 @@ describe('close', () => {
     let changes = 1;
     gateway.beforeAttributesUpdate = (taskSid) => {
       // A supervisor edits an attribute between the re-check and the marker.
-      if (changes-- > 0) gateway.mutateTask(taskSid, { attributes: JSON.stringify({ ...JSON.parse(task.attributes!), vip: true }) });
+      if (changes-- > 0)
+        gateway.mutateTask(taskSid, { attributes: JSON.stringify({ ...JSON.parse(task.attributes!), vip: true }) });
     };
     const [result] = await close([task.sid]);
     expect(result.outcome).toBe('completed');
@@ -181,7 +182,11 @@ describe('close', () => {
   it('closes without a marker when Twilio refuses the attributes; the log says so', async () => {
     const { gateway, log, close } = setup();
     const refused = gateway.addMessagingTask({ assignment_status: 'assigned' }).task;
-    gateway.updateTaskAttributes = async () => ({ kind: 'rejected', twilioCode: 20001, message: 'Attributes too long' });
+    gateway.updateTaskAttributes = async () => ({
+      kind: 'rejected',
+      twilioCode: 20001,
+      message: 'Attributes too long',
+    });
     const [result] = await close([refused.sid]);
     expect(result.outcome).toBe('completed');
     expect(gateway.channelCloses).toHaveLength(1);
