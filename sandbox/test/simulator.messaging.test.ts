@@ -78,6 +78,45 @@ describe('simulator: conversations and interaction channels', () => {
     });
   });
 
+  it('takes an attributes-only update with If-Match (412 when stale) without moving the task, and the event of a later channel close carries those attributes', async () => {
+    const task = sim.addMessagingTask({ assignmentStatus: 'assigned' });
+    const taskPath = `/v1/Workspaces/${sim.workspaceSid}/Tasks/${task.sid}`;
+    const fetched = await twilio(sim, 'GET', taskPath);
+    const etag = fetched.headers.get('etag')!;
+    const marked = JSON.stringify({
+      ...JSON.parse(task.attributes),
+      stuckTasksClosure: { reason: 'R. Closed by ada.' },
+    });
+    const since = sim.updateLog().at(-1)?.seq ?? 0;
+    const stale = await twilio(sim, 'POST', taskPath, {
+      form: { Attributes: marked },
+      headers: { 'If-Match': '"999"' },
+    });
+    expect(stale.status).toBe(412);
+    const written = await twilio(sim, 'POST', taskPath, {
+      form: { Attributes: marked },
+      headers: { 'If-Match': etag },
+    });
+    expect(written.status).toBe(200);
+    expect(sim.getTask(task.sid)).toMatchObject({ assignmentStatus: 'assigned', attributes: marked, reason: null });
+    // No status change: nothing in the update log, a task.updated event.
+    expect(sim.updateLog(since)).toEqual([]);
+    expect(sim.listEvents({ type: 'task.updated' }).at(-1)).toMatchObject({ taskSid: task.sid });
+
+    await closeChannel(task, { Status: 'closed', Routing: JSON.stringify({ status: 'closed' }) });
+    const completed = await twilio<{ events: { event_data: Record<string, unknown> }[] }>(
+      sim,
+      'GET',
+      `/v1/Workspaces/${sim.workspaceSid}/Events?EventType=task.completed&TaskSid=${task.sid}&Minutes=5`,
+    );
+    expect(completed.body.events).toHaveLength(1);
+    expect(completed.body.events[0].event_data).toMatchObject({
+      task_attributes: marked,
+      task_completed_reason: null,
+      task_assignment_status: 'completed',
+    });
+  });
+
   it('the other reading on request: a channel close cancels its reserved task', async () => {
     sim.configure({ channelCloseCancelsUnassigned: true });
     const reserved = sim.addMessagingTask({ assignmentStatus: 'reserved' });

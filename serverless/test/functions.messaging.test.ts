@@ -2,11 +2,22 @@
  * Messaging tasks (Flex Conversations) through the real built Functions against the simulator, on the
  * real Twilio hosts (conversations.twilio.com and flex-api.twilio.com answered from the simulator by the
  * test-only preload, as deployed): the scan agrees with the simulator's oracle, a close goes through the
- * interaction channel and never the Task API, and what the task became is reported.
+ * interaction channel and never changes the task's status through the Task API (only the closure
+ * marker goes into its attributes), what the task became is reported, and the history lists the
+ * closure with who made it.
  */
-import type { CloseResponse, CloseResult, ReviewItem, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
+import type {
+  CloseResponse,
+  CloseResult,
+  HistoryEntry,
+  HistoryResponse,
+  ReviewItem,
+  ScanResponse,
+  Suspect,
+} from '@plugin-stuck-tasks/contract';
 import { MESSAGING_CASES, SANDBOX_USERS } from '@plugin-stuck-tasks/sandbox';
 import type { TaskView } from '@plugin-stuck-tasks/sandbox';
+import { DEFAULT_CLOSE_REASON } from '../src/settings';
 import type { ApiAnswer } from './support/http';
 import { startStack } from './support/stack';
 import type { Stack } from './support/stack';
@@ -44,6 +55,39 @@ async function close(stack: Stack, taskSids: string[], force = false): Promise<C
   });
   expect(answer.status).toBe(200);
   return answer.body.results;
+}
+
+/** Every entry of the last day's history, following nextPageToken to the end. */
+async function historyOfTheDay(stack: Stack): Promise<HistoryEntry[]> {
+  const entries: HistoryEntry[] = [];
+  let pageToken: string | null = null;
+  do {
+    const answer: ApiAnswer<HistoryResponse> = await stack.call<HistoryResponse>('history', {
+      Token: stack.adminToken(),
+      Days: 1,
+      ...(pageToken ? { PageToken: pageToken } : {}),
+    });
+    expect(answer.status).toBe(200);
+    entries.push(...answer.body.entries);
+    pageToken = answer.body.nextPageToken;
+  } while (pageToken !== null);
+  return entries;
+}
+
+/** What Flex does when an agent ends a conversation: it closes the interaction channel (no marker, no reason). */
+async function closeChannelAsFlex(stack: Stack, task: TaskView): Promise<void> {
+  const response = await fetch(
+    `${stack.sim.url}/v1/Interactions/${task.interactionSid}/Channels/${task.interactionChannelSid}`,
+    {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${stack.sim.accountSid}:${stack.sim.authToken}`).toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ Status: 'closed', Routing: JSON.stringify({ status: 'closed' }) }).toString(),
+    },
+  );
+  expect(response.status).toBe(200);
 }
 
 const sids = (views: readonly { sid: string }[]) => views.map((view) => view.sid).sort();
@@ -100,7 +144,7 @@ describe('MESSAGING on (the default), on the real hosts', () => {
     }
   });
 
-  it('closes through the interaction channel, never the Task API, and reports what each task became', async () => {
+  it('closes through the interaction channel, never changing the status through the Task API, and reports what each task became', async () => {
     const stuck = stack.sim.listTasks({ verdict: 'stuck', kind: 'messaging_stuck' });
     const assigned = stuck.find((view) => view.assignmentStatus === 'assigned')!;
     const pending = stuck.find((view) => view.assignmentStatus === 'pending')!;
@@ -155,6 +199,47 @@ describe('MESSAGING on (the default), on the real hosts', () => {
     expect(results[1].message).toContain('is in transfer');
     expect(results[3].message).toMatch(/even with force/);
     expect(stack.sim.getTask(reopened.sid)?.assignmentStatus).toBe(reopened.assignmentStatus);
+  });
+
+  it('lists the closures made through the channel in the history, with who made them and what the task became; not an agent’s', async () => {
+    stack.sim.configure({ channelCloseCancelsUnassigned: true });
+    const assigned = stack.sim.addMessagingTask({ assignmentStatus: 'assigned', taskQueueName: 'Support' });
+    const reserved = stack.sim.addMessagingTask({ assignmentStatus: 'reserved', channel: 'chat', channelType: 'web' });
+    const byAgent = stack.sim.addMessagingTask({ assignmentStatus: 'assigned', conversationState: 'active' });
+    const since = stack.sim.updateLog().at(-1)?.seq ?? 0;
+    try {
+      const results = await close(stack, [assigned.sid, reserved.sid]);
+      expect(results.map((result) => result.outcome)).toEqual(['completed', 'canceled']);
+      // The agent ends the conversation in Flex: the same channel close, but no marker.
+      await closeChannelAsFlex(stack, byAgent);
+    } finally {
+      stack.sim.configure({ channelCloseCancelsUnassigned: false });
+    }
+    expect(stack.sim.getTask(byAgent.sid)?.assignmentStatus).toBe('completed');
+    // Every status change came from the channel closes; the marker is in the attributes, the rest kept.
+    const ours = [assigned.sid, reserved.sid, byAgent.sid];
+    const moves = stack.sim.updateLog(since).filter((entry) => ours.includes(entry.taskSid));
+    expect(moves.map((entry) => [entry.taskSid, entry.to, entry.viaChannelSid, entry.reason])).toEqual([
+      [assigned.sid, 'completed', assigned.interactionChannelSid, null],
+      [reserved.sid, 'canceled', reserved.interactionChannelSid, null],
+      [byAgent.sid, 'completed', byAgent.interactionChannelSid, null],
+    ]);
+    const after = JSON.parse(stack.sim.getTask(assigned.sid)!.attributes) as Record<string, unknown>;
+    const { stuckTasksClosure: marker, ...rest } = after;
+    expect(rest).toEqual(JSON.parse(assigned.attributes));
+    expect(marker).toMatchObject({ closedBy: ADMIN, channelSid: assigned.interactionChannelSid });
+
+    const entries = await historyOfTheDay(stack);
+    const entryOf = (sid: string) => entries.find((entry) => entry.taskSid === sid);
+    expect(entryOf(assigned.sid)).toMatchObject({
+      outcome: 'completed',
+      closedBy: ADMIN,
+      reason: `${DEFAULT_CLOSE_REASON} Closed by ${ADMIN}.`,
+      taskQueueName: 'Support',
+      taskChannel: 'sms',
+    });
+    expect(entryOf(reserved.sid)).toMatchObject({ outcome: 'canceled', closedBy: ADMIN, taskChannel: 'chat' });
+    expect(entryOf(byAgent.sid)).toBeUndefined();
   });
 });
 

@@ -19,8 +19,11 @@
  * inactive → active) inside the grace and after it, close long ago under the CLI, their channels move to
  * pause or transfer, their tasks are accepted between scan and close. Each close through an interaction
  * channel is checked against the conversation and channel fetches before it (checkChannelClose), and no
- * messaging task may ever be updated through the Task API. (Tried by making the engine ignore open
- * conversations and held channels, 60 scenarios, Dec 2026: 49 failed.)
+ * messaging task may ever have its status changed through the Task API (no AssignmentStatus, no
+ * Reason); the one write allowed is the closure marker in its attributes, which must name this run and
+ * keep every other attribute byte for byte (checkClosureMarker). (Tried by making the engine ignore open
+ * conversations and held channels, 60 scenarios, Dec 2026: 49 failed; the marker naming another
+ * identity, or written through JSON.parse/stringify, 20 scenarios each: both failed.)
  *
  * The seed fixes the workspace, the faults, the CLI's arguments and the order of orchestration moves;
  * their interleaving with the requests also depends on timing. Replay one scenario with
@@ -45,9 +48,10 @@ import type {
 } from '@plugin-stuck-tasks/sandbox';
 import { runCli } from '../src/cli/main';
 import type { CliTuning } from '../src/cli/main';
+import { CLOSURE_MARKER_KEY } from '../src/engine/closureMarker';
 import { endedWithinGrace, isTerminalCallStatus } from '../src/engine/rules';
 import { DEFAULT_CLOSE_REASON, DEFAULT_INSIGHTS_OUTCOME } from '../src/settings';
-import { acceptsInsightsOutcome, insightsOutcomeProblem } from './support/rawJson';
+import { acceptsInsightsOutcome, insightsOutcomeProblem, readRawJson } from './support/rawJson';
 
 const FIRST_SEED = 1;
 const SCENARIOS = Number(process.env.RACE_SCENARIOS ?? 200);
@@ -474,6 +478,45 @@ function checkVersionAtUpdate(update: UpdateLogEntry, versions: TaskVersions, sc
   return violations;
 }
 
+/**
+ * What is wrong with a messaging task's closure marker (the attributes-only write before its channel
+ * close): it names this run's identity and reason, and every other member is as in a version the suite
+ * saw, byte for byte (the marker was spliced in, nothing else changed).
+ */
+function checkClosureMarker(view: TaskView, versions: TaskVersions, reason: string, identity: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(view.attributes);
+  } catch {
+    return [];
+  }
+  const marker = (parsed as Record<string, unknown> | null)?.[CLOSURE_MARKER_KEY];
+  if (marker === undefined) return [];
+  const seen = [...versions.entries()]
+    .filter(([key]) => key.startsWith(`${view.sid} `))
+    .map(([, version]) => version.attributes);
+  // An integration rewrote the attributes after the marker: the suite saw that version itself.
+  if (seen.includes(view.attributes)) return [];
+  const violations: string[] = [];
+  const { reason: markerReason, closedBy } = marker as { reason?: unknown; closedBy?: unknown };
+  if (markerReason !== reason || closedBy !== identity) {
+    violations.push(`${view.sid} carries the closure marker ${JSON.stringify(marker)}, not this run's`);
+  }
+  // Every other member, value text byte for byte (rawJson.ts, written apart from the engine's splicing).
+  const othersOf = (text: string): string | null => {
+    const raw = readRawJson(text);
+    if (raw === null || raw.kind !== 'object') return null;
+    return JSON.stringify(
+      raw.members.filter(([key]) => key !== CLOSURE_MARKER_KEY).map(([key, value]) => [key, value.text]),
+    );
+  };
+  const others = othersOf(view.attributes);
+  if (!seen.some((text) => othersOf(text) === others)) {
+    violations.push(`${view.sid}: the closure marker changed other attributes: ${view.attributes}`);
+  }
+  return violations;
+}
+
 /** The simulator's latest sequence number: update log and call fetch log share the counter. */
 function latestSeq(sim: Simulator): number {
   return Math.max(0, sim.updateLog().at(-1)?.seq ?? 0, sim.callFetchLog().at(-1)?.seq ?? 0);
@@ -589,10 +632,20 @@ async function runScenario(sim: Simulator, scenario: Scenario, workDir: string):
     movedInWindow += check.excused;
     check.violations.forEach(fail);
   }
-  for (const update of apiUpdates) {
-    if (messagingTasks.has(update.taskSid)) fail(`messaging task ${update.taskSid} was updated through the Task API`);
-  }
   const reason = `${DEFAULT_CLOSE_REASON} Closed by ${identity}.`;
+  // A messaging task's status is never changed through the Task API (no AssignmentStatus, no Reason):
+  // only its channel is closed. The one Task API write allowed is the closure marker in its attributes.
+  for (const update of apiUpdates) {
+    if (messagingTasks.has(update.taskSid)) {
+      fail(`messaging task ${update.taskSid} had its status changed through the Task API`);
+    }
+  }
+  for (const taskSid of messagingTasks) {
+    const view = sim.getTask(taskSid);
+    if (view === null) continue;
+    if (view.reason === reason) fail(`messaging task ${taskSid} got the close reason through the Task API`);
+    checkClosureMarker(view, versions, reason, identity).forEach(fail);
+  }
   const callFetches = sim.callFetchLog(closeStartSeq ?? Infinity);
   const updatesPerTask = new Map<string, number>();
   let revivedInWindow = 0;

@@ -115,7 +115,7 @@ export interface CloseRun {
 interface SentUpdate {
   task: TwilioTask;
   classification: Classification;
-  /** Whether the update carried the Insights outcome in the attributes. */
+  /** Whether the update carried the Insights outcome in the attributes (a channel close: the closure marker was written). */
   attributesUpdated: boolean;
 }
 
@@ -189,8 +189,13 @@ async function verifyAndClose(run: CloseRun, taskSid: string, attempt: Attempt):
     if ('refusal' in decision) return result('not_stuck', decision.refusal);
     if (decision.action === 'close_interaction') {
       // Never the Task API for a messaging task: its interaction channel is closed instead.
-      const closing = await closeThroughChannel(run, fetched.task, classification, checkedAt, attempt);
+      const closing = await closeThroughChannel(run, fetched, classification, checkedAt, attempt);
       if (closing === 'check_again') continue;
+      if (closing === 'changed') {
+        // The marker's If-Match failed: the task changed since the re-check (as a 412 below).
+        preconditionFailures += 1;
+        continue;
+      }
       return closing;
     }
     if (fetched.etag === null) {

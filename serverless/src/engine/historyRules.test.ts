@@ -1,5 +1,6 @@
 import { makeClosureEvent, NOW_MS } from '../../test/support/fakeGateway';
 import { formatCloseReason } from './closeReason';
+import { withClosureMarker } from './closureMarker';
 import { historyWindow, newerFirst, outcomeOf, toHistoryEntry } from './historyRules';
 
 const CLOSE_REASON = 'Orchestration issue: closed stuck voice Task.';
@@ -73,6 +74,59 @@ describe('toHistoryEntry', () => {
       taskQueueName: null,
       taskChannel: null,
     });
+  });
+});
+
+describe('toHistoryEntry of a close through the interaction channel (the closure marker)', () => {
+  const markedAt = NOW_MS - 60_000;
+  const marked = (identity: string, closeReason = CLOSE_REASON, atMs = markedAt) =>
+    withClosureMarker('{"conversationSid":"CH1","big":12345678901234567890}', {
+      reason: formatCloseReason(closeReason, identity),
+      closedBy: identity,
+      at: new Date(atMs).toISOString(),
+      channelSid: `UO${'2'.repeat(32)}`,
+    });
+  const event = (taskAttributes: string | null, reason: string | null = null, atMs = markedAt + 2_000) =>
+    makeClosureEvent({ outcome: 'completed', reason, atMs, taskChannel: 'chat', taskAttributes });
+
+  it('lists a completion Flex made after this service closed the channel, with the marker’s reason and identity', () => {
+    const completed = event(marked('ada@example.com'));
+    expect(toHistoryEntry(completed, CLOSE_REASON)).toEqual({
+      taskSid: completed.resource_sid,
+      closedAt: new Date(markedAt + 2_000).toISOString(),
+      outcome: 'completed',
+      closedBy: 'ada@example.com',
+      reason: `${CLOSE_REASON} Closed by ada@example.com.`,
+      taskQueueName: 'Support',
+      taskChannel: 'chat',
+    });
+  });
+
+  it('leaves out a closure long after the marker (the channel close failed; an agent closed it later)', () => {
+    expect(toHistoryEntry(event(marked('ada'), null, markedAt + 6 * 60_000), CLOSE_REASON)).toBeNull();
+  });
+
+  it('leaves out a marker written with another service’s reason', () => {
+    expect(toHistoryEntry(event(marked('ada', 'Other tool.')), CLOSE_REASON)).toBeNull();
+  });
+
+  it.each([
+    ['no attributes', null],
+    ['garbage', '{not json'],
+    ['attributes that are not an object', '[1]'],
+    ['attributes without a marker', '{"conversationSid":"CH1"}'],
+  ])('leaves out a closure whose task_attributes are %s', (_label, attributes) => {
+    expect(toHistoryEntry(event(attributes), CLOSE_REASON)).toBeNull();
+  });
+
+  it('takes the event’s own reason over a marker when both are there', () => {
+    const both = event(marked('ada'), formatCloseReason(CLOSE_REASON, 'cli:ops'));
+    expect(toHistoryEntry(both, CLOSE_REASON)).toMatchObject({
+      closedBy: 'cli:ops',
+      reason: `${CLOSE_REASON} Closed by cli:ops.`,
+    });
+    // Another reason on the event (not ours) leaves the marker to decide.
+    expect(toHistoryEntry(event(marked('ada'), 'Completed by agent'), CLOSE_REASON)).toMatchObject({ closedBy: 'ada' });
   });
 });
 

@@ -2,6 +2,7 @@ import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { HistoryEntry, HistoryOutcome } from '@plugin-stuck-tasks/contract';
 import type { TwilioEvent } from '../gateway/types';
 import { parseClosedBy } from './closeReason';
+import { closureByMarker } from './closureMarker';
 
 /**
  * What the history of closures is made of (pure, no I/O): which TaskRouter events are closures this
@@ -53,25 +54,31 @@ function stringOrNull(value: unknown): string | null {
 
 /**
  * The history entry of an event, or null when it is not a closure this service made: a
- * `task.canceled` / `task.completed` event whose reason starts with the service's `closeReason`.
- * `closedBy` is the identity in the reason's "Closed by <identity>." (null when the reason has none),
- * `closedAt` the event's time (ISO 8601).
+ * `task.canceled` / `task.completed` event whose reason starts with the service's `closeReason` (a
+ * close through the Task API), else whose `task_attributes` carry the service's closure marker written
+ * shortly before the event (a close through the interaction channel, closureMarker.ts). `closedBy` is
+ * the identity in the reason's "Closed by <identity>." (null when the reason has none), or the
+ * marker's; `closedAt` the event's time (ISO 8601). The event's own reason wins over a marker.
  */
 export function toHistoryEntry(event: TwilioEvent, closeReason: string): HistoryEntry | null {
   const outcome = outcomeOf(event.event_type);
-  if (outcome === null) return null;
-  const reason = closureReasonOf(event, outcome);
-  if (reason === null || closeReason === '' || !reason.startsWith(closeReason)) return null;
+  if (outcome === null || closeReason === '') return null;
   const data = event.event_data ?? {};
   const taskSid = stringOrNull(data.task_sid) ?? event.resource_sid;
   const atMs = eventTimeMs(event);
   if (taskSid === null || !TASK_SID_PATTERN.test(taskSid) || atMs === null) return null;
+  const reason = closureReasonOf(event, outcome);
+  const closure =
+    reason !== null && reason.startsWith(closeReason)
+      ? { reason, closedBy: parseClosedBy(reason, closeReason) }
+      : closureByMarker(data.task_attributes, atMs, closeReason);
+  if (closure === null) return null;
   return {
     taskSid,
     closedAt: new Date(atMs).toISOString(),
     outcome,
-    closedBy: parseClosedBy(reason, closeReason),
-    reason,
+    closedBy: closure.closedBy,
+    reason: closure.reason,
     taskQueueName: stringOrNull(data.task_queue_name),
     taskChannel: stringOrNull(data.task_channel_unique_name),
   };

@@ -3,6 +3,7 @@ import type { HistoryOutcome } from '@plugin-stuck-tasks/contract';
 import { z } from 'zod';
 import type { ListCursor } from '../gateway/types';
 import { InvalidPageTokenError } from './errors';
+import { opaqueTokenCodec } from './opaqueToken';
 
 /**
  * Where a history continues. The window is fixed by the first call (later calls list the same
@@ -24,8 +25,6 @@ export interface StreamPosition {
   offset: number;
 }
 
-const PREFIX = 'hs1.';
-const MAX_TOKEN_LENGTH = 2048;
 /** Events are kept 30 days; a window start far before "now" cannot come from this service. */
 const MAX_TIME = 8_640_000_000_000;
 
@@ -42,24 +41,20 @@ const streamSchema = z
   .strict()
   .nullable();
 
-const payloadSchema = z
-  .object({
-    // The tail of the workspace SID: a token from another workspace is refused, not misread.
-    w: z.string().regex(/^[0-9a-f]{8}$/),
+const historyToken = opaqueTokenCodec({
+  prefix: 'hs1.',
+  fields: {
     d: z.number().int().min(HISTORY_DAYS_MIN).max(HISTORY_DAYS_MAX),
     s: z.number().int().min(0).max(MAX_TIME),
     e: z.number().int().min(0).max(MAX_TIME),
     c: streamSchema,
     k: streamSchema,
     z: z.number().int().min(1).max(100).optional(),
-  })
-  .strict();
+  },
+  otherWorkspace: 'PageToken belongs to the history of another workspace',
+});
 
 type StreamPayload = z.infer<typeof streamSchema>;
-
-function workspaceTag(workspaceSid: string): string {
-  return workspaceSid.slice(-8).toLowerCase();
-}
 
 function streamPayload(stream: StreamPosition | null): StreamPayload {
   if (stream === null) return null;
@@ -76,35 +71,22 @@ function streamOf(payload: StreamPayload): StreamPosition | null {
 }
 
 export function encodeHistoryToken(position: HistoryPosition, workspaceSid: string): string {
-  const payload: z.infer<typeof payloadSchema> = {
-    w: workspaceTag(workspaceSid),
-    d: position.days,
-    s: position.startMs,
-    e: position.endMs,
-    c: streamPayload(position.streams.canceled),
-    k: streamPayload(position.streams.completed),
-    ...(position.stalledCalls ? { z: position.stalledCalls } : {}),
-  };
-  return PREFIX + Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return historyToken.encode(
+    {
+      d: position.days,
+      s: position.startMs,
+      e: position.endMs,
+      c: streamPayload(position.streams.canceled),
+      k: streamPayload(position.streams.completed),
+      ...(position.stalledCalls ? { z: position.stalledCalls } : {}),
+    },
+    workspaceSid,
+  );
 }
 
 /** The position a token names; InvalidPageTokenError (400) for anything this service did not issue. */
 export function decodeHistoryToken(token: string, workspaceSid: string): HistoryPosition {
-  if (token.length > MAX_TOKEN_LENGTH || !token.startsWith(PREFIX)) throw new InvalidPageTokenError();
-  const encoded = token.slice(PREFIX.length);
-  if (!/^[A-Za-z0-9_-]+$/.test(encoded)) throw new InvalidPageTokenError();
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidPageTokenError();
-  }
-  const parsed = payloadSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidPageTokenError();
-  const payload = parsed.data;
-  if (payload.w !== workspaceTag(workspaceSid)) {
-    throw new InvalidPageTokenError('PageToken belongs to the history of another workspace');
-  }
+  const payload = historyToken.decode(token, workspaceSid);
   if (payload.s > payload.e) throw new InvalidPageTokenError();
   return {
     days: payload.d,

@@ -2,6 +2,7 @@ import type { EngineDeps } from './deps';
 import { closeTasks } from './close';
 import { inspectTask } from './inspect';
 import { scanPage } from './scan';
+import { withClosureMarker } from './closureMarker';
 import { FakeGateway, NOW_MS, testSettings } from '../../test/support/fakeGateway';
 
 /** The engine on messaging tasks: scan, detail and close through the interaction channel, never the Task API. */
@@ -103,9 +104,10 @@ describe('task detail', () => {
 });
 
 describe('close', () => {
-  it('closes the interaction channel of an assigned task, never the Task API, and reports it completed', async () => {
+  it('closes the interaction channel of an assigned task, its status never through the Task API, and reports it completed', async () => {
     const { gateway, log, close } = setup();
     const { task, conversation, channel } = gateway.addMessagingTask({ assignment_status: 'assigned' });
+    const etag = (await gateway.fetchTask(task.sid))?.etag;
     const results = await close([task.sid]);
     expect(results).toEqual([
       {
@@ -115,8 +117,21 @@ describe('close', () => {
       },
     ]);
     expect(gateway.channelCloses).toEqual([{ interactionSid: channel.interaction_sid, channelSid: channel.sid }]);
+    // No status change and no Reason through the Task API; only the closure marker, with If-Match.
     expect(gateway.updates).toEqual([]);
     expect(gateway.counts.updateTask).toBe(0);
+    expect(gateway.attributeUpdates).toEqual([
+      {
+        taskSid: task.sid,
+        ifMatch: etag,
+        attributes: withClosureMarker(task.attributes, {
+          reason: `${testSettings().closeReason} Closed by ann@example.com.`,
+          closedBy: 'ann@example.com',
+          at: new Date(NOW_MS).toISOString(),
+          channelSid: channel.sid,
+        }),
+      },
+    ]);
     expect(log).toEqual([
       {
         event: 'task_closed',
@@ -131,9 +146,52 @@ describe('close', () => {
         interactionChannelSid: channel.sid,
         became: 'completed',
         channelUpdate: 'updated',
+        closureMarker: true,
         forced: false,
       },
     ]);
+  });
+
+  it('re-checks when the task changed since the re-check (412 on the marker), then closes', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addMessagingTask({ assignment_status: 'assigned' });
+    let changes = 1;
+    gateway.beforeAttributesUpdate = (taskSid) => {
+      // A supervisor edits an attribute between the re-check and the marker.
+      if (changes-- > 0)
+        gateway.mutateTask(taskSid, { attributes: JSON.stringify({ ...JSON.parse(task.attributes!), vip: true }) });
+    };
+    const [result] = await close([task.sid]);
+    expect(result.outcome).toBe('completed');
+    expect(gateway.counts.updateTaskAttributes).toBe(2);
+    expect(gateway.attributeUpdates).toHaveLength(1);
+    // The marker went into the attributes as they were after the change.
+    expect(JSON.parse(gateway.attributeUpdates[0].attributes)).toMatchObject({ vip: true, stuckTasksClosure: {} });
+    expect(gateway.channelCloses).toHaveLength(1);
+  });
+
+  it('leaves a task that keeps changing (412 twice) as it is: no channel close', async () => {
+    const { gateway, close } = setup();
+    const { task } = gateway.addMessagingTask({ assignment_status: 'assigned' });
+    gateway.beforeAttributesUpdate = (taskSid) => gateway.mutateTask(taskSid, {});
+    const [result] = await close([task.sid]);
+    expect(result).toMatchObject({ outcome: 'failed', message: expect.stringMatching(/kept changing/) });
+    expect(gateway.channelCloses).toEqual([]);
+  });
+
+  it('closes without a marker when Twilio refuses the attributes; the log says so', async () => {
+    const { gateway, log, close } = setup();
+    const refused = gateway.addMessagingTask({ assignment_status: 'assigned' }).task;
+    gateway.updateTaskAttributes = async () => ({
+      kind: 'rejected',
+      twilioCode: 20001,
+      message: 'Attributes too long',
+    });
+    const [result] = await close([refused.sid]);
+    expect(result.outcome).toBe('completed');
+    expect(gateway.channelCloses).toHaveLength(1);
+    expect(log).toEqual([expect.objectContaining({ taskSid: refused.sid, closureMarker: false })]);
+    expect(gateway.tasks.get(refused.sid)?.task.attributes).toBe(refused.attributes);
   });
 
   it('reports a pending task Flex left open as failed, with what it is now; canceled when Flex cancels it', async () => {

@@ -265,6 +265,32 @@ describe('gateway requests', () => {
     });
   });
 
+  it('updates the attributes alone with If-Match: no AssignmentStatus, no Reason; maps 412/404/400', async () => {
+    const { gateway, sent } = scripted([
+      { statusCode: 200, body: makeTask({ sid: TASK_SID, assignment_status: 'assigned' }) },
+      twilioError(412, 20412),
+      twilioError(404, 20404),
+      twilioError(400, 20001),
+    ]);
+    const update = { attributes: '{"id":12345678901234567890,"stuckTasksClosure":{}}', ifMatch: '"4"' };
+    await expect(gateway.updateTaskAttributes(TASK_SID, update)).resolves.toMatchObject({ kind: 'updated' });
+    expect(sent[0]).toEqual(
+      expect.objectContaining({
+        method: 'post',
+        uri: `https://taskrouter.twilio.com/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks/${TASK_SID}`,
+        data: { Attributes: update.attributes },
+        headers: { 'If-Match': '"4"' },
+      }),
+    );
+    await expect(gateway.updateTaskAttributes(TASK_SID, update)).resolves.toEqual({ kind: 'precondition_failed' });
+    await expect(gateway.updateTaskAttributes(TASK_SID, update)).resolves.toEqual({
+      kind: 'not_found',
+      afterUnansweredAttempt: false,
+    });
+    await expect(gateway.updateTaskAttributes(TASK_SID, update)).resolves.toMatchObject({ kind: 'rejected' });
+    expect(gateway.stats().requests).toMatchObject({ updateTaskAttributes: 4, updateTask: 0 });
+  });
+
   it('says when a 404 to an update follows an attempt that may have been applied', async () => {
     const update = { assignmentStatus: 'canceled' as const, reason: 'R', ifMatch: '"3"' };
     const afterThrottle = scripted([twilioError(429, 20429), twilioError(404, 20404)]).gateway;

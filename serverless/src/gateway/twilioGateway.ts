@@ -377,6 +377,28 @@ export function buildGateway(
         refuse(spec, response);
       },
 
+      async updateTaskAttributes(taskSid, update, budget): Promise<UpdateTaskResult> {
+        assertSid(TASK_SID_PATTERN, taskSid);
+        const spec: RequestSpec = {
+          kind: 'updateTaskAttributes',
+          method: 'post',
+          uri: `${tasksUrl}/${taskSid}`,
+          // Attributes only: neither AssignmentStatus nor Reason, so the status never moves through here.
+          data: { Attributes: update.attributes },
+          headers: { 'If-Match': update.ifMatch },
+        };
+        const response = await request(spec, budget);
+        if (response.statusCode === 200) return { kind: 'updated', task: parse(spec, taskSchema, response.body) };
+        if (response.statusCode === 412) return { kind: 'precondition_failed' };
+        if (response.statusCode === 404)
+          return { kind: 'not_found', afterUnansweredAttempt: response.afterUnansweredAttempt };
+        if (response.statusCode === 400) {
+          const error = twilioError(response.body);
+          return { kind: 'rejected', twilioCode: error.code, message: error.message ?? 'Bad request' };
+        }
+        refuse(spec, response);
+      },
+
       async listReservations(taskSid, budget) {
         assertSid(TASK_SID_PATTERN, taskSid);
         const reservations: TwilioReservation[] = [];
@@ -604,6 +626,7 @@ function emptyStats(): GatewayStats {
       listTasks: 0,
       fetchTask: 0,
       updateTask: 0,
+      updateTaskAttributes: 0,
       listReservations: 0,
       fetchCall: 0,
       listCalls: 0,
@@ -680,6 +703,8 @@ function describeKind(kind: RequestKind): string {
       return 'Fetching a task';
     case 'updateTask':
       return 'Updating a task';
+    case 'updateTaskAttributes':
+      return "Updating a task's attributes";
     case 'listReservations':
       return "Listing a task's reservations";
     case 'fetchCall':

@@ -135,6 +135,14 @@ export interface TaskUpdate {
   attributes?: string;
 }
 
+/** An update of the attributes alone: no AssignmentStatus, no Reason (the task's status stays). */
+export interface TaskAttributesUpdate {
+  /** The task's new attributes (JSON text), sent as `Attributes`. */
+  attributes: string;
+  /** The ETag of the version the attributes were derived from; the update is refused (412) if it changed. */
+  ifMatch: string;
+}
+
 export type UpdateTaskResult =
   | { kind: 'updated'; task: TwilioTask }
   /** 412: the task changed since the ETag was read. */
@@ -157,6 +165,7 @@ export type RequestKind =
   | 'listTasks'
   | 'fetchTask'
   | 'updateTask'
+  | 'updateTaskAttributes'
   | 'listReservations'
   | 'fetchCall'
   | 'listCalls'
@@ -202,6 +211,15 @@ export interface TwilioGateway {
   /** null = 404. */
   fetchTask(taskSid: string, budget?: RequestBudget): Promise<FetchedTask | null>;
   updateTask(taskSid: string, update: TaskUpdate, budget?: RequestBudget): Promise<UpdateTaskResult>;
+  /**
+   * Writes the attributes alone, with `If-Match` (the closure marker before a channel close): the
+   * task's status and reason are never changed by it.
+   */
+  updateTaskAttributes(
+    taskSid: string,
+    update: TaskAttributesUpdate,
+    budget?: RequestBudget,
+  ): Promise<UpdateTaskResult>;
   listReservations(taskSid: string, budget?: RequestBudget): Promise<TwilioReservation[]>;
   /** null = 404. */
   fetchCall(callSid: string, budget?: RequestBudget): Promise<TwilioCall | null>;

@@ -16,6 +16,7 @@ import type {
   RequestKind,
   ListTasksOptions,
   TaskPage,
+  TaskAttributesUpdate,
   TaskUpdate,
   TwilioCall,
   TwilioEvent,
@@ -120,6 +121,8 @@ export function makeClosureEvent(input: {
   taskSid?: string;
   taskQueueName?: string | null;
   taskChannel?: string | null;
+  /** `event_data.task_attributes` (JSON text, as Twilio sends it); absent = none. */
+  taskAttributes?: string | null;
 }): TwilioEvent {
   const taskSid = input.taskSid ?? newTaskSid();
   return {
@@ -134,6 +137,7 @@ export function makeClosureEvent(input: {
       [`task_${input.outcome}_reason`]: input.reason,
       task_queue_name: input.taskQueueName === undefined ? 'Support' : input.taskQueueName,
       task_channel_unique_name: input.taskChannel === undefined ? 'voice' : input.taskChannel,
+      ...(input.taskAttributes === undefined ? {} : { task_attributes: input.taskAttributes }),
     },
   };
 }
@@ -215,10 +219,13 @@ export class FakeGateway implements TwilioGateway {
   readonly calls = new Map<string, TwilioCall>();
   readonly reservations = new Map<string, TwilioReservation[]>();
   readonly updates: UpdateRecord[] = [];
+  /** Attributes-only updates applied (the closure marker of a channel close), in order. */
+  readonly attributeUpdates: { taskSid: string; attributes: string; ifMatch: string }[] = [];
   readonly counts: Record<RequestKind, number> = {
     listTasks: 0,
     fetchTask: 0,
     updateTask: 0,
+    updateTaskAttributes: 0,
     listReservations: 0,
     fetchCall: 0,
     listCalls: 0,
@@ -435,6 +442,25 @@ export class FakeGateway implements TwilioGateway {
       this.loseNextUpdateAnswer = false;
       return { kind: 'precondition_failed' };
     }
+    return { kind: 'updated', task: { ...entry.task } };
+  }
+
+  /** Called before an attributes-only update is applied (a test changes the world at that moment). */
+  beforeAttributesUpdate: ((taskSid: string) => void) | null = null;
+
+  async updateTaskAttributes(
+    taskSid: string,
+    update: TaskAttributesUpdate,
+    budget?: RequestBudget,
+  ): Promise<UpdateTaskResult> {
+    this.beforeAttributesUpdate?.(taskSid);
+    await this.enter('updateTaskAttributes', budget);
+    const entry = this.tasks.get(taskSid);
+    if (!entry) return { kind: 'not_found', afterUnansweredAttempt: false };
+    if (update.ifMatch !== `"v${entry.version}"`) return { kind: 'precondition_failed' };
+    entry.task = { ...entry.task, attributes: update.attributes };
+    entry.version += 1;
+    this.attributeUpdates.push({ taskSid, attributes: update.attributes, ifMatch: update.ifMatch });
     return { kind: 'updated', task: { ...entry.task } };
   }
 
