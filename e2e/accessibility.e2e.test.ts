@@ -1,8 +1,8 @@
 /**
  * Accessibility of the plugin inside the real Flex UI, audited with axe-core: the view, the review
- * side panel, the bulk confirmation and the results, each scoped to the plugin's own DOM (Flex's
- * chrome around it is Flex's business). Every violation found, inside and page-wide, is written to
- * artifacts/e2e/axe-report.json.
+ * side panel, the ended conversations group and a messaging task's panel, the bulk confirmation and
+ * the results, each scoped to the plugin's own DOM (Flex's chrome around it is Flex's business).
+ * Every violation found, inside and page-wide, is written to artifacts/e2e/axe-report.json.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -96,6 +96,25 @@ test('the review side panel has no serious or critical violation', async () => {
     .click();
   await panel.getByText(/^Stuck: /).waitFor();
   expect(await audit('task review panel', TASK_PANEL)).toEqual([]);
+  await panel.getByRole('button', { name: 'Close task review' }).click();
+  await panel.waitFor({ state: 'hidden' });
+});
+
+test("the ended conversations group and a messaging task's review panel have no serious or critical violation", async () => {
+  // The sandbox seeds stuck messaging tasks (MESSAGING_CASES): their group is on the view.
+  await scanInView(page);
+  const messaging = page.getByRole('table', { name: 'Ended conversations', exact: true });
+  await messaging.waitFor();
+  expect(await audit('view with ended conversations', PLUGIN_VIEW)).toEqual([]);
+
+  const panel = page.getByRole('dialog', { name: 'Task review' });
+  await messaging
+    .getByRole('button', { name: /^Review task WT/ })
+    .first()
+    .click();
+  await panel.getByText(/^Stuck: the conversation has ended/).waitFor();
+  await panel.getByRole('heading', { name: 'Interaction channel', exact: true }).waitFor();
+  expect(await audit('messaging task review panel', TASK_PANEL)).toEqual([]);
   await panel.getByRole('button', { name: 'Close task review' }).click();
   await panel.waitFor({ state: 'hidden' });
 });

@@ -1,6 +1,6 @@
-import type { Simulator, TaskView } from '../src/simulator';
+import type { ConversationView, InteractionChannelView, Simulator, TaskView } from '../src/simulator';
 import { startSimulator } from '../src/simulator';
-import { twilio } from './simulator-client';
+import { control, twilio } from './simulator-client';
 
 /** Conversations and Flex interaction channels: states, timers, 404s, the channel update's semantics, the rate limit. */
 describe('simulator: conversations and interaction channels', () => {
@@ -163,5 +163,116 @@ describe('simulator: conversations and interaction channels', () => {
     rateMs += 1;
     expect(await statuses(3)).toEqual([200, 200, 200]);
     expect(sim.stats().rateLimited).toBeGreaterThanOrEqual(3);
+  });
+
+  describe('over /_sim', () => {
+    it('creates a messaging case and reads its conversation and channel', async () => {
+      const created = await control<TaskView>(sim, 'POST', '/messaging-tasks', {
+        assignmentStatus: 'reserved',
+        channelType: 'whatsapp',
+        closedSecondsAgo: 900,
+      });
+      expect(created.status).toBe(200);
+      expect(created.body).toMatchObject({
+        assignmentStatus: 'reserved',
+        verdict: 'stuck',
+        conversationState: 'closed',
+      });
+      const task = created.body;
+      const conversation = await control<ConversationView>(sim, 'GET', `/conversations/${task.conversationSid}`);
+      expect(conversation.body).toMatchObject({
+        sid: task.conversationSid,
+        state: 'closed',
+        dateClosed: '2026-03-01T11:45:00.000Z',
+      });
+      const channel = await control<InteractionChannelView>(
+        sim,
+        'GET',
+        `/interaction-channels/${task.interactionChannelSid}`,
+      );
+      expect(channel.body).toEqual({
+        sid: task.interactionChannelSid,
+        interactionSid: task.interactionSid,
+        type: 'whatsapp',
+        status: 'active',
+        conversationSid: task.conversationSid,
+        dateUpdated: '2026-03-01T12:00:00.000Z',
+        openTaskSids: [task.sid],
+      });
+    });
+
+    it('shows a channel closed through the API in the channel and its update log, the task left as it was', async () => {
+      const task = (await control<TaskView>(sim, 'POST', '/messaging-tasks', { assignmentStatus: 'pending' })).body;
+      const before = sim.channelUpdateLog().at(-1)?.seq ?? 0;
+      await closeChannel(task, { Status: 'closed', Routing: JSON.stringify({ status: 'closed' }) });
+      const channel = await control<InteractionChannelView>(
+        sim,
+        'GET',
+        `/interaction-channels/${task.interactionChannelSid}`,
+      );
+      expect(channel.body).toMatchObject({ status: 'closed', openTaskSids: [task.sid] });
+      const updates = await control<{ updates: unknown[] }>(sim, 'GET', `/channel-updates?since=${before}`);
+      expect(updates.body.updates).toEqual([
+        expect.objectContaining({
+          channelSid: task.interactionChannelSid,
+          from: 'active',
+          to: 'closed',
+          routingStatus: 'closed',
+          tasks: [{ taskSid: task.sid, from: 'pending', to: null }],
+        }),
+      ]);
+      expect((await control(sim, 'GET', `/conversations/${task.conversationSid}`)).body).toMatchObject({
+        state: 'closed',
+      });
+    });
+
+    it('changes a conversation and a channel as customers and agents do, and deletes a conversation', async () => {
+      const task = sim.addMessagingTask();
+      const reopened = await control<ConversationView>(sim, 'POST', `/conversations/${task.conversationSid}/state`, {
+        state: 'active',
+      });
+      expect(reopened.body).toMatchObject({ state: 'active', dateClosed: null });
+      expect(sim.getTask(task.sid)?.verdict).toBe('active');
+      const closed = await control<ConversationView>(sim, 'POST', `/conversations/${task.conversationSid}/state`, {
+        state: 'closed',
+        closedSecondsAgo: 120,
+      });
+      expect(closed.body.dateClosed).toBe('2026-03-01T11:58:00.000Z');
+      const paused = await control<InteractionChannelView>(
+        sim,
+        'POST',
+        `/interaction-channels/${task.interactionChannelSid}/status`,
+        { status: 'pause' },
+      );
+      expect(paused.body.status).toBe('pause');
+      expect(sim.getTask(task.sid)).toMatchObject({ verdict: 'active', interactionChannelStatus: 'pause' });
+      expect((await control(sim, 'DELETE', `/conversations/${task.conversationSid}`)).body).toEqual({ deleted: true });
+      expect((await control(sim, 'GET', `/conversations/${task.conversationSid}`)).status).toBe(404);
+      expect(sim.getTask(task.sid)?.conversationState).toBe('deleted');
+    });
+
+    it('refuses unknown conversations and channels, missing and bad values', async () => {
+      const task = sim.addMessagingTask();
+      expect((await control(sim, 'GET', '/conversations/CHunknown')).status).toBe(404);
+      expect((await control(sim, 'GET', '/interaction-channels/UOunknown')).status).toBe(404);
+      expect((await control(sim, 'POST', '/interaction-channels/UOunknown/status', { status: 'pause' })).status).toBe(
+        404,
+      );
+      const path = `/conversations/${task.conversationSid}/state`;
+      expect((await control(sim, 'POST', path, {})).status).toBe(400);
+      expect((await control(sim, 'POST', path, { state: 'gone' })).status).toBe(400);
+      const statusPath = `/interaction-channels/${task.interactionChannelSid}/status`;
+      expect((await control(sim, 'POST', statusPath, { status: 'wobbly' })).status).toBe(400);
+      expect(sim.getTask(task.sid)).toMatchObject({ conversationState: 'closed', interactionChannelStatus: 'active' });
+    });
+
+    it('refuses a request without the control secret', async () => {
+      const task = sim.addMessagingTask();
+      const reply = await twilio(sim, 'GET', `/_sim/interaction-channels/${task.interactionChannelSid}`, {
+        auth: null,
+        headers: { Origin: 'http://example.com' },
+      });
+      expect(reply.status).toBe(403);
+    });
   });
 });

@@ -214,7 +214,8 @@ const SuspectCells = React.memo(function SuspectCells({
   const t = useTranslate();
   const styles = usePlainTextStyles();
   const { taskSid } = suspect;
-  const ended = formatAgo(suspect.callEndedAt, Date.now(), t);
+  // A messaging suspect has no call: its conversation's close stands for the call's end.
+  const ended = formatAgo(suspect.callEndedAt ?? suspect.conversationEndedAt, Date.now(), t);
   return (
     <>
       <Td>
@@ -242,6 +243,13 @@ const SuspectCells = React.memo(function SuspectCells({
                   : 'StuckTasksConversationClosed',
               )}
         </span>
+        {suspect.conversationSid ? (
+          // Which conversation, on which channel: what a supervisor looks up in Flex or filters by.
+          <span style={{ ...styles.weak, display: 'block', overflowWrap: 'anywhere' }}>
+            {suspect.channelType ? `${suspect.channelType} ` : ''}
+            <span style={styles.code}>{suspect.conversationSid}</span>
+          </span>
+        ) : null}
       </Td>
       <Td>
         <span style={styles.noWrap}>{ended ?? t('StuckTasksUnknown')}</span>

@@ -35,6 +35,17 @@ describe('sortSuspects', () => {
   const c = makeSuspect(3, { callEndedAt: null, taskQueueName: 'Support' });
   const order = (list: ReturnType<typeof sortSuspects>) => list.map((suspect) => suspect.taskSid);
 
+  it('sorts ended conversations by when their conversation closed', () => {
+    const early = makeMessagingSuspect(11, { conversationEndedAt: endedSecondsAgo(900) });
+    const late = makeMessagingSuspect(12, { conversationEndedAt: endedSecondsAgo(120) });
+    const deleted = makeMessagingSuspect(13, { conversationState: 'deleted', conversationEndedAt: null });
+    expect(order(sortSuspects([early, deleted, late], { key: 'ended', direction: 'ascending' }))).toEqual([
+      late.taskSid,
+      early.taskSid,
+      deleted.taskSid,
+    ]);
+  });
+
   it('sorts "call ended" by time elapsed and keeps unknown end times last both ways', () => {
     expect(order(sortSuspects([a, b, c], { key: 'ended', direction: 'ascending' }))).toEqual([
       b.taskSid,

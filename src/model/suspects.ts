@@ -13,7 +13,9 @@ export interface SortOrder {
 export const DEFAULT_SORT: SortOrder = { key: 'age', direction: 'descending' };
 
 function endedAtMillis(suspect: Suspect): number | null {
-  const millis = suspect.callEndedAt === null ? NaN : Date.parse(suspect.callEndedAt);
+  // A messaging suspect's end is its conversation's close (the table's "Call ended" shows that too).
+  const end = suspect.callEndedAt ?? suspect.conversationEndedAt;
+  const millis = end === null ? NaN : Date.parse(end);
   return Number.isNaN(millis) ? null : millis;
 }
 

@@ -4,12 +4,12 @@ import { ControlError } from './control-error';
 import type { SimulatorCore } from './core';
 import type { OracleVerdict } from './oracle';
 import type { RuntimeOptions } from './runtime-options';
-import type { AddCallInput, AddTaskInput } from './views';
+import type { AddCallInput, AddMessagingTaskInput, AddTaskInput } from './views';
 import type { AddClosureInput } from './history';
 import type { SandboxUserName } from './defaults';
 import { CONTROL_SECRET_HEADER, SANDBOX_USERS } from './defaults';
 import { BodyTooLargeError, isLoopback, readBody, sendJson as sendAnyJson } from './http';
-import type { AssignmentStatus, CallStatus, TaskKind } from './model';
+import type { AssignmentStatus, CallStatus, ConversationState, InteractionChannelStatus, TaskKind } from './model';
 import type { ScenarioOptions } from './scenario';
 
 export const CONTROL_PREFIX = '/_sim';
@@ -154,6 +154,13 @@ function controlRoutes(core: SimulatorCore): { method: string; pattern: RegExp; 
           'POST /_sim/calls',
           'GET /_sim/calls/{CA}',
           'POST /_sim/calls/{CA}/end|revive',
+          'POST /_sim/messaging-tasks',
+          'GET /_sim/conversations/{CH}',
+          'POST /_sim/conversations/{CH}/state',
+          'DELETE /_sim/conversations/{CH}',
+          'GET /_sim/interaction-channels/{UO}',
+          'POST /_sim/interaction-channels/{UO}/status',
+          'GET /_sim/channel-updates?since=',
           'GET /_sim/updates?since=',
           'GET /_sim/call-fetches?since=',
           'GET /_sim/events?type=',
@@ -301,6 +308,59 @@ function controlRoutes(core: SimulatorCore): { method: string; pattern: RegExp; 
       pattern: new RegExp(`^/calls/${sidPart}/revive$`),
       handler: ({ match, body }) =>
         core.reviveCall(match[0], (optionalString(body, 'status') ?? 'in-progress') as CallStatus),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/messaging-tasks\/?$/,
+      handler: ({ body }) => core.addMessagingTask(body as AddMessagingTaskInput),
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/conversations/${sidPart}/?$`),
+      handler: ({ match }) => {
+        const conversation = core.getConversation(match[0]);
+        if (!conversation) throw new ControlError(404, `No conversation ${match[0]}`);
+        return conversation;
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/conversations/${sidPart}/state$`),
+      handler: ({ match, body }) => {
+        const state = optionalString(body, 'state');
+        if (state === undefined) throw new ControlError(400, 'state is required (a string)');
+        core.setConversationState(match[0], state as ConversationState, optionalNumber(body, 'closedSecondsAgo'));
+        return core.getConversation(match[0]);
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: new RegExp(`^/conversations/${sidPart}/?$`),
+      handler: ({ match }) => ({ deleted: core.deleteConversation(match[0]) }),
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/interaction-channels/${sidPart}/?$`),
+      handler: ({ match }) => {
+        const channel = core.getInteractionChannel(match[0]);
+        if (!channel) throw new ControlError(404, `No interaction channel ${match[0]}`);
+        return channel;
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/interaction-channels/${sidPart}/status$`),
+      handler: ({ match, body }) => {
+        const status = optionalString(body, 'status');
+        if (status === undefined) throw new ControlError(400, 'status is required (a string)');
+        core.setInteractionChannelStatus(match[0], status as InteractionChannelStatus);
+        return core.getInteractionChannel(match[0]);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/channel-updates\/?$/,
+      handler: ({ url }) => ({ updates: core.channelUpdateLog(Number(url.searchParams.get('since') ?? 0) || 0) }),
     },
     {
       method: 'GET',

@@ -36,6 +36,8 @@ import type {
   AddMessagingTaskInput,
   AddTaskInput,
   CallView,
+  ConversationView,
+  InteractionChannelView,
   LegView,
   StateSummary,
   TaskView,
@@ -339,6 +341,37 @@ export class SimulatorCore {
       updatedSecondsAgo: input.updatedSecondsAgo,
       taskQueueName: input.taskQueueName,
     });
+  }
+
+  /** A conversation as the store holds it; null when deleted or unknown. */
+  getConversation(conversationSid: string): ConversationView | null {
+    const conversation = this.store.conversations.get(conversationSid);
+    if (!conversation) return null;
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      sid: conversation.sid,
+      state: conversation.state,
+      friendlyName: conversation.friendlyName,
+      dateCreated: new Date(conversation.dateCreated).toISOString(),
+      dateUpdated: new Date(conversation.dateUpdated).toISOString(),
+      dateClosed: iso(conversation.dateClosed),
+      dateInactive: iso(conversation.dateInactive),
+    };
+  }
+
+  /** An interaction channel (by its UO SID) and the open tasks naming it; null when unknown. */
+  getInteractionChannel(channelSid: string): InteractionChannelView | null {
+    const channel = this.store.interactionChannels.get(channelSid);
+    if (!channel) return null;
+    return {
+      sid: channel.sid,
+      interactionSid: channel.interactionSid,
+      type: channel.type,
+      status: channel.status,
+      conversationSid: channel.conversationSid,
+      dateUpdated: new Date(channel.dateUpdated).toISOString(),
+      openTaskSids: this.store.tasksOfChannel(channel.sid).map((task) => task.sid),
+    };
   }
 
   messagingFetchLog(sinceSeq = 0): MessagingFetchLogEntry[] {

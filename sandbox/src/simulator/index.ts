@@ -6,7 +6,16 @@ import { SimulatorCore } from './core';
 import type { OracleVerdict } from './oracle';
 import type { RuntimeOptions } from './runtime-options';
 import type { SimulatorStats } from './stats';
-import type { AddCallInput, AddMessagingTaskInput, AddTaskInput, CallView, StateSummary, TaskView } from './views';
+import type {
+  AddCallInput,
+  AddMessagingTaskInput,
+  AddTaskInput,
+  CallView,
+  ConversationView,
+  InteractionChannelView,
+  StateSummary,
+  TaskView,
+} from './views';
 import type { SandboxUserName } from './defaults';
 import {
   CONTROL_SECRET_HEADER,
@@ -44,6 +53,8 @@ export type {
   AddMessagingTaskInput,
   AddTaskInput,
   CallView,
+  ConversationView,
+  InteractionChannelView,
   LegView,
   ReservationView,
   StateSummary,
@@ -146,6 +157,10 @@ export interface Simulator {
   deleteConversation(conversationSid: string): boolean;
   /** An agent pauses or transfers a channel (no side effects on tasks). */
   setInteractionChannelStatus(channelSid: string, status: InteractionChannelStatus): void;
+  /** A conversation as it is now (ISO dates); null once deleted. */
+  getConversation(conversationSid: string): ConversationView | null;
+  /** An interaction channel as it is now, with the open tasks naming it; null when unknown. */
+  getInteractionChannel(channelSid: string): InteractionChannelView | null;
   /** Every interaction channel update applied through the API, oldest first. */
   channelUpdateLog(sinceSeq?: number): ChannelUpdateLogEntry[];
   /** Every conversation and channel fetch answered from the state (same counter as the update logs). */
@@ -277,6 +292,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       core.setConversationState(conversationSid, state, closedSecondsAgo),
     deleteConversation: (conversationSid) => core.deleteConversation(conversationSid),
     setInteractionChannelStatus: (channelSid, status) => core.setInteractionChannelStatus(channelSid, status),
+    getConversation: (conversationSid) => core.getConversation(conversationSid),
+    getInteractionChannel: (channelSid) => core.getInteractionChannel(channelSid),
     channelUpdateLog: (sinceSeq) => core.channelUpdateLog(sinceSeq),
     messagingFetchLog: (sinceSeq) => core.messagingFetchLog(sinceSeq),
     updateLog: (sinceSeq) => core.updateLog(sinceSeq),

@@ -125,6 +125,30 @@ export interface AddCallInput {
   endedSecondsAgo?: number;
 }
 
+/** The control plane's view of a conversation (conversations.twilio.com), dates in ISO 8601. */
+export interface ConversationView {
+  sid: string;
+  state: ConversationState;
+  friendlyName: string;
+  dateCreated: string;
+  dateUpdated: string;
+  /** `timers.date_closed`: null while open. */
+  dateClosed: string | null;
+  dateInactive: string | null;
+}
+
+/** The control plane's view of a Flex interaction channel, with the open tasks that name it. */
+export interface InteractionChannelView {
+  sid: string;
+  interactionSid: string;
+  type: string;
+  status: InteractionChannelStatus;
+  conversationSid: string | null;
+  dateUpdated: string;
+  /** The open (and wrapping) tasks whose attributes name this channel. */
+  openTaskSids: string[];
+}
+
 /** `addMessagingTask`: a messaging task, its conversation and its interaction channel. */
 export interface AddMessagingTaskInput {
   assignmentStatus?: AssignmentStatus;

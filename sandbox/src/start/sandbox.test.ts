@@ -1,7 +1,8 @@
 import net from 'node:net';
 
 import { PortInUseError } from './loopback';
-import { startSandbox } from './sandbox';
+import { startSimulator } from '../simulator';
+import { sandboxScenario, startSandbox } from './sandbox';
 
 async function occupyPort(): Promise<{ port: number; release(): Promise<void> }> {
   const blocker = net.createServer();
@@ -34,4 +35,42 @@ describe('startSandbox on a taken port', () => {
       }
     },
   );
+});
+
+describe('sandboxScenario', () => {
+  it('seeds around the grace period the oracle and the Functions use: the seeded stuck tasks are stuck', async () => {
+    const options = { tasks: 100, graceSeconds: 1800 };
+    const sim = await startSimulator({
+      seed: 'grace',
+      graceSeconds: options.graceSeconds,
+      scenario: sandboxScenario(options),
+    });
+    try {
+      const seededStuck = [
+        ...sim.listTasks({ kind: 'stuck' }),
+        ...sim.listTasks({ kind: 'messaging_stuck' }),
+        ...sim.listTasks({ kind: 'messaging_deleted' }),
+      ];
+      expect(seededStuck.length).toBeGreaterThan(20);
+      expect(seededStuck.filter((task) => task.verdict !== 'stuck').map((task) => task.kind)).toEqual([]);
+      // And the ones meant to be inside the grace are.
+      const settling = [...sim.listTasks({ kind: 'recently_ended' }), ...sim.listTasks({ kind: 'messaging_settling' })];
+      expect(settling.length).toBeGreaterThan(0);
+      expect(settling.filter((task) => task.verdict !== 'active').map((task) => task.kind)).toEqual([]);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it("lets a caller's own scenario choose, and seeds messaging only for the default one", () => {
+    expect(sandboxScenario({})).toMatchObject({
+      graceSeconds: 60,
+      openTasks: 300,
+      messagingShares: expect.any(Object),
+    });
+    expect(sandboxScenario({ graceSeconds: 120, scenario: { openTasks: 10, graceSeconds: 90 } })).toEqual({
+      graceSeconds: 90,
+      openTasks: 10,
+    });
+  });
 });

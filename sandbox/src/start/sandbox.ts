@@ -54,8 +54,24 @@ export interface Sandbox {
 }
 
 export const DEFAULT_SANDBOX_TASKS = 300;
+export const DEFAULT_SANDBOX_GRACE_SECONDS = 60;
 export const DEFAULT_SANDBOX_WRAPUP_OVERDUE_MINUTES = 30;
 const PORT_HINT = 'Stop the program using it, or pick other ports with --port, --functions-port, --simulator-port.';
+
+/**
+ * What the simulator seeds for these options. Its seeding places the "recently ended" and "stuck" calls
+ * and conversations around the same grace period as the oracle and the Functions use (`graceSeconds`),
+ * else with `--grace 1800` the seeded stuck tasks would have ended inside the grace and be listed nowhere.
+ */
+export function sandboxScenario(options: SandboxOptions): ScenarioOptions {
+  return {
+    // `npm start` seeds a messaging task in every case; callers giving their own scenario opt in.
+    ...(options.scenario === undefined ? { messagingShares: MESSAGING_CASES } : {}),
+    graceSeconds: options.graceSeconds ?? DEFAULT_SANDBOX_GRACE_SECONDS,
+    ...options.scenario,
+    openTasks: options.tasks ?? options.scenario?.openTasks ?? DEFAULT_SANDBOX_TASKS,
+  };
+}
 
 /**
  * Starts the whole product on loopback: the Twilio simulator seeded with an outage, the real
@@ -65,7 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const say = options.say ?? (() => undefined);
   const logDir = options.logDir ?? path.join(REPO_ROOT, 'artifacts', 'sandbox');
   const allowedRoles = options.allowedRoles ?? ['admin'];
-  const graceSeconds = options.graceSeconds ?? 60;
+  const graceSeconds = options.graceSeconds ?? DEFAULT_SANDBOX_GRACE_SECONDS;
   const wrapupOverdueMinutes =
     options.wrapupOverdueMinutes === undefined ? DEFAULT_SANDBOX_WRAPUP_OVERDUE_MINUTES : options.wrapupOverdueMinutes;
   // A taken port fails the start before anything is built or started.
@@ -95,12 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const simulator = await startSimulator({
       port: options.ports?.simulator ?? 0,
       seed: options.seed ?? 1,
-      scenario: {
-        // `npm start` seeds a messaging task in every case; callers giving their own scenario opt in.
-        ...(options.scenario === undefined ? { messagingShares: MESSAGING_CASES } : {}),
-        ...options.scenario,
-        openTasks: options.tasks ?? options.scenario?.openTasks ?? DEFAULT_SANDBOX_TASKS,
-      },
+      scenario: sandboxScenario(options),
       latencyMs: options.latencyMs ?? 0,
       concurrencyLimit: options.concurrencyLimit ?? null,
       errorRate: options.errorRate ?? 0,
