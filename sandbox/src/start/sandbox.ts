@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 import { startFlexHost, type FlexHost } from '../flex-host/server';
-import { MESSAGING_CASES, startSimulator, type ScenarioOptions, type Simulator } from '../simulator';
+import { MESSAGING_CASES, SANDBOX_ORPHAN_CONVERSATIONS, startSimulator, type ScenarioOptions, type Simulator } from '../simulator';
 import { FLEX_PAGE_BUNDLE, PLUGIN_BUNDLE, REPO_ROOT, ensureBuilt } from './builds';
 import { startFunctions, type FunctionsServer } from './functions';
 import { PortInUseError, assertPortFree } from './loopback';
@@ -96,8 +96,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       port: options.ports?.simulator ?? 0,
       seed: options.seed ?? 1,
       scenario: {
-        // `npm start` seeds a messaging task in every case; callers giving their own scenario opt in.
-        ...(options.scenario === undefined ? { messagingShares: MESSAGING_CASES } : {}),
+        // `npm start` seeds a messaging task in every case; callers giving their own scenario opt in;
+        // and a few reverse orphans (conversations going that no task names), listed for review.
+        ...(options.scenario === undefined
+          ? { messagingShares: MESSAGING_CASES, orphanConversations: SANDBOX_ORPHAN_CONVERSATIONS }
+          : {}),
         ...options.scenario,
         openTasks: options.tasks ?? options.scenario?.openTasks ?? DEFAULT_SANDBOX_TASKS,
       },
