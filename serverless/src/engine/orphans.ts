@@ -32,7 +32,7 @@ export interface OrphansOptions {
   softBudgetMs?: number;
   /** Conversations per Twilio page (1-100, default 100). */
   pageSize?: number;
-  /** Stop after this many conversations looked at (whole Twilio pages). */
+  /** Most conversations looked at per answer (whole Twilio pages; at least one page). */
   maxScanned?: number;
 }
 
@@ -104,7 +104,9 @@ export async function orphanConversationsPage(
 
   try {
     for (;;) {
-      if (pagesJudged > 0 && (clock.now() >= softDeadline || counts.scanned >= maxScanned)) return answer(false);
+      // A further page could take the answer past maxScanned (pages are judged whole).
+      const full = counts.scanned + pageSize > maxScanned;
+      if (pagesJudged > 0 && (clock.now() >= softDeadline || full)) return answer(false);
       let listed: ConversationPage | typeof PAST_DEADLINE;
       try {
         listed = await beforeDeadline(gateway.listConversations(position.state, position.cursor, pageSize, budget));
