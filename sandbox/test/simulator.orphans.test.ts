@@ -23,7 +23,8 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 
 function expectValid(validate: ValidateFunction, body: unknown): void {
-  if (!validate(body)) throw new Error(`Response does not match the spec: ${describeErrors(validate)}\n${JSON.stringify(body)}`);
+  if (!validate(body))
+    throw new Error(`Response does not match the spec: ${describeErrors(validate)}\n${JSON.stringify(body)}`);
 }
 
 /** Every page of the list, following next_page_url as a client does. */
@@ -54,8 +55,14 @@ describe('the Conversations list', () => {
     for (const conversation of active.conversations) {
       expect(Object.keys(conversation).sort()).toEqual([...schemas.fields.conversation].sort());
     }
-    const [all, inactive, closed] = await Promise.all([listAll(''), listAll('?State=inactive'), listAll('?State=closed')]);
-    const byState = [active, inactive, closed].flatMap((list) => list.conversations.map((conversation) => conversation.sid));
+    const [all, inactive, closed] = await Promise.all([
+      listAll(''),
+      listAll('?State=inactive'),
+      listAll('?State=closed'),
+    ]);
+    const byState = [active, inactive, closed].flatMap((list) =>
+      list.conversations.map((conversation) => conversation.sid),
+    );
     const allSids = new Set(all.conversations.map((conversation) => conversation.sid));
     expect(new Set(byState).size).toBe(byState.length);
     expect(byState.every((sid) => allSids.has(sid))).toBe(true);
@@ -66,7 +73,10 @@ describe('the Conversations list', () => {
 
   it('seeds the reverse orphans asked for: going, idle beyond the grace period, named by no task', async () => {
     const named = new Set(sim.listTasks().map((task) => task.conversationSid));
-    const going = [...(await listAll('?State=active')).conversations, ...(await listAll('?State=inactive')).conversations];
+    const going = [
+      ...(await listAll('?State=active')).conversations,
+      ...(await listAll('?State=inactive')).conversations,
+    ];
     const orphans = going.filter((conversation) => !named.has(conversation.sid as string));
     expect(orphans).toHaveLength(ORPHANS);
     expect(orphans.filter((conversation) => conversation.state === 'inactive').length).toBe(
@@ -81,7 +91,9 @@ describe('the Conversations list', () => {
     const seen = (first.body.conversations as Json[]).map((conversation) => conversation.sid as string);
     // One already listed closes: the next page neither skips nor repeats anything.
     sim.setConversationState(seen[0], 'closed');
-    const rest = await listAll(`?${new URL((first.body.meta as Json).next_page_url as string).searchParams.toString()}`);
+    const rest = await listAll(
+      `?${new URL((first.body.meta as Json).next_page_url as string).searchParams.toString()}`,
+    );
     const restSids = rest.conversations.map((conversation) => conversation.sid as string);
     const fresh = await listAll('?State=active');
     expect([...seen.slice(1), ...restSids]).toEqual(fresh.conversations.map((conversation) => conversation.sid));
@@ -99,7 +111,6 @@ describe('the Conversations list', () => {
     expectValid(schemas.error, reply.body);
     expect(reply.body.message).toMatch(message);
   });
-
 });
 
 describe('EvaluateTaskAttributes on the task list', () => {
@@ -119,7 +130,11 @@ describe('EvaluateTaskAttributes on the task list', () => {
 
     const one = picked[0];
     const combined = `(conversationSid == '${one.conversationSid}' OR conversationSid == 'CHnone') AND channelType IN ['sms', 'web']`;
-    const narrowed: { body: Json } = await twilio(sim, 'GET', `${tasksPath(sim)}?EvaluateTaskAttributes=${encodeURIComponent(combined)}`);
+    const narrowed: { body: Json } = await twilio(
+      sim,
+      'GET',
+      `${tasksPath(sim)}?EvaluateTaskAttributes=${encodeURIComponent(combined)}`,
+    );
     expect((narrowed.body.tasks as Json[]).map((task) => task.sid)).toEqual([one.sid]);
   });
 

@@ -41,7 +41,11 @@ beforeAll(async () => {
   }
   // A task that named it was closed while the conversation stayed open: an orphan.
   const leftOpen = sim.addConversation({ state: 'inactive', updatedSecondsAgo: IDLE_S });
-  const closedTask = sim.addTask({ assignmentStatus: 'assigned', channel: 'chat', attributes: JSON.stringify({ conversationSid: leftOpen }) });
+  const closedTask = sim.addTask({
+    assignmentStatus: 'assigned',
+    channel: 'chat',
+    attributes: JSON.stringify({ conversationSid: leftOpen }),
+  });
   sim.closeTask(closedTask.sid, 'completed');
   orphans.add(leftOpen);
   for (let i = 0; i < 3; i += 1) {

@@ -46,7 +46,9 @@ describe('conversations without an open task', () => {
     expect(section).toHaveTextContent('3 conversations without an open task, of 9 still going.');
 
     const table = orphansTable();
-    const headers = within(table).getAllByRole('columnheader').map((header) => header.textContent);
+    const headers = within(table)
+      .getAllByRole('columnheader')
+      .map((header) => header.textContent);
     expect(headers).toEqual(['Conversation', 'Name', 'State', 'Idle for', 'Last change']);
     const rows = bodyRows(table);
     expect(rows).toHaveLength(3);
@@ -74,7 +76,10 @@ describe('conversations without an open task', () => {
   it('explains a failure and loads again on request', async () => {
     const user = setupUser();
     const service = serviceWithScan();
-    service.queue('/stuck-tasks/orphan-conversations', apiError('bad_request', 'PageToken is not a page token issued by this service.'));
+    service.queue(
+      '/stuck-tasks/orphan-conversations',
+      apiError('bad_request', 'PageToken is not a page token issued by this service.'),
+    );
     service.serveOrphans([makeOrphanConversation(1, 600)]);
     renderView(service);
 

@@ -65,7 +65,8 @@ export function seedOrphanConversations(
   now: number,
   graceSeconds = DEFAULT_GRACE_SECONDS,
 ): void {
-  if (!Number.isInteger(count) || count < 0) throw new Error(`orphanConversations must be a whole number, not ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error(`orphanConversations must be a whole number, not ${count}`);
   for (let i = 0; i < count; i += 1) {
     const rung = ORPHAN_LADDER[i % ORPHAN_LADDER.length];
     const idleSeconds = Math.max(rung.idleMinutes * 60, graceSeconds + 60) + rng.int(0, 59);

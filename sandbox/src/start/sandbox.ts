@@ -1,7 +1,13 @@
 import path from 'node:path';
 
 import { startFlexHost, type FlexHost } from '../flex-host/server';
-import { MESSAGING_CASES, SANDBOX_ORPHAN_CONVERSATIONS, startSimulator, type ScenarioOptions, type Simulator } from '../simulator';
+import {
+  MESSAGING_CASES,
+  SANDBOX_ORPHAN_CONVERSATIONS,
+  startSimulator,
+  type ScenarioOptions,
+  type Simulator,
+} from '../simulator';
 import { FLEX_PAGE_BUNDLE, PLUGIN_BUNDLE, REPO_ROOT, ensureBuilt } from './builds';
 import { startFunctions, type FunctionsServer } from './functions';
 import { PortInUseError, assertPortFree } from './loopback';

@@ -444,7 +444,11 @@ describe('orphans', () => {
     orphans = [
       sim.addConversation({ state: 'active', updatedSecondsAgo: IDLE_S }),
       sim.addConversation({ state: 'inactive', updatedSecondsAgo: IDLE_S + 60 }),
-      sim.addConversation({ state: 'active', updatedSecondsAgo: IDLE_S, friendlyName: '=HYPERLINK("http://evil.example")' }),
+      sim.addConversation({
+        state: 'active',
+        updatedSecondsAgo: IDLE_S,
+        friendlyName: '=HYPERLINK("http://evil.example")',
+      }),
     ];
     sim.addConversation({ state: 'closed', updatedSecondsAgo: IDLE_S });
     sim.addConversation({ state: 'active', updatedSecondsAgo: 0 });
@@ -460,8 +464,17 @@ describe('orphans', () => {
     expect(result.stdout).toMatch(/Wrote 3 conversations \(CSV\)/);
     const rows = readCsv(path.join(workDir, 'orphans.csv'));
     expect(sorted(rows.map((row) => row.conversationSid))).toEqual(sorted(orphans));
-    expect(Object.keys(rows[0])).toEqual(['conversationSid', 'state', 'friendlyName', 'dateCreated', 'dateUpdated', 'idleSeconds']);
-    expect(fs.readFileSync(path.join(workDir, 'orphans.csv'), 'utf8')).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(Object.keys(rows[0])).toEqual([
+      'conversationSid',
+      'state',
+      'friendlyName',
+      'dateCreated',
+      'dateUpdated',
+      'idleSeconds',
+    ]);
+    expect(fs.readFileSync(path.join(workDir, 'orphans.csv'), 'utf8')).toContain(
+      `"'=HYPERLINK(""http://evil.example"")"`,
+    );
     expect(sim.updateLog()).toEqual([]);
     expect(sim.channelUpdateLog()).toEqual([]);
   });
@@ -471,7 +484,9 @@ describe('orphans', () => {
     expect(result.code).toBe(EXIT_CODES.ok);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ workspaceSid: sim.workspaceSid, graceSeconds: 60 });
-    expect(sorted(report.conversations.map((c: { conversationSid: string }) => c.conversationSid))).toEqual(sorted(orphans));
+    expect(sorted(report.conversations.map((c: { conversationSid: string }) => c.conversationSid))).toEqual(
+      sorted(orphans),
+    );
     expect(report.counts.orphaned).toBe(3);
     expect(report.counts.scanned).toBe(report.counts.orphaned + report.counts.withOpenTask + report.counts.recent);
     expect(result.stderr).toMatch(/3 conversations still going/);

@@ -1,6 +1,19 @@
-import { makeConversation, makeMessagingTask, makeTask, newConversationSid, NOW_MS } from '../../test/support/fakeGateway';
+import {
+  makeConversation,
+  makeMessagingTask,
+  makeTask,
+  newConversationSid,
+  NOW_MS,
+} from '../../test/support/fakeGateway';
 import type { GoingConversation } from './orphanRules';
-import { conversationsNamedBy, emptyOrphanCounts, isGoing, isRecent, judgeOrphans, toOrphanConversation } from './orphanRules';
+import {
+  conversationsNamedBy,
+  emptyOrphanCounts,
+  isGoing,
+  isRecent,
+  judgeOrphans,
+  toOrphanConversation,
+} from './orphanRules';
 
 const context = { nowMs: NOW_MS, graceSeconds: 60 };
 const agoIso = (seconds: number) => new Date(NOW_MS - seconds * 1000).toISOString();
@@ -18,9 +31,15 @@ describe('orphan rules', () => {
   it('calls a conversation recent while its last change is inside the grace period, or unreadable', () => {
     expect(isRecent(going('active', 60), context)).toBe(true);
     expect(isRecent(going('active', 61), context)).toBe(false);
-    expect(isRecent(makeConversation({ state: 'active', date_updated: null, date_created: agoIso(30) }), context)).toBe(true);
-    expect(isRecent(makeConversation({ state: 'active', date_updated: null, date_created: agoIso(300) }), context)).toBe(false);
-    expect(isRecent(makeConversation({ state: 'active', date_updated: 'soon', date_created: null }), context)).toBe(true);
+    expect(isRecent(makeConversation({ state: 'active', date_updated: null, date_created: agoIso(30) }), context)).toBe(
+      true,
+    );
+    expect(
+      isRecent(makeConversation({ state: 'active', date_updated: null, date_created: agoIso(300) }), context),
+    ).toBe(false);
+    expect(isRecent(makeConversation({ state: 'active', date_updated: 'soon', date_created: null }), context)).toBe(
+      true,
+    );
   });
 
   it('reads the conversation a task names as the messaging rules do: conversationSid, else the ChatTranscript', () => {
@@ -28,7 +47,9 @@ describe('orphan rules', () => {
     const transcript = newConversationSid();
     const named = conversationsNamedBy([
       makeMessagingTask({ conversationSid: direct }),
-      makeTask({ attributes: JSON.stringify({ conversations: { media: [{ type: 'ChatTranscript', sid: transcript }] } }) }),
+      makeTask({
+        attributes: JSON.stringify({ conversations: { media: [{ type: 'ChatTranscript', sid: transcript }] } }),
+      }),
       makeTask({ attributes: '{"conversationSid": "not a SID"}' }),
       makeTask({ attributes: '{broken' }),
       makeTask({ attributes: null }),

@@ -95,7 +95,11 @@ describe('orphanConversationsPage', () => {
     for (let i = 0; i < 60; i += 1) conversation(gateway, 'active', HOUR_S);
     const clock = new ManualClock();
     const slow = depsFor(advancingOnAnswers(gateway, clock, 1000), { clock });
-    const first = await orphanConversationsPage(slow, { pageToken: null }, { deadlineMs: 3000, softBudgetMs: 1500, pageSize: 10 });
+    const first = await orphanConversationsPage(
+      slow,
+      { pageToken: null },
+      { deadlineMs: 3000, softBudgetMs: 1500, pageSize: 10 },
+    );
     expect(first.conversations.length).toBeGreaterThan(0);
     expect(first.conversations.length).toBeLessThan(60);
     expect(first.nextPageToken).not.toBeNull();
@@ -123,7 +127,11 @@ describe('orphanConversationsPage', () => {
     );
     let token: string | null = null;
     for (let call = 1; call < MAX_ORPHANS_STALLED_CALLS; call += 1) {
-      const page: OrphanConversationsResponse = await orphanConversationsPage(deps, { pageToken: token }, { deadlineMs: 2000 });
+      const page: OrphanConversationsResponse = await orphanConversationsPage(
+        deps,
+        { pageToken: token },
+        { deadlineMs: 2000 },
+      );
       expect(page.conversations).toEqual([]);
       expect(page.nextPageToken).not.toBeNull();
       token = page.nextPageToken;
@@ -149,10 +157,12 @@ describe('orphanConversationsPage', () => {
       deps.settings.workspaceSid,
     );
     await expect(refused(history)).rejects.toBeInstanceOf(InvalidPageTokenError);
-    await expect(refused(encodeOrphanToken({ state: 'inactive', cursor: null }, `WS${'c'.repeat(32)}`))).rejects.toThrow(
-      /another workspace/,
-    );
-    await expect(refused(encodeOrphanToken({ state: 'inactive', cursor: null }, deps.settings.workspaceSid))).resolves.toMatchObject({
+    await expect(
+      refused(encodeOrphanToken({ state: 'inactive', cursor: null }, `WS${'c'.repeat(32)}`)),
+    ).rejects.toThrow(/another workspace/);
+    await expect(
+      refused(encodeOrphanToken({ state: 'inactive', cursor: null }, deps.settings.workspaceSid)),
+    ).resolves.toMatchObject({
       nextPageToken: null,
     });
   });

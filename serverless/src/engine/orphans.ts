@@ -1,7 +1,14 @@
 import type { OrphanConversation, OrphanConversationsResponse } from '@plugin-stuck-tasks/contract';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
 import { MAX_CONVERSATIONS_PER_TASK_QUERY } from '../gateway/twilioGateway';
-import type { ConversationPage, ListCursor, RequestBudget, TaskPage, TwilioGateway, TwilioTask } from '../gateway/types';
+import type {
+  ConversationPage,
+  ListCursor,
+  RequestBudget,
+  TaskPage,
+  TwilioGateway,
+  TwilioTask,
+} from '../gateway/types';
 import { systemClock } from './clock';
 import type { EngineDeps } from './deps';
 import { nowOf } from './deps';
@@ -49,8 +56,7 @@ export async function orphanConversationsPage(
   options: OrphansOptions = {},
 ): Promise<OrphanConversationsResponse> {
   const { gateway, settings } = deps;
-  const requested =
-    input.pageToken === null ? ORPHAN_START : decodeOrphanToken(input.pageToken, settings.workspaceSid);
+  const requested = input.pageToken === null ? ORPHAN_START : decodeOrphanToken(input.pageToken, settings.workspaceSid);
   const counts = emptyOrphanCounts();
   if (settings.messaging === false) return { conversations: [], counts, nextPageToken: null };
 
@@ -168,7 +174,12 @@ async function tasksNaming(gateway: TwilioGateway, batch: string[], budget: Requ
   const tasks: TwilioTask[] = [];
   let cursor: ListCursor | null = null;
   for (let page = 0; page < MAX_TASK_QUERY_PAGES; page += 1) {
-    const listed: TaskPage = await gateway.listOpenTasksNamingConversations(batch, cursor, TASK_QUERY_PAGE_SIZE, budget);
+    const listed: TaskPage = await gateway.listOpenTasksNamingConversations(
+      batch,
+      cursor,
+      TASK_QUERY_PAGE_SIZE,
+      budget,
+    );
     tasks.push(...listed.tasks);
     cursor = listed.next;
     if (cursor === null) break;

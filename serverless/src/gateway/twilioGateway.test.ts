@@ -650,7 +650,9 @@ describe('reverse orphans: conversations by state, tasks naming conversations', 
   });
 
   it("asks TaskRouter for the open and wrapping tasks naming a batch, in TaskRouter's expression syntax", async () => {
-    const { gateway, sent } = scripted([{ statusCode: 200, body: { tasks: [makeTask()], meta: { next_page_url: null } } }]);
+    const { gateway, sent } = scripted([
+      { statusCode: 200, body: { tasks: [makeTask()], meta: { next_page_url: null } } },
+    ]);
     const page = await gateway.listOpenTasksNamingConversations([sidOf(1), sidOf(2)], null, 1000);
     expect(page.tasks).toHaveLength(1);
     expect(sent[0]).toMatchObject({
@@ -667,9 +669,9 @@ describe('reverse orphans: conversations by state, tasks naming conversations', 
 
   it('puts nothing but CH SIDs into an expression, and at most a batch of them', async () => {
     const { gateway, sent } = scripted([{ statusCode: 200, body: { tasks: [], meta: {} } }]);
-    await expect(gateway.listOpenTasksNamingConversations(["CH' OR 1==1 OR conversationSid == '"], null, 10)).rejects.toThrow(
-      /malformed SID/,
-    );
+    await expect(
+      gateway.listOpenTasksNamingConversations(["CH' OR 1==1 OR conversationSid == '"], null, 10),
+    ).rejects.toThrow(/malformed SID/);
     await expect(gateway.listOpenTasksNamingConversations([], null, 10)).rejects.toThrow(/1 to 20/);
     const tooMany = Array.from({ length: MAX_CONVERSATIONS_PER_TASK_QUERY + 1 }, (_, i) => sidOf(i % 10));
     await expect(gateway.listOpenTasksNamingConversations(tooMany, null, 10)).rejects.toThrow(/1 to 20/);

@@ -306,7 +306,8 @@ export function buildGateway(
     const hint =
       response.statusCode === 401
         ? ' (check the account SID and auth token)'
-        : response.statusCode === 404 && (spec.kind === 'listTasks' || spec.kind === 'listTasksByConversation' || spec.kind === 'listEvents')
+        : response.statusCode === 404 &&
+            (spec.kind === 'listTasks' || spec.kind === 'listTasksByConversation' || spec.kind === 'listEvents')
           ? ' (check the TaskRouter workspace SID)'
           : '';
     throw new UpstreamError(

@@ -117,9 +117,7 @@ const force = z.unknown().transform((value, ctx): boolean => {
 
 export const scanParamsSchema = z.object({ PageToken: pageTokenOf('scan') }).strict();
 export const historyParamsSchema = z.object({ Days: days, PageToken: pageTokenOf('history') }).strict();
-export const orphanConversationsParamsSchema = z
-  .object({ PageToken: pageTokenOf('orphan-conversations') })
-  .strict();
+export const orphanConversationsParamsSchema = z.object({ PageToken: pageTokenOf('orphan-conversations') }).strict();
 export const taskParamsSchema = z.object({ TaskSid: taskSid }).strict();
 export const closeParamsSchema = z.object({ TaskSids: taskSidList, Force: force }).strict();
 

@@ -431,7 +431,9 @@ export class FakeGateway implements TwilioGateway {
       .filter((task) => OPEN_OR_WRAPPING.includes(task.assignment_status))
       .filter((task) => {
         try {
-          return conversationSids.includes((JSON.parse(task.attributes ?? 'null') as { conversationSid?: string })?.conversationSid ?? '');
+          return conversationSids.includes(
+            (JSON.parse(task.attributes ?? 'null') as { conversationSid?: string })?.conversationSid ?? '',
+          );
         } catch {
           return false;
         }

@@ -74,7 +74,10 @@ export function listConversations(request: ApiRequest): Record<string, unknown> 
     throw badRequest('StartDate and EndDate are not supported by the simulator');
   }
   const rawSize = url.searchParams.get('PageSize');
-  if (rawSize !== null && (!/^\d+$/.test(rawSize) || Number(rawSize) < 1 || Number(rawSize) > MAX_CONVERSATIONS_PAGE_SIZE)) {
+  if (
+    rawSize !== null &&
+    (!/^\d+$/.test(rawSize) || Number(rawSize) < 1 || Number(rawSize) > MAX_CONVERSATIONS_PAGE_SIZE)
+  ) {
     throw badRequest(`PageSize must be an integer between 1 and ${MAX_CONVERSATIONS_PAGE_SIZE}, got '${rawSize}'`);
   }
   const pageSize = rawSize === null ? DEFAULT_CONVERSATIONS_PAGE_SIZE : Number(rawSize);
@@ -97,7 +100,14 @@ export function listConversations(request: ApiRequest): Record<string, unknown> 
       key: 'conversations',
       next_page_url:
         matching.length > pageSize && last
-          ? pageUrl(baseUrl, path, filters, pageSize, page + 1, encodeConversationCursor({ c: last.dateCreated, s: last.sid }))
+          ? pageUrl(
+              baseUrl,
+              path,
+              filters,
+              pageSize,
+              page + 1,
+              encodeConversationCursor({ c: last.dateCreated, s: last.sid }),
+            )
           : null,
       page,
       page_size: pageSize,

@@ -1,5 +1,9 @@
 import path from 'path';
-import type { OrphanConversation, OrphanConversationsCounts, OrphanConversationsResponse } from '@plugin-stuck-tasks/contract';
+import type {
+  OrphanConversation,
+  OrphanConversationsCounts,
+  OrphanConversationsResponse,
+} from '@plugin-stuck-tasks/contract';
 import { orphanConversationsPage } from '../../engine';
 import { engineFor } from '../context';
 import type { CommandContext, CommonOptions } from '../context';

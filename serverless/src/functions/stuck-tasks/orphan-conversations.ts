@@ -14,9 +14,5 @@ export const handler = defineEndpoint(
   'orphan-conversations',
   orphanConversationsParamsSchema,
   ({ engine, params, remainingMs }): Promise<OrphanConversationsResponse> =>
-    orphanConversationsPage(
-      engine,
-      { pageToken: params.PageToken },
-      { deadlineMs: remainingMs(ORPHANS_BUDGET_MS) },
-    ),
+    orphanConversationsPage(engine, { pageToken: params.PageToken }, { deadlineMs: remainingMs(ORPHANS_BUDGET_MS) }),
 );
