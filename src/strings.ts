@@ -223,6 +223,20 @@ export const DEFAULT_STRINGS = {
   StuckTasksColumnWho: 'Who',
   StuckTasksColumnChannel: 'Channel',
 
+  StuckTasksOrphansHeading: 'Conversations without an open task',
+  StuckTasksOrphansHelp:
+    'Conversations still going (active or inactive) that no open or wrapping task names, unchanged for longer than the grace period: nobody in Flex is answering them. Listed for review only: this tool never closes a conversation, because the customer may still be writing. If someone should answer, route the conversation to an agent again; if it is over, close it in the Twilio Console (Conversations, Manage, set its state to closed) or through the Conversations API.',
+  StuckTasksOrphansLoading: 'Looking for conversations without an open task…',
+  StuckTasksOrphansCount: '{{count}} conversations without an open task, of {{scanned}} still going.',
+  StuckTasksOrphansEmpty: 'No conversation is going without an open task ({{scanned}} still going).',
+  StuckTasksColumnConversation: 'Conversation',
+  StuckTasksColumnName: 'Name',
+  StuckTasksColumnState: 'State',
+  StuckTasksColumnIdle: 'Idle for',
+  StuckTasksColumnLastChange: 'Last change',
+  StuckTasksConversationActive: 'Active',
+  StuckTasksConversationInactive: 'Inactive',
+
   StuckTasksPanelLabel: 'Task review',
   StuckTasksPanelHeading: 'Task {{taskSid}}',
   StuckTasksPanelClose: 'Close task review',

@@ -85,6 +85,8 @@ export interface TwilioSchemas {
   error: ValidateFunction;
   /** `conversations.v1.conversation` (conversations.twilio.com). */
   conversation: ValidateFunction;
+  /** `ListConversationResponse`: a page of the conversations list. */
+  conversationList: ValidateFunction;
   /** `flex.v1.interaction.interaction_channel` (flex-api.twilio.com), fetch and update alike. */
   interactionChannel: ValidateFunction;
   /** Property names the spec declares for each resource. */
@@ -121,6 +123,7 @@ export function loadTwilioSchemas(): TwilioSchemas {
     callList: compile(api, responseSchema(api, '/2010-04-01/Accounts/{AccountSid}/Calls.json', 'get')),
     eventList: compile(taskrouter, responseSchema(taskrouter, '/v1/Workspaces/{WorkspaceSid}/Events', 'get')),
     conversation: compile(conversations, responseSchema(conversations, '/v1/Conversations/{Sid}', 'get')),
+    conversationList: compile(conversations, responseSchema(conversations, '/v1/Conversations', 'get')),
     interactionChannel: compile(flex, responseSchema(flex, '/v1/Interactions/{InteractionSid}/Channels/{Sid}', 'post')),
     // The specs describe no error body; this is Twilio's documented shape.
     error: ajv.compile({

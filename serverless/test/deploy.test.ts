@@ -67,7 +67,7 @@ describe('twilio-run deploy', () => {
     });
   });
 
-  it('would upload exactly the four Functions, public, and no assets', () => {
+  it('would upload exactly the five Functions, public, and no assets', () => {
     const functions = listing.functions.map(({ name, path: urlPath, access, filePath }) => ({
       name,
       urlPath,
@@ -75,7 +75,7 @@ describe('twilio-run deploy', () => {
       file: path.relative(SERVERLESS_DIR, filePath),
     }));
     expect(functions.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
-      ['close', 'history', 'scan', 'task'].map((name) => ({
+      ['close', 'history', 'orphan-conversations', 'scan', 'task'].map((name) => ({
         name: `/stuck-tasks/${name}`,
         urlPath: `/stuck-tasks/${name}`,
         access: 'public',

@@ -18,7 +18,7 @@ import { TOKEN_VALIDATION_BUDGET_MS } from '../src/auth/flexToken';
 
 jest.setTimeout(120_000);
 
-const ENDPOINTS: Endpoint[] = ['scan', 'task', 'close', 'history'];
+const ENDPOINTS: Endpoint[] = ['scan', 'task', 'close', 'history', 'orphan-conversations'];
 
 // The production path: no TWILIO_API_BASE_URL.
 let stack: Stack;

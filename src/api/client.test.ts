@@ -1,6 +1,6 @@
 import { createTranslator } from '../strings';
 import { apiError, FAST_RETRY, FakeFunctions, ok, SERVICE_URL } from '../test/fakeFunctions';
-import { makeHistoryEntry, taskSid } from '../test/fixtures';
+import { makeHistoryEntry, makeOrphanConversation, taskSid } from '../test/fixtures';
 import { createStuckTasksApi, StuckTasksApiError } from './client';
 import { describeApiError } from './describeError';
 
@@ -169,5 +169,29 @@ describe('history', () => {
     expect((await failureOf(client(service).history(7, null))).kind).toBe('http');
     service.on('/stuck-tasks/history', () => apiError('forbidden', 'Role not allowed.'));
     expect((await failureOf(client(service).history(7, null))).kind).toBe('forbidden');
+  });
+});
+
+describe('orphanConversations', () => {
+  it('follows the page token and returns the contract’s answer', async () => {
+    const orphans = [makeOrphanConversation(1, 600), makeOrphanConversation(2, 7200), makeOrphanConversation(3, 90)];
+    const service = new FakeFunctions().serveOrphans(orphans, { pageSize: 2 });
+    const api = client(service);
+
+    const first = await api.orphanConversations(null);
+    expect(first.conversations).toEqual(orphans.slice(0, 2));
+    const second = await api.orphanConversations(first.nextPageToken);
+    expect(second).toMatchObject({ conversations: [orphans[2]], nextPageToken: null });
+    expect(service.requestsTo('/stuck-tasks/orphan-conversations').map((request) => request.params)).toEqual([
+      { Token: 'token-a' },
+      { PageToken: '2', Token: 'token-a' },
+    ]);
+  });
+
+  it('rejects an answer outside the contract and reports the service errors like the others', async () => {
+    const service = new FakeFunctions().on('/stuck-tasks/orphan-conversations', () => ok({ orphans: [] }));
+    expect((await failureOf(client(service).orphanConversations(null))).kind).toBe('http');
+    service.on('/stuck-tasks/orphan-conversations', () => apiError('forbidden', 'Role not allowed.'));
+    expect((await failureOf(client(service).orphanConversations(null))).kind).toBe('forbidden');
   });
 });

@@ -5,6 +5,7 @@ import type {
   CloseResponse,
   CloseResult,
   HistoryResponse,
+  OrphanConversationsResponse,
   ScanResponse,
   TaskDetailResponse,
 } from '@plugin-stuck-tasks/contract';
@@ -22,6 +23,11 @@ export interface StuckTasksApi {
    * HISTORY_DAYS_MAX), newest first; pass the previous page's `nextPageToken` (null for the first).
    */
   history(days: number, pageToken: string | null, signal?: AbortSignal): Promise<HistoryResponse>;
+  /**
+   * One page of the conversations still going that no open task names (review only: nothing closes
+   * them); pass the previous page's `nextPageToken` (null for the first).
+   */
+  orphanConversations(pageToken: string | null, signal?: AbortSignal): Promise<OrphanConversationsResponse>;
 }
 
 /**
@@ -140,6 +146,14 @@ export function createStuckTasksApi(options: StuckTasksApiOptions): StuckTasksAp
       const page = await post<HistoryResponse>('/stuck-tasks/history', params, signal);
       if (!Array.isArray(page?.entries) || page?.nextPageToken === undefined) {
         throw new StuckTasksApiError('http', 'The history answer is not in the expected format.', 200);
+      }
+      return page;
+    },
+    async orphanConversations(pageToken, signal) {
+      const params: Record<string, string> = pageToken === null ? {} : { PageToken: pageToken };
+      const page = await post<OrphanConversationsResponse>('/stuck-tasks/orphan-conversations', params, signal);
+      if (!Array.isArray(page?.conversations) || page?.counts === undefined || page?.nextPageToken === undefined) {
+        throw new StuckTasksApiError('http', 'The conversations answer is not in the expected format.', 200);
       }
       return page;
     },

@@ -18,6 +18,7 @@ function gatedApi() {
     scan: () => Promise.reject(new Error('not used')),
     inspectTask: () => Promise.reject(new Error('not used')),
     history: () => Promise.reject(new Error('not used')),
+    orphanConversations: () => Promise.reject(new Error('not used')),
     closeTasks: (taskSids) =>
       new Promise<CloseResult[]>((resolve, reject) => {
         pending.push({

@@ -33,6 +33,7 @@ import { downloadCsv } from './download';
 import { FilterBar } from './FilterBar';
 import { HistoryTab } from './HistoryTab';
 import { NeedsReviewTable } from './NeedsReviewTable';
+import { OrphanConversationsSection } from './OrphanConversationsSection';
 import { OutageOverview } from './OutageOverview';
 import { PAGE_SIZE } from './Pager';
 import { ProgressBar } from './ProgressBar';
@@ -509,6 +510,11 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
             <NeedsReviewTable items={shownReview} onOpenTask={onOpenTask} />
           </Box>
         ) : null}
+
+        <OrphanConversationsSection
+          api={api}
+          loadKey={scan.phase === 'done' || scan.phase === 'stopped' ? scan.runId : null}
+        />
 
         {state.lastRun && state.lastRun.length > 0 ? (
           <Box as="section" aria-labelledby="stuck-tasks-results-heading">

@@ -2,6 +2,7 @@ import type {
   ApiErrorCode,
   CloseResult,
   HistoryEntry,
+  OrphanConversation,
   ScanResponse,
   Suspect,
   TaskDetailResponse,
@@ -50,6 +51,11 @@ export class FakeFunctions {
   private readonly handlers = new Map<string, Handler>();
   /** Replies served before the handler, one per request to that path (for 429/5xx/network tests). */
   private readonly queued = new Map<string, Reply[]>();
+
+  constructor() {
+    // A workspace without reverse orphans unless a test serves some: the view asks after every scan.
+    this.serveOrphans([]);
+  }
 
   readonly fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
@@ -158,6 +164,25 @@ export class FakeFunctions {
       return ok({
         entries: inWindow.slice(offset, next),
         nextPageToken: next < inWindow.length ? String(next) : null,
+      });
+    });
+  }
+
+  /**
+   * Serves reverse orphans like the contract says, `pageSize` per page with the offset as the page
+   * token; each page counts 3 more conversations looked at (2 with an open task, 1 recent).
+   */
+  serveOrphans(conversations: readonly OrphanConversation[], options: { pageSize?: number } = {}): this {
+    const pageSize = options.pageSize ?? 50;
+    return this.on('/stuck-tasks/orphan-conversations', (params) => {
+      const offset = params.PageToken === undefined ? 0 : Number(params.PageToken);
+      if (!Number.isInteger(offset) || offset < 0) return apiError('bad_request', 'Unknown page token.');
+      const page = conversations.slice(offset, offset + pageSize);
+      const next = offset + pageSize;
+      return ok({
+        conversations: page,
+        counts: { scanned: page.length + 3, withOpenTask: 2, recent: 1, orphaned: page.length },
+        nextPageToken: next < conversations.length ? String(next) : null,
       });
     });
   }

@@ -4,6 +4,7 @@ import type {
   HistoryEntry,
   LegDetails,
   OpenAssignmentStatus,
+  OrphanConversation,
   ReviewItem,
   ScanResponse,
   Suspect,
@@ -243,6 +244,24 @@ export function makeHistoryEntry(n: number, minutesAgo: number, overrides: Parti
     reason: closedBy === null ? 'Closed by stuck-tasks.' : `Closed by stuck-tasks. Closed by ${closedBy}.`,
     taskQueueName: `Queue ${n % 4}`,
     taskChannel: 'voice',
+    ...overrides,
+  };
+}
+
+/** A reverse orphan: conversation `n`, still going, unchanged for `idleSeconds`. */
+export function makeOrphanConversation(
+  n: number,
+  idleSeconds: number,
+  overrides: Partial<OrphanConversation> = {},
+): OrphanConversation {
+  const updated = Date.now() - idleSeconds * 1000;
+  return {
+    conversationSid: conversationSid(n),
+    state: n % 2 === 0 ? 'inactive' : 'active',
+    friendlyName: `Chat with customer ${n}`,
+    dateCreated: new Date(updated - 3_600_000).toISOString(),
+    dateUpdated: new Date(updated).toISOString(),
+    idleSeconds,
     ...overrides,
   };
 }

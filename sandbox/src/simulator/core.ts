@@ -45,6 +45,8 @@ import type {
 import type { TokenUser, TokenValidationResult } from './tokens';
 import type { AddClosureInput, EventView } from './history';
 import { addClosure, eventView, seedHistory } from './history';
+import type { AddConversationInput } from './orphans';
+import { addConversation, seedOrphanConversations } from './orphans';
 import { issueFlexToken, validateFlexToken } from './tokens';
 
 /** State, knobs and statistics shared by the Twilio API, the control API and the in-process API. */
@@ -271,6 +273,11 @@ export class SimulatorCore {
     if (state === 'closed') conversation.dateClosed = now - Math.max(0, closedSecondsAgo) * 1000;
     else conversation.dateClosed = null;
     if (state === 'inactive') conversation.dateInactive = now;
+  }
+
+  /** A conversation no task names (a reverse orphan when going and idle); returns its SID. */
+  addConversation(input: AddConversationInput = {}): string {
+    return addConversation(this.store, this.opRng, input, this.now());
   }
 
   /** Deletes a conversation: it answers 404 from now on. */
@@ -723,6 +730,13 @@ export class SimulatorCore {
     });
     const summary = seedScenario(store, rng, scenario, this.now());
     seedHistory(store, createRandom(`${seed}:history`), scenario.history, this.now());
+    seedOrphanConversations(
+      store,
+      createRandom(`${seed}:orphans`),
+      scenario.orphanConversations ?? 0,
+      this.now(),
+      scenario.graceSeconds,
+    );
     return { store, summary };
   }
 

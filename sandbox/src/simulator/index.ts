@@ -41,6 +41,7 @@ import type { ScenarioOptions, SeedSummary } from './scenario';
 import type { TokenUser, TokenValidationResult } from './tokens';
 import { handleTwilioRequest } from './twilio-api';
 import type { AddClosureInput, EventView } from './history';
+import type { AddConversationInput } from './orphans';
 
 export * from './defaults';
 export type { ScenarioOptions, SeedSummary } from './scenario';
@@ -80,6 +81,8 @@ export { isoDate, rfc2822Date } from './render';
 export type { AddClosureInput, EventView, HistoryOptions } from './history';
 export { HISTORY_IDENTITIES, OTHER_CLOSE_REASONS } from './history';
 export { EVENT_RETENTION_MS } from './events';
+export type { AddConversationInput } from './orphans';
+export { ORPHAN_LADDER, SANDBOX_ORPHAN_CONVERSATIONS } from './orphans';
 
 /** How often the other traffic is brought up to date while no request arrives. */
 const OTHER_TRAFFIC_TICK_MS = 20;
@@ -155,6 +158,8 @@ export interface Simulator {
   setConversationState(conversationSid: string, state: ConversationState, closedSecondsAgo?: number): void;
   /** The conversation answers 404 from now on. */
   deleteConversation(conversationSid: string): boolean;
+  /** A conversation no task names (a reverse orphan when active or inactive and idle); its SID. */
+  addConversation(input?: AddConversationInput): string;
   /** An agent pauses or transfers a channel (no side effects on tasks). */
   setInteractionChannelStatus(channelSid: string, status: InteractionChannelStatus): void;
   /** A conversation as it is now (ISO dates); null once deleted. */
@@ -291,6 +296,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setConversationState: (conversationSid, state, closedSecondsAgo) =>
       core.setConversationState(conversationSid, state, closedSecondsAgo),
     deleteConversation: (conversationSid) => core.deleteConversation(conversationSid),
+    addConversation: (input) => core.addConversation(input),
     setInteractionChannelStatus: (channelSid, status) => core.setInteractionChannelStatus(channelSid, status),
     getConversation: (conversationSid) => core.getConversation(conversationSid),
     getInteractionChannel: (channelSid) => core.getInteractionChannel(channelSid),

@@ -41,6 +41,7 @@ const ROUTES: { kind: RequestKind; method: string; pattern: RegExp; names: strin
     pattern: new RegExp(`^/2010-04-01/Accounts/${SID}/Calls/${SID}\\.json$`),
     names: ['account', 'call'],
   },
+  { kind: 'conversations.list', method: 'GET', pattern: /^\/v1\/Conversations\/?$/, names: [] },
   {
     kind: 'conversations.fetch',
     method: 'GET',

@@ -84,6 +84,12 @@ export interface ScenarioOptions {
    * always, their conversations still going (active, inactive, initializing).
    */
   messagingShares?: Partial<Record<MessagingKind, number>>;
+  /**
+   * Reverse orphans: conversations still going (active or inactive) that no task names, idle beyond
+   * the grace period (orphans.ts ORPHAN_LADDER). Default 0; the sandbox seeds
+   * SANDBOX_ORPHAN_CONVERSATIONS. Seeded from `<seed>:orphans`, so a seed's tasks do not depend on it.
+   */
+  orphanConversations?: number;
 }
 
 export type MessagingKind = Extract<TaskKind, `messaging_${string}`>;

@@ -12,6 +12,7 @@ export type RequestKind =
   | 'events.list'
   | 'tokens.validate'
   | 'conversations.fetch'
+  | 'conversations.list'
   | 'interactions.channels.fetch'
   | 'interactions.channels.update'
   | 'unknown';
@@ -26,6 +27,7 @@ export const REQUEST_KINDS: readonly RequestKind[] = [
   'events.list',
   'tokens.validate',
   'conversations.fetch',
+  'conversations.list',
   'interactions.channels.fetch',
   'interactions.channels.update',
   'unknown',

@@ -8,7 +8,7 @@ import { listEvents } from './endpoints/events';
 import { listReservations } from './endpoints/reservations';
 import { fetchTask, listTasks, updateTask } from './endpoints/tasks';
 import { validateToken } from './endpoints/tokens';
-import { fetchConversation } from './endpoints/conversations';
+import { fetchConversation, listConversations } from './endpoints/conversations';
 import { fetchInteractionChannel, updateInteractionChannel } from './endpoints/interactions';
 import { latency } from './faults';
 import { BodyTooLargeError, delay, sendJson, sendTwilioError } from './http';
@@ -136,6 +136,8 @@ async function dispatch(request: ApiRequest, route: Route): Promise<ApiAnswer> {
       return validateToken(request);
     case 'conversations.fetch':
       return fetchConversation(request, params.conversation);
+    case 'conversations.list':
+      return { status: 200, body: listConversations(request) };
     case 'interactions.channels.fetch':
       return fetchInteractionChannel(request, params.interaction, params.channel);
     case 'interactions.channels.update':

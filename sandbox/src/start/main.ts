@@ -6,6 +6,7 @@ import path from 'node:path';
 import { REPO_ROOT } from './builds';
 import { PortInUseError } from './loopback';
 import { HELP, UsageError, optionsFromCommandLine } from './options';
+import { SANDBOX_ORPHAN_CONVERSATIONS } from '../simulator';
 import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
 
 function guide(sandbox: Sandbox, seconds: number, options: SandboxOptions): string {
@@ -18,6 +19,9 @@ function guide(sandbox: Sandbox, seconds: number, options: SandboxOptions): stri
   const openTasks = open.pending + open.reserved + open.assigned;
   const closures =
     simulator.listEvents({ type: 'task.canceled' }).length + simulator.listEvents({ type: 'task.completed' }).length;
+  // What sandbox.ts seeds: its few reverse orphans, unless the caller gave a scenario of its own.
+  const orphans =
+    options.scenario === undefined ? SANDBOX_ORPHAN_CONVERSATIONS : (options.scenario.orphanConversations ?? 0);
   const logs = path.relative(REPO_ROOT, sandbox.functions.logFile);
   const knobs = [
     options.latencyMs ? `${options.latencyMs} ms latency` : null,
@@ -39,7 +43,8 @@ Stuck-tasks sandbox is running (ready in ${seconds.toFixed(1)} s).
   (every call leg ended), ${wrapups}, ${stuckByKind.conversation_closed} messaging tasks whose
   conversation ended (closed through their interaction channel), ${verdicts.needs_review} that need review,
   ${verdicts.active} active (a live or just-ended leg, a recent wrap-up, a conversation still going),
-  ${verdicts.not_voice} of other channels; and ${closures} closures from earlier days in TaskRouter's events.${
+  ${verdicts.not_voice} of other channels; ${closures} closures from earlier days in TaskRouter's events; and
+  ${orphans} conversations still going that no task names (reverse orphans, listed for review only).${
     knobs.length ? `\n  Simulated Twilio: ${knobs.join(', ')}.` : ''
   }
 
@@ -51,9 +56,11 @@ Stuck-tasks sandbox is running (ready in ${seconds.toFixed(1)} s).
     3. Narrow the lists with the filters (queue, status, kind, agent, age, a SID), export them as
        CSV; the picture at the top shows suspects by queue and status and by the hour they ended.
     4. Select all and press "Close stuck tasks"; watch the progress and each row's outcome.
-    5. Open the History tab: this tool's closures of the last days (yours at the top, with your
+    5. Below the lists, "Conversations without an open task": the reverse orphans, for review only
+       (nothing closes them; the text says what to do in Flex or the Console).
+    6. Open the History tab: this tool's closures of the last days (yours at the top, with your
        identity), as CSV too.
-    6. Switch user ("Signed in as", top right) to Sam Supervisor or Alex Agent: without the
+    7. Switch user ("Signed in as", top right) to Sam Supervisor or Alex Agent: without the
        ${roles} role the plugin adds nothing, and the Functions answer 403.
 
   Functions   ${sandbox.functions.url}   (log: ${logs})

@@ -1,7 +1,13 @@
 import path from 'node:path';
 
 import { startFlexHost, type FlexHost } from '../flex-host/server';
-import { MESSAGING_CASES, startSimulator, type ScenarioOptions, type Simulator } from '../simulator';
+import {
+  MESSAGING_CASES,
+  SANDBOX_ORPHAN_CONVERSATIONS,
+  startSimulator,
+  type ScenarioOptions,
+  type Simulator,
+} from '../simulator';
 import { FLEX_PAGE_BUNDLE, PLUGIN_BUNDLE, REPO_ROOT, ensureBuilt } from './builds';
 import { startFunctions, type FunctionsServer } from './functions';
 import { PortInUseError, assertPortFree } from './loopback';
@@ -65,8 +71,11 @@ const PORT_HINT = 'Stop the program using it, or pick other ports with --port, -
  */
 export function sandboxScenario(options: SandboxOptions): ScenarioOptions {
   return {
-    // `npm start` seeds a messaging task in every case; callers giving their own scenario opt in.
-    ...(options.scenario === undefined ? { messagingShares: MESSAGING_CASES } : {}),
+    // `npm start` seeds a messaging task in every case, and a few reverse orphans (conversations
+    // going that no task names, listed for review); callers giving their own scenario opt in.
+    ...(options.scenario === undefined
+      ? { messagingShares: MESSAGING_CASES, orphanConversations: SANDBOX_ORPHAN_CONVERSATIONS }
+      : {}),
     graceSeconds: options.graceSeconds ?? DEFAULT_SANDBOX_GRACE_SECONDS,
     ...options.scenario,
     openTasks: options.tasks ?? options.scenario?.openTasks ?? DEFAULT_SANDBOX_TASKS,

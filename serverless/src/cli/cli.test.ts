@@ -436,6 +436,71 @@ describe('history', () => {
   });
 });
 
+describe('orphans', () => {
+  const IDLE_S = 2 * 3600;
+  let orphans: string[];
+
+  beforeEach(() => {
+    orphans = [
+      sim.addConversation({ state: 'active', updatedSecondsAgo: IDLE_S }),
+      sim.addConversation({ state: 'inactive', updatedSecondsAgo: IDLE_S + 60 }),
+      sim.addConversation({
+        state: 'active',
+        updatedSecondsAgo: IDLE_S,
+        friendlyName: '=HYPERLINK("http://evil.example")',
+      }),
+    ];
+    sim.addConversation({ state: 'closed', updatedSecondsAgo: IDLE_S });
+    sim.addConversation({ state: 'active', updatedSecondsAgo: 0 });
+  });
+
+  it('prints the conversations going with no open task and writes them to a CSV, changing nothing', async () => {
+    const result = await run(['orphans', '--out', 'orphans.csv']);
+    expect(result.code).toBe(EXIT_CODES.ok);
+    expect(result.stdout).toMatch(/3 conversations still going with no open task, idle longer than 60 seconds/);
+    expect(result.stdout).toMatch(/Listed for review only: nothing here is closed/);
+    expect(result.stdout).toMatch(/Conversation\s+State\s+Idle\s+Last change\s+Name/);
+    expect(result.stdout).toContain('2h 0m');
+    expect(result.stdout).toMatch(/Wrote 3 conversations \(CSV\)/);
+    const rows = readCsv(path.join(workDir, 'orphans.csv'));
+    expect(sorted(rows.map((row) => row.conversationSid))).toEqual(sorted(orphans));
+    expect(Object.keys(rows[0])).toEqual([
+      'conversationSid',
+      'state',
+      'friendlyName',
+      'dateCreated',
+      'dateUpdated',
+      'idleSeconds',
+    ]);
+    expect(fs.readFileSync(path.join(workDir, 'orphans.csv'), 'utf8')).toContain(
+      `"'=HYPERLINK(""http://evil.example"")"`,
+    );
+    expect(sim.updateLog()).toEqual([]);
+    expect(sim.channelUpdateLog()).toEqual([]);
+  });
+
+  it('writes JSON to standard output with the counts, the table going to standard error', async () => {
+    const result = await run(['orphans', '--out', '-', '--format', 'json']);
+    expect(result.code).toBe(EXIT_CODES.ok);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ workspaceSid: sim.workspaceSid, graceSeconds: 60 });
+    expect(sorted(report.conversations.map((c: { conversationSid: string }) => c.conversationSid))).toEqual(
+      sorted(orphans),
+    );
+    expect(report.counts.orphaned).toBe(3);
+    expect(report.counts.scanned).toBe(report.counts.orphaned + report.counts.withOpenTask + report.counts.recent);
+    expect(result.stderr).toMatch(/3 conversations still going/);
+  });
+
+  it('with MESSAGING=off lists none and asks Twilio nothing', async () => {
+    sim.resetStats();
+    const result = await run(['orphans'], { env: simEnv({ MESSAGING: 'off' }) });
+    expect(result.code).toBe(EXIT_CODES.ok);
+    expect(result.stdout).toMatch(/MESSAGING=off/);
+    expect(sim.stats().totalRequests).toBe(0);
+  });
+});
+
 describe('errors', () => {
   it('names every missing setting (exit 2)', async () => {
     const result = await run(['scan'], { env: {} });

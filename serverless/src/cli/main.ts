@@ -5,6 +5,7 @@ import { CommanderError } from 'commander';
 import { environmentWithDotenv, loadCliSettings, withConcurrencyOptions } from './config';
 import { runClose } from './commands/close';
 import { runHistory } from './commands/history';
+import { runOrphans } from './commands/orphans';
 import { runScan } from './commands/scan';
 import type { CliIo, CliTuning, CommandContext, CommonOptions } from './context';
 import { EXIT_CODES } from './errors';
@@ -29,7 +30,12 @@ export async function runCli(argv: readonly string[], io: CliIo, tuning: CliTuni
       );
       exitCode = await talkingToTwilio(settings, () => command({ settings, io, tuning }, options));
     };
-  const program = createProgram(io, { scan: action(runScan), close: action(runClose), history: action(runHistory) });
+  const program = createProgram(io, {
+    scan: action(runScan),
+    close: action(runClose),
+    history: action(runHistory),
+    orphans: action(runOrphans),
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

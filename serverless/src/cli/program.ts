@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { HISTORY_DAYS_DEFAULT, HISTORY_DAYS_MAX, HISTORY_DAYS_MIN } from '@plugin-stuck-tasks/contract';
 import type { HistoryCommandOptions } from './commands/history';
+import type { OrphansCommandOptions } from './commands/orphans';
 import type { CloseOptions } from './commands/close';
 import type { ScanOptions } from './commands/scan';
 import type { CliIo } from './context';
@@ -77,6 +78,7 @@ export interface CommandActions {
   scan: (options: ScanOptions) => Promise<void>;
   close: (options: CloseOptions) => Promise<void>;
   history: (options: HistoryCommandOptions) => Promise<void>;
+  orphans: (options: OrphansCommandOptions) => Promise<void>;
 }
 
 /**
@@ -139,6 +141,18 @@ export function createProgram(io: CliIo, actions: CommandActions): Command {
       .addOption(overwriteOption())
       .addOption(formatOption()),
   ).action(actions.history);
+
+  withCommonOptions(
+    program
+      .command('orphans')
+      .description(
+        'list the conversations still going (active or inactive) that no open task names, idle longer than ' +
+          'STUCK_GRACE_SECONDS: review only, nothing is closed',
+      )
+      .option('-o, --out <file>', 'also write every one to this file (CSV, or JSON); "-" = standard output')
+      .addOption(overwriteOption())
+      .addOption(formatOption()),
+  ).action(actions.orphans);
 
   return program;
 }

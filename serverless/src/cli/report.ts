@@ -14,6 +14,8 @@ import type {
   CloseOutcome,
   CloseResult,
   HistoryEntry,
+  OrphanConversation,
+  OrphanConversationsCounts,
   ReviewItem,
   ScanCounts,
   Suspect,
@@ -224,5 +226,33 @@ export function formatHistory(report: HistoryReport, format: ReportFormat): stri
   return toCsv(
     report.entries.map((entry) => ({ ...entry })),
     HISTORY_CSV_COLUMNS,
+  );
+}
+
+/** What `orphans` found; also the JSON form's shape. */
+export interface OrphansReport {
+  workspaceSid: string;
+  generatedAt: string;
+  graceSeconds: number;
+  counts: OrphanConversationsCounts;
+  conversations: OrphanConversation[];
+}
+
+/** The columns of the reverse orphans' CSV: the contract's fields, in its order. */
+export const ORPHAN_CSV_COLUMNS = [
+  'conversationSid',
+  'state',
+  'friendlyName',
+  'dateCreated',
+  'dateUpdated',
+  'idleSeconds',
+] as const satisfies readonly (keyof OrphanConversation)[];
+
+/** Reverse orphans as CSV (through toCsv: RFC 4180 and the formula guard) or JSON. */
+export function formatOrphans(report: OrphansReport, format: ReportFormat): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  return toCsv(
+    report.conversations.map((conversation) => ({ ...conversation })),
+    ORPHAN_CSV_COLUMNS,
   );
 }

@@ -8,6 +8,8 @@ export type { CallPlan, ScanOptions } from './scan';
 export { historyPage, DEFAULT_HISTORY_DEADLINE_MS, DEFAULT_HISTORY_MAX_ENTRIES } from './history';
 export type { HistoryOptions, HistoryRequestInput } from './history';
 export { toHistoryEntry } from './historyRules';
+export { orphanConversationsPage, DEFAULT_ORPHANS_DEADLINE_MS, DEFAULT_ORPHANS_MAX_SCANNED } from './orphans';
+export type { OrphansOptions } from './orphans';
 export { inspectTask, DEFAULT_INSPECT_DEADLINE_MS } from './inspect';
 export { closeTasks, DEFAULT_CLOSE_DEADLINE_MS, DEFAULT_MAX_CHECK_AGE_MS, NOT_ATTEMPTED } from './close';
 export type { CloseOptions, CloseRequestInput } from './close';

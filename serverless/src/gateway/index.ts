@@ -1,8 +1,18 @@
-export { createTwilioGateway, buildGateway, DEFAULT_GATEWAY_OPTIONS, TASKROUTER_HOST, API_HOST } from './twilioGateway';
+export {
+  createTwilioGateway,
+  buildGateway,
+  conversationSidExpression,
+  DEFAULT_GATEWAY_OPTIONS,
+  MAX_CONVERSATIONS_PER_TASK_QUERY,
+  TASKROUTER_HOST,
+  API_HOST,
+} from './twilioGateway';
 export type { GatewayOptions } from './twilioGateway';
 export { UpstreamError, DeadlineExceededError } from './errors';
 export type {
   CallPage,
+  ConversationPage,
+  ListedConversationState,
   CloseStatus,
   EventPage,
   EventQuery,

@@ -107,6 +107,11 @@ export const taskListSchema = z.object({
   meta: z.object({ next_page_url: optionalString }),
 });
 
+export const conversationListSchema = z.object({
+  conversations: z.array(conversationSchema),
+  meta: z.object({ next_page_url: optionalString }),
+});
+
 export const reservationListSchema = z.object({
   reservations: z.array(reservationSchema),
   meta: z.object({ next_page_url: optionalString }),

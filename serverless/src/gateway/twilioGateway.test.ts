@@ -11,7 +11,14 @@ import {
 import { onFakeTime } from '../../test/support/fakeTime';
 import { DeadlineExceededError, UpstreamError } from './errors';
 import { rebase } from './requestClient';
-import { buildGateway, createTwilioGateway, cursorFrom, withDefaults } from './twilioGateway';
+import {
+  buildGateway,
+  conversationSidExpression,
+  createTwilioGateway,
+  cursorFrom,
+  MAX_CONVERSATIONS_PER_TASK_QUERY,
+  withDefaults,
+} from './twilioGateway';
 
 type Sent = { method: string; uri: string; params?: object; data?: object; headers?: Record<string, string> };
 type Answer = { statusCode: number; body?: unknown; headers?: Record<string, unknown> } | Error;
@@ -639,5 +646,62 @@ describe('messaging: Conversations and Interactions', () => {
     await Promise.all(Array.from({ length: 5 }, () => conversations.gateway.fetchConversation(CH)));
     expect(conversations.sent).toHaveLength(5);
     expect(() => withDefaults({ interactionsPerSecond: 0 })).toThrow(/Interactions rate/);
+  });
+});
+
+describe('reverse orphans: conversations by state, tasks naming conversations', () => {
+  const sidOf = (digit: number) => `CH${String(digit).repeat(32).slice(0, 32)}`;
+
+  it('lists conversations in one state, keeping only Page and PageToken of the next page link', async () => {
+    const { gateway, sent } = scripted([
+      {
+        statusCode: 200,
+        body: {
+          conversations: [{ sid: sidOf(1), state: 'active', date_updated: '2024-05-01T11:00:00Z' }],
+          meta: { next_page_url: 'https://elsewhere.example/v1/Conversations?State=active&Page=1&PageToken=PTabc' },
+        },
+      },
+    ]);
+    const page = await gateway.listConversations('active', null, 100);
+    expect(page.conversations.map((conversation) => conversation.sid)).toEqual([sidOf(1)]);
+    expect(page.next).toEqual({ page: 1, pageToken: 'PTabc' });
+    await gateway.listConversations('inactive', page.next, 100);
+    expect(sent[0]).toMatchObject({
+      method: 'get',
+      uri: 'https://conversations.twilio.com/v1/Conversations',
+      params: { State: 'active', PageSize: 100 },
+    });
+    expect(sent[1].params).toEqual({ State: 'inactive', PageSize: 100, Page: 1, PageToken: 'PTabc' });
+    expect(gateway.stats().requests.listConversations).toBe(2);
+  });
+
+  it("asks TaskRouter for the open and wrapping tasks naming a batch, in TaskRouter's expression syntax", async () => {
+    const { gateway, sent } = scripted([
+      { statusCode: 200, body: { tasks: [makeTask()], meta: { next_page_url: null } } },
+    ]);
+    const page = await gateway.listOpenTasksNamingConversations([sidOf(1), sidOf(2)], null, 1000);
+    expect(page.tasks).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      method: 'get',
+      uri: `https://taskrouter.twilio.com/v1/Workspaces/${TEST_WORKSPACE_SID}/Tasks`,
+      params: {
+        AssignmentStatus: ['pending', 'reserved', 'assigned', 'wrapping'],
+        EvaluateTaskAttributes: `conversationSid IN ['${sidOf(1)}', '${sidOf(2)}']`,
+        PageSize: 1000,
+      },
+    });
+    expect(gateway.stats().requests.listTasksByConversation).toBe(1);
+  });
+
+  it('puts nothing but CH SIDs into an expression, and at most a batch of them', async () => {
+    const { gateway, sent } = scripted([{ statusCode: 200, body: { tasks: [], meta: {} } }]);
+    await expect(
+      gateway.listOpenTasksNamingConversations(["CH' OR 1==1 OR conversationSid == '"], null, 10),
+    ).rejects.toThrow(/malformed SID/);
+    await expect(gateway.listOpenTasksNamingConversations([], null, 10)).rejects.toThrow(/1 to 20/);
+    const tooMany = Array.from({ length: MAX_CONVERSATIONS_PER_TASK_QUERY + 1 }, (_, i) => sidOf(i % 10));
+    await expect(gateway.listOpenTasksNamingConversations(tooMany, null, 10)).rejects.toThrow(/1 to 20/);
+    expect(sent).toEqual([]);
+    expect(conversationSidExpression([sidOf(7)])).toBe(`conversationSid IN ['${sidOf(7)}']`);
   });
 });

@@ -24,6 +24,7 @@ import {
   callListSchema,
   callSchema,
   eventListSchema,
+  conversationListSchema,
   conversationSchema,
   interactionChannelSchema,
   reservationListSchema,
@@ -33,6 +34,7 @@ import {
 } from './schemas';
 import type {
   CallPage,
+  ConversationPage,
   EventPage,
   GatewayStats,
   ListCursor,
@@ -52,6 +54,16 @@ export const FLEX_API_HOST = 'https://flex-api.twilio.com';
 
 /** Twilio's limit on the Interactions API: 20 requests a second per endpoint per account. */
 export const INTERACTIONS_REQUESTS_PER_SECOND = 20;
+
+/**
+ * Conversation SIDs per `EvaluateTaskAttributes` query. Each costs about 44 characters of the URL once
+ * encoded (`'CH…'`, a comma, a space): 20 keep the whole request near 1.5 KB, far under the 8 KB many
+ * proxies and servers accept, and a conversations page (at most 100) needs only 5 queries.
+ */
+export const MAX_CONVERSATIONS_PER_TASK_QUERY = 20;
+
+/** The statuses of a task that still holds its conversation: open, or in wrap-up. */
+const TASK_STATUSES_HOLDING_A_CONVERSATION: readonly string[] = [...OPEN_ASSIGNMENT_STATUSES, 'wrapping'];
 
 /** Reservations of one task are few; more pages than this would be a runaway list. */
 const MAX_RESERVATION_PAGES = 5;
@@ -297,7 +309,8 @@ export function buildGateway(
     const hint =
       response.statusCode === 401
         ? ' (check the account SID and auth token)'
-        : response.statusCode === 404 && (spec.kind === 'listTasks' || spec.kind === 'listEvents')
+        : response.statusCode === 404 &&
+            (spec.kind === 'listTasks' || spec.kind === 'listTasksByConversation' || spec.kind === 'listEvents')
           ? ' (check the TaskRouter workspace SID)'
           : '';
     throw new UpstreamError(
@@ -520,6 +533,40 @@ export function buildGateway(
         return { events: body.events, next: cursorFrom(body.meta.next_page_url) } satisfies EventPage;
       },
 
+      async listConversations(state, cursor, pageSize, budget) {
+        const spec: RequestSpec = {
+          kind: 'listConversations',
+          method: 'get',
+          uri: conversationsUrl,
+          params: { State: state, PageSize: pageSize, ...cursorParams(cursor) },
+        };
+        const response = await request(spec, budget);
+        if (response.statusCode !== 200) refuse(spec, response);
+        const body = parse(spec, conversationListSchema, response.body);
+        return {
+          conversations: body.conversations,
+          next: cursorFrom(body.meta.next_page_url),
+        } satisfies ConversationPage;
+      },
+
+      async listOpenTasksNamingConversations(conversationSids, cursor, pageSize, budget) {
+        const spec: RequestSpec = {
+          kind: 'listTasksByConversation',
+          method: 'get',
+          uri: tasksUrl,
+          params: {
+            AssignmentStatus: [...TASK_STATUSES_HOLDING_A_CONVERSATION],
+            EvaluateTaskAttributes: conversationSidExpression(conversationSids),
+            PageSize: pageSize,
+            ...cursorParams(cursor),
+          },
+        };
+        const response = await request(spec, budget);
+        if (response.statusCode !== 200) refuse(spec, response);
+        const body = parse(spec, taskListSchema, response.body);
+        return { tasks: body.tasks, next: cursorFrom(body.meta.next_page_url) } satisfies TaskPage;
+      },
+
       withSlot(work) {
         if (inSlot) return work(api);
         // Inside a slot, requests run one after another on that slot: no queueing behind other work.
@@ -634,6 +681,8 @@ function emptyStats(): GatewayStats {
       fetchConversation: 0,
       fetchInteractionChannel: 0,
       updateInteractionChannel: 0,
+      listConversations: 0,
+      listTasksByConversation: 0,
     },
     totalRequests: 0,
     throttled: 0,
@@ -643,6 +692,20 @@ function emptyStats(): GatewayStats {
     peakInFlight: 0,
     window: { current: 0, min: 0, max: 0, shrinks: 0 },
   };
+}
+
+/**
+ * TaskRouter's expression for tasks naming one of these conversations: `conversationSid IN ['CH…']`.
+ * Each SID is checked first, so nothing but a CH SID ever reaches the expression (no quote to escape).
+ */
+export function conversationSidExpression(conversationSids: readonly string[]): string {
+  if (conversationSids.length === 0 || conversationSids.length > MAX_CONVERSATIONS_PER_TASK_QUERY) {
+    throw new Error(
+      `A task query names 1 to ${MAX_CONVERSATIONS_PER_TASK_QUERY} conversations, not ${conversationSids.length}`,
+    );
+  }
+  for (const sid of conversationSids) assertSid(CONVERSATION_SID_PATTERN, sid);
+  return `conversationSid IN [${conversationSids.map((sid) => `'${sid}'`).join(', ')}]`;
 }
 
 /** SIDs reach URLs only after this check: a crafted value must never change the path. */
@@ -719,5 +782,9 @@ function describeKind(kind: RequestKind): string {
       return 'Fetching an interaction channel';
     case 'updateInteractionChannel':
       return 'Closing an interaction channel';
+    case 'listConversations':
+      return 'Listing conversations';
+    case 'listTasksByConversation':
+      return 'Listing the tasks of conversations';
   }
 }

@@ -108,6 +108,14 @@ export interface TaskPage {
   next: ListCursor | null;
 }
 
+export interface ConversationPage {
+  conversations: TwilioConversation[];
+  next: ListCursor | null;
+}
+
+/** The conversation states Twilio's list filters by (`State`): one per list. */
+export type ListedConversationState = 'active' | 'inactive' | 'closed';
+
 export interface CallPage {
   calls: TwilioCall[];
   next: ListCursor | null;
@@ -172,7 +180,9 @@ export type RequestKind =
   | 'fetchConversation'
   | 'fetchInteractionChannel'
   | 'updateInteractionChannel'
-  | 'listEvents';
+  | 'listEvents'
+  | 'listConversations'
+  | 'listTasksByConversation';
 
 export interface GatewayStats {
   /** HTTP attempts by kind, retries included. */
@@ -249,6 +259,24 @@ export interface TwilioGateway {
     pageSize: number,
     budget?: RequestBudget,
   ): Promise<EventPage>;
+  /** One page of the account's conversations in one state (Conversations v1 `State` filter). */
+  listConversations(
+    state: ListedConversationState,
+    cursor: ListCursor | null,
+    pageSize: number,
+    budget?: RequestBudget,
+  ): Promise<ConversationPage>;
+  /**
+   * One page of the workspace's open and wrapping tasks whose attributes' `conversationSid` is one of
+   * `conversationSids` (at most MAX_CONVERSATIONS_PER_TASK_QUERY): one list request with TaskRouter's
+   * `EvaluateTaskAttributes`, `conversationSid IN ['CH…','CH…']`.
+   */
+  listOpenTasksNamingConversations(
+    conversationSids: readonly string[],
+    cursor: ListCursor | null,
+    pageSize: number,
+    budget?: RequestBudget,
+  ): Promise<TaskPage>;
   /**
    * Runs `work` on one concurrency slot: its requests go one after another without queueing behind
    * other work, so a re-check and the update that depends on it are as close together as possible.

@@ -117,6 +117,7 @@ const force = z.unknown().transform((value, ctx): boolean => {
 
 export const scanParamsSchema = z.object({ PageToken: pageTokenOf('scan') }).strict();
 export const historyParamsSchema = z.object({ Days: days, PageToken: pageTokenOf('history') }).strict();
+export const orphanConversationsParamsSchema = z.object({ PageToken: pageTokenOf('orphan-conversations') }).strict();
 export const taskParamsSchema = z.object({ TaskSid: taskSid }).strict();
 export const closeParamsSchema = z.object({ TaskSids: taskSidList, Force: force }).strict();
 
@@ -124,6 +125,7 @@ export type ScanParams = z.output<typeof scanParamsSchema>;
 export type TaskParams = z.output<typeof taskParamsSchema>;
 export type CloseParams = z.output<typeof closeParamsSchema>;
 export type HistoryParams = z.output<typeof historyParamsSchema>;
+export type OrphanConversationsParams = z.output<typeof orphanConversationsParamsSchema>;
 
 /**
  * Validates the parameters other than Token (already checked) against an endpoint's schema, or

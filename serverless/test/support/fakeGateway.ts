@@ -8,10 +8,12 @@ import pLimit from 'p-limit';
 import { DeadlineExceededError, UpstreamError } from '../../src/gateway/errors';
 import type {
   CallPage,
+  ConversationPage,
   EventPage,
   EventQuery,
   GatewayStats,
   ListCursor,
+  ListedConversationState,
   RequestBudget,
   RequestKind,
   ListTasksOptions,
@@ -233,7 +235,11 @@ export class FakeGateway implements TwilioGateway {
     fetchConversation: 0,
     fetchInteractionChannel: 0,
     updateInteractionChannel: 0,
+    listConversations: 0,
+    listTasksByConversation: 0,
   };
+  /** Every batch of conversation SIDs asked about, in order. */
+  readonly conversationTaskQueries: string[][] = [];
   /** TaskRouter events, in any order: listEvents sorts them newest first. */
   readonly events: TwilioEvent[] = [];
   /** Every events query asked, in order. */
@@ -400,6 +406,52 @@ export class FakeGateway implements TwilioGateway {
       start + pageSize < open.length ? { page: (cursor?.page ?? 0) + 1, pageToken: String(start + pageSize) } : null;
     return {
       tasks: slice.map((task) => (this.nullAttributesInLists ? { ...task, attributes: null } : { ...task })),
+      next,
+    };
+  }
+
+  async listConversations(
+    state: ListedConversationState,
+    cursor: ListCursor | null,
+    pageSize: number,
+    budget?: RequestBudget,
+  ): Promise<ConversationPage> {
+    await this.enter('listConversations', budget);
+    const inState = [...this.conversations.values()].filter((conversation) => conversation.state === state);
+    const start = cursor ? Number(cursor.pageToken) : 0;
+    const next =
+      start + pageSize < inState.length ? { page: (cursor?.page ?? 0) + 1, pageToken: String(start + pageSize) } : null;
+    return { conversations: inState.slice(start, start + pageSize).map((conversation) => ({ ...conversation })), next };
+  }
+
+  /** Open and wrapping tasks whose attributes' `conversationSid` is one of the batch (as TaskRouter's expression). */
+  async listOpenTasksNamingConversations(
+    conversationSids: readonly string[],
+    cursor: ListCursor | null,
+    pageSize: number,
+    budget?: RequestBudget,
+  ): Promise<TaskPage> {
+    this.conversationTaskQueries.push([...conversationSids]);
+    await this.enter('listTasksByConversation', budget);
+    const naming = [...this.tasks.values()]
+      .map((entry) => entry.task)
+      .filter((task) => OPEN_OR_WRAPPING.includes(task.assignment_status))
+      .filter((task) => {
+        try {
+          return conversationSids.includes(
+            (JSON.parse(task.attributes ?? 'null') as { conversationSid?: string })?.conversationSid ?? '',
+          );
+        } catch {
+          return false;
+        }
+      });
+    const start = cursor ? Number(cursor.pageToken) : 0;
+    const next =
+      start + pageSize < naming.length ? { page: (cursor?.page ?? 0) + 1, pageToken: String(start + pageSize) } : null;
+    return {
+      tasks: naming
+        .slice(start, start + pageSize)
+        .map((task) => (this.nullAttributesInLists ? { ...task, attributes: null } : { ...task })),
       next,
     };
   }

@@ -58,6 +58,8 @@ const REQUESTS = [
   'fetchCall',
   'listCalls',
   'listEvents',
+  'listConversations',
+  'listOpenTasksNamingConversations',
 ] as const;
 
 /**

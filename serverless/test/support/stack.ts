@@ -8,7 +8,7 @@ import { post } from './http';
 import type { TwilioFront } from './twilioFront';
 import { startTwilioFront } from './twilioFront';
 
-export type Endpoint = 'scan' | 'task' | 'close' | 'history';
+export type Endpoint = 'scan' | 'task' | 'close' | 'history' | 'orphan-conversations';
 
 /**
  * How the Functions reach "Twilio":

@@ -13,6 +13,7 @@ import {
   taskRouterPageMeta,
 } from '../paging';
 import { renderTask } from '../render';
+import { matchesTaskExpression, parseTaskExpression } from '../task-expressions';
 import { etagMatches, transitionProblem } from '../taskrouter-rules';
 import { HttpError, badRequest, notFound } from '../twilio-errors';
 import type { ApiAnswer, ApiRequest } from './request';
@@ -148,6 +149,22 @@ function requestedStatuses(url: URL): AssignmentStatus[] {
 
 const TASKS_TOKEN_PREFIX = 'PT';
 
+/** Parsed attributes by task, kept while the text is the same: an expression reads every task listed. */
+const attributesCache = new WeakMap<SimTask, { text: string; parsed: unknown }>();
+
+function parsedAttributes(task: SimTask): unknown {
+  const cached = attributesCache.get(task);
+  if (cached && cached.text === task.attributes) return cached.parsed;
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(task.attributes);
+  } catch {
+    parsed = null;
+  }
+  attributesCache.set(task, { text: task.attributes, parsed });
+  return parsed;
+}
+
 /** GET …/Tasks: statuses, filters, Ordering, paged by ordinal cursors (or offsets for other orders). */
 export function listTasks(request: ApiRequest): Record<string, unknown> {
   const { core, baseUrl, url } = request;
@@ -156,9 +173,8 @@ export function listTasks(request: ApiRequest): Record<string, unknown> {
   const page = pageNumberOf(url);
   const ordering = parseOrdering(url.searchParams.get('Ordering'));
   const cursor = decodeCursor(TASKS_TOKEN_PREFIX, url.searchParams.get('PageToken'));
-  if (url.searchParams.has('EvaluateTaskAttributes')) {
-    throw badRequest('EvaluateTaskAttributes is not supported by the simulator');
-  }
+  const expressionText = url.searchParams.get('EvaluateTaskAttributes');
+  const expression = expressionText === null ? null : parseTaskExpression(expressionText);
   const queueSid = url.searchParams.get('TaskQueueSid');
   const queueName = url.searchParams.get('TaskQueueName');
   const workflowSid = url.searchParams.get('WorkflowSid');
@@ -175,7 +191,8 @@ export function listTasks(request: ApiRequest): Record<string, unknown> {
     (workflowName === null || task.workflowName === workflowName) &&
     (priorityRaw === null || task.priority === Number(priorityRaw)) &&
     routingTarget === null &&
-    hasAddons !== 'true';
+    hasAddons !== 'true' &&
+    (expression === null || matchesTaskExpression(expression, parsedAttributes(task)));
 
   const store = core.store;
   let result: Page<SimTask>;
