@@ -3,7 +3,7 @@ import { Box } from '@twilio-paste/core/box';
 import { Button } from '@twilio-paste/core/button';
 import { Checkbox } from '@twilio-paste/core/checkbox';
 import { ScreenReaderOnly } from '@twilio-paste/core/screen-reader-only';
-import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
+import { Table, TBody, Th, THead, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
 import { ArrowDownIcon } from '@twilio-paste/icons/cjs/ArrowDownIcon';
 import { ArrowUpIcon } from '@twilio-paste/icons/cjs/ArrowUpIcon';
@@ -16,6 +16,7 @@ import { ActionBadge, OutcomeBadge, StatusBadge } from './Badges';
 import { usePlainTextStyles } from './PlainText';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
+import { PlainTd, PlainTr } from './PlainTable';
 
 export interface SuspectsTableProps {
   /** The table's accessible name, also naming its pager. */
@@ -163,7 +164,8 @@ const INTERACTIVE = 'input, button, label, a';
 /**
  * Memoised: ticking one row re-renders that row only, which keeps 2,000-row lists responsive. A
  * select-all changes every row's checkbox, so the rest of the row is memoised apart (`SuspectCells`):
- * re-rendering a hundred rows' Paste cells was most of the time a select-all took.
+ * re-rendering a hundred rows' Paste cells was most of the time a select-all took. The cells are
+ * `PlainTd`s: mounting a page of Paste `Td`s was most of what a filter change took.
  */
 const SuspectRow = React.memo(function SuspectRow({
   idPrefix,
@@ -186,8 +188,8 @@ const SuspectRow = React.memo(function SuspectRow({
   };
 
   return (
-    <Tr onClick={openFromRow}>
-      <Td>
+    <PlainTr onClick={openFromRow}>
+      <PlainTd>
         <Checkbox
           id={`${idPrefix}-select-${taskSid}`}
           checked={selected}
@@ -200,9 +202,9 @@ const SuspectRow = React.memo(function SuspectRow({
         >
           <ScreenReaderOnly>{selectLabel}</ScreenReaderOnly>
         </Checkbox>
-      </Td>
+      </PlainTd>
       <SuspectCells suspect={suspect} outcome={outcome} onOpen={onOpen} />
-    </Tr>
+    </PlainTr>
   );
 });
 
@@ -217,22 +219,22 @@ const SuspectCells = React.memo(function SuspectCells({
   const ended = formatAgo(suspect.callEndedAt, Date.now(), t);
   return (
     <>
-      <Td>
+      <PlainTd>
         <Button variant="link" onClick={() => onOpen(taskSid)} aria-label={t('StuckTasksReviewTask', { taskSid })}>
           <span style={styles.code}>{taskSid}</span>
         </Button>
-      </Td>
-      <Td>
+      </PlainTd>
+      <PlainTd>
         <StatusBadge status={suspect.assignmentStatus} />
-      </Td>
-      <Td>
+      </PlainTd>
+      <PlainTd>
         <AgentName task={suspect} />
-      </Td>
-      <Td>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</Td>
-      <Td>
+      </PlainTd>
+      <PlainTd>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</PlainTd>
+      <PlainTd>
         <span style={styles.noWrap}>{formatDuration(suspect.ageSeconds, t)}</span>
-      </Td>
-      <Td>
+      </PlainTd>
+      <PlainTd>
         <span style={styles.noWrap}>
           {suspect.callStatus !== null
             ? callStatusLabel(suspect.callStatus, t)
@@ -242,14 +244,14 @@ const SuspectCells = React.memo(function SuspectCells({
                   : 'StuckTasksConversationClosed',
               )}
         </span>
-      </Td>
-      <Td>
+      </PlainTd>
+      <PlainTd>
         <span style={styles.noWrap}>{ended ?? t('StuckTasksUnknown')}</span>
-      </Td>
-      <Td>
+      </PlainTd>
+      <PlainTd>
         <ActionBadge action={suspect.action} />
-      </Td>
-      <Td>
+      </PlainTd>
+      <PlainTd>
         {outcome ? (
           // Messages carry 34-character SIDs: they may break anywhere, so the cell wraps instead of the
           // table growing sideways. (Box, not Text: Text ignores overflowWrap.)
@@ -260,7 +262,7 @@ const SuspectCells = React.memo(function SuspectCells({
             </Text>
           </Box>
         ) : null}
-      </Td>
+      </PlainTd>
     </>
   );
 });
