@@ -27,6 +27,7 @@ import {
   suspectKind,
 } from '../model/suspects';
 import { INITIAL_VIEW_STATE, viewReducer } from '../model/viewState';
+import type { ViewState } from '../model/viewState';
 import type { StringKey, Translate } from '../strings';
 import { BulkCloseDialog } from './BulkCloseDialog';
 import { CloseResultsTable } from './CloseResultsTable';
@@ -246,6 +247,7 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
     [api, onCloseSummary, safeDispatch, t],
   );
 
+  const retryFailed = React.useCallback(() => void runClose(retryableSids, true), [runClose, retryableSids]);
   const confirmBulkClose = () => {
     setConfirmingBulk(false);
     void runClose(
@@ -340,7 +342,7 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
           ) : null}
         </Box>
 
-        <ScanStatus state={state} blockedAgents={blockedAgents} />
+        <ScanStatus scan={state.scan} blockedAgents={blockedAgents} />
 
         {!nothingFound ? (
           <>
@@ -392,7 +394,7 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
           total={close.total}
           summary={close.running ? null : lastSummary}
           retryableCount={retryableSids.length}
-          onRetry={() => void runClose(retryableSids, true)}
+          onRetry={retryFailed}
         />
 
         {SUSPECT_GROUPS.map((group) =>
@@ -621,12 +623,16 @@ const SuspectGroup = React.memo(function SuspectGroup({
   );
 });
 
-const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE; blockedAgents: number }> = ({
-  state,
+// Memoised, as is CloseStatus: a selection or filter change re-renders the view around them.
+const ScanStatus = React.memo(function ScanStatus({
+  scan,
   blockedAgents,
-}) => {
+}: {
+  scan: ViewState['scan'];
+  blockedAgents: number;
+}) {
   const t = useTranslate();
-  const { phase, pages, counts } = state.scan;
+  const { phase, pages, counts } = scan;
   const wrapupOverdue = counts.wrapupOverdue ?? 0;
   // The server's `stuck` counts suspects of every kind.
   const callEnded = counts.stuck - wrapupOverdue;
@@ -665,7 +671,7 @@ const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE; blockedAgents: nu
       </Box>
     </Box>
   );
-};
+});
 
 const Count: React.FC<{ label: string; value: number }> = ({ label, value }) => (
   <Box display="flex" flexDirection="column-reverse">
@@ -687,7 +693,14 @@ interface CloseStatusProps {
   onRetry: () => void;
 }
 
-const CloseStatus: React.FC<CloseStatusProps> = ({ running, done, total, summary, retryableCount, onRetry }) => {
+const CloseStatus = React.memo(function CloseStatus({
+  running,
+  done,
+  total,
+  summary,
+  retryableCount,
+  onRetry,
+}: CloseStatusProps) {
   const t = useTranslate();
   const progressText = t('StuckTasksClosing', { done, total });
   return (
@@ -714,4 +727,4 @@ const CloseStatus: React.FC<CloseStatusProps> = ({ running, done, total, summary
       ) : null}
     </Box>
   );
-};
+});

@@ -128,7 +128,8 @@ interface SortableHeaderProps {
   onSortChange: (key: SortKey) => void;
 }
 
-const SortableHeader: React.FC<SortableHeaderProps> = ({ column, label, sort, onSortChange }) => {
+// Memoised: a selection change re-renders the table, and its headers (Paste buttons) would follow.
+const SortableHeader = React.memo(function SortableHeader({ column, label, sort, onSortChange }: SortableHeaderProps) {
   const t = useTranslate();
   const active = sort.key === column;
   return (
@@ -147,7 +148,7 @@ const SortableHeader: React.FC<SortableHeaderProps> = ({ column, label, sort, on
       </Button>
     </Th>
   );
-};
+});
 
 interface SuspectRowProps {
   idPrefix: string;
