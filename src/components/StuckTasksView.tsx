@@ -28,6 +28,7 @@ import {
 } from '../model/suspects';
 import { INITIAL_VIEW_STATE, viewReducer } from '../model/viewState';
 import type { ViewState } from '../model/viewState';
+import { formatNumber } from '../strings';
 import type { StringKey, Translate } from '../strings';
 import { BulkCloseDialog } from './BulkCloseDialog';
 import { CloseResultsTable } from './CloseResultsTable';
@@ -566,7 +567,7 @@ function countSelected(selected: ReadonlySet<string>, shown: readonly Suspect[])
 
 /** "120", or "37 of 120 shown" under a filter. */
 function countText(shown: number, total: number, filtered: boolean, t: Translate): string {
-  return filtered ? t('StuckTasksShownOfTotal', { shown, total }) : total.toLocaleString();
+  return filtered ? t('StuckTasksShownOfTotal', { shown, total }) : formatNumber(total);
 }
 
 /** One group of suspects: its heading, what it is, its selection count and its table. */
@@ -679,7 +680,7 @@ const Count: React.FC<{ label: string; value: number }> = ({ label, value }) => 
       {label}
     </Text>
     <Text as="dd" fontSize="fontSize60" fontWeight="fontWeightBold" marginLeft="space0">
-      {value.toLocaleString()}
+      {formatNumber(value)}
     </Text>
   </Box>
 );
