@@ -1,31 +1,51 @@
-import { css, styled } from '@twilio-paste/core/styling-library';
+import type * as React from 'react';
+import { useTheme } from '@twilio-paste/core/theme';
 
-/*
- * Paste's `Tr` and `Td` as styled elements with fixed styles. Paste's own are `Box`es that resolve
- * about twenty style props on every render; a filter change mounts a page of rows in each group,
- * about a thousand cells, and resolving those props was most of what it cost. Same look: the styles
- * below are what Paste's `Tr` and `Td` (table 5) give a cell of an unstriped table, and Paste's `TBody`
- * still drops the last row's border (its rule is more specific than these).
- */
+type Theme = ReturnType<typeof useTheme>;
 
-export const PlainTr = styled.tr(css({ boxSizing: 'border-box', verticalAlign: 'middle' }));
+export interface PlainRowStyles {
+  tr: React.CSSProperties;
+  td: React.CSSProperties;
+  /** The last row's cells: no bottom border (Paste's TBody drops it, but an inline border would win). */
+  lastRowTd: React.CSSProperties;
+}
 
-export const PlainTd = styled.td(
-  css({
+const cache = new WeakMap<Theme, PlainRowStyles>();
+
+function stylesFor(theme: Theme): PlainRowStyles {
+  const td: React.CSSProperties = {
     boxSizing: 'border-box',
     borderStyle: 'solid',
-    borderColor: 'colorBorderWeaker',
-    borderWidth: 'borderWidth0',
-    borderBottomWidth: 'borderWidth10',
-    fontSize: 'fontSize30',
-    lineHeight: 'lineHeight30',
-    paddingBottom: 'space40',
-    paddingLeft: 'space50',
-    paddingRight: 'space50',
-    paddingTop: 'space40',
+    borderColor: theme.borderColors.colorBorderWeaker,
+    borderWidth: 0,
+    borderBottomWidth: theme.borderWidths.borderWidth10,
+    fontSize: theme.fontSizes.fontSize30,
+    lineHeight: theme.lineHeights.lineHeight30,
+    padding: `${theme.space.space40} ${theme.space.space50}`,
     position: 'relative',
     textAlign: 'left',
     verticalAlign: 'inherit',
     wordWrap: 'break-word',
-  }),
-);
+  };
+  return {
+    tr: { boxSizing: 'border-box', verticalAlign: 'middle' },
+    td,
+    lastRowTd: { ...td, borderBottomWidth: 0 },
+  };
+}
+
+/**
+ * The styles of Paste's `Tr` and `Td` (table 5, unstriped) as inline styles from the theme, one set per
+ * theme, for plain `tr` and `td` elements. Paste's are `Box`es that resolve about twenty style props on
+ * every render: a filter change mounts a page of rows in each group, about a thousand cells, and a
+ * select-all re-renders each row's checkbox cell. Same look, without the style resolution.
+ */
+export function usePlainRowStyles(): PlainRowStyles {
+  const theme = useTheme();
+  let styles = cache.get(theme);
+  if (!styles) {
+    styles = stylesFor(theme);
+    cache.set(theme, styles);
+  }
+  return styles;
+}

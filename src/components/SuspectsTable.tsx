@@ -16,7 +16,7 @@ import { ActionBadge, OutcomeBadge, StatusBadge } from './Badges';
 import { usePlainTextStyles } from './PlainText';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
-import { PlainTd, PlainTr } from './PlainTable';
+import { usePlainRowStyles } from './PlainTable';
 
 export interface SuspectsTableProps {
   /** The table's accessible name, also naming its pager. */
@@ -102,9 +102,10 @@ export const SuspectsTable = React.memo(function SuspectsTable({
           </Tr>
         </THead>
         <TBody>
-          {paged.pageItems.map((suspect) => (
+          {paged.pageItems.map((suspect, index) => (
             <SuspectRow
               key={suspect.taskSid}
+              last={index === paged.pageItems.length - 1}
               idPrefix={idPrefix}
               suspect={suspect}
               selected={selected.has(suspect.taskSid)}
@@ -152,6 +153,8 @@ const SortableHeader = React.memo(function SortableHeader({ column, label, sort,
 
 interface SuspectRowProps {
   idPrefix: string;
+  /** The page's last row, whose cells have no bottom border. */
+  last: boolean;
   suspect: Suspect;
   selected: boolean;
   outcome: CloseResult | undefined;
@@ -165,11 +168,12 @@ const INTERACTIVE = 'input, button, label, a';
 /**
  * Memoised: ticking one row re-renders that row only, which keeps 2,000-row lists responsive. A
  * select-all changes every row's checkbox, so the rest of the row is memoised apart (`SuspectCells`):
- * re-rendering a hundred rows' Paste cells was most of the time a select-all took. The cells are
- * `PlainTd`s: mounting a page of Paste `Td`s was most of what a filter change took.
+ * re-rendering a hundred rows' Paste cells was most of the time a select-all took. The row and its
+ * cells are plain elements styled like Paste's (`usePlainRowStyles`).
  */
 const SuspectRow = React.memo(function SuspectRow({
   idPrefix,
+  last,
   suspect,
   selected,
   outcome,
@@ -178,6 +182,8 @@ const SuspectRow = React.memo(function SuspectRow({
   onOpen,
 }: SuspectRowProps) {
   const t = useTranslate();
+  const rowStyles = usePlainRowStyles();
+  const cellStyle = last ? rowStyles.lastRowTd : rowStyles.td;
   const { taskSid } = suspect;
   const notStuck = outcome?.outcome === 'not_stuck';
   const selectLabel = t('StuckTasksSelectTask', { taskSid });
@@ -189,8 +195,8 @@ const SuspectRow = React.memo(function SuspectRow({
   };
 
   return (
-    <PlainTr onClick={openFromRow}>
-      <PlainTd>
+    <tr style={rowStyles.tr} onClick={openFromRow}>
+      <td style={cellStyle}>
         <Checkbox
           id={`${idPrefix}-select-${taskSid}`}
           checked={selected}
@@ -203,9 +209,9 @@ const SuspectRow = React.memo(function SuspectRow({
         >
           <ScreenReaderOnly>{selectLabel}</ScreenReaderOnly>
         </Checkbox>
-      </PlainTd>
-      <SuspectCells suspect={suspect} outcome={outcome} onOpen={onOpen} />
-    </PlainTr>
+      </td>
+      <SuspectCells suspect={suspect} outcome={outcome} onOpen={onOpen} cellStyle={cellStyle} />
+    </tr>
   );
 });
 
@@ -213,29 +219,30 @@ const SuspectCells = React.memo(function SuspectCells({
   suspect,
   outcome,
   onOpen,
-}: Pick<SuspectRowProps, 'suspect' | 'outcome' | 'onOpen'>) {
+  cellStyle,
+}: Pick<SuspectRowProps, 'suspect' | 'outcome' | 'onOpen'> & { cellStyle: React.CSSProperties }) {
   const t = useTranslate();
   const styles = usePlainTextStyles();
   const { taskSid } = suspect;
   const ended = formatAgo(suspect.callEndedAt, Date.now(), t);
   return (
     <>
-      <PlainTd>
+      <td style={cellStyle}>
         <Button variant="link" onClick={() => onOpen(taskSid)} aria-label={t('StuckTasksReviewTask', { taskSid })}>
           <span style={styles.code}>{taskSid}</span>
         </Button>
-      </PlainTd>
-      <PlainTd>
+      </td>
+      <td style={cellStyle}>
         <StatusBadge status={suspect.assignmentStatus} />
-      </PlainTd>
-      <PlainTd>
+      </td>
+      <td style={cellStyle}>
         <AgentName task={suspect} />
-      </PlainTd>
-      <PlainTd>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</PlainTd>
-      <PlainTd>
+      </td>
+      <td style={cellStyle}>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</td>
+      <td style={cellStyle}>
         <span style={styles.noWrap}>{formatDuration(suspect.ageSeconds, t)}</span>
-      </PlainTd>
-      <PlainTd>
+      </td>
+      <td style={cellStyle}>
         <span style={styles.noWrap}>
           {suspect.callStatus !== null
             ? callStatusLabel(suspect.callStatus, t)
@@ -245,14 +252,14 @@ const SuspectCells = React.memo(function SuspectCells({
                   : 'StuckTasksConversationClosed',
               )}
         </span>
-      </PlainTd>
-      <PlainTd>
+      </td>
+      <td style={cellStyle}>
         <span style={styles.noWrap}>{ended ?? t('StuckTasksUnknown')}</span>
-      </PlainTd>
-      <PlainTd>
+      </td>
+      <td style={cellStyle}>
         <ActionBadge action={suspect.action} />
-      </PlainTd>
-      <PlainTd>
+      </td>
+      <td style={cellStyle}>
         {outcome ? (
           // Messages carry 34-character SIDs: they may break anywhere, so the cell wraps instead of the
           // table growing sideways. (Box, not Text: Text ignores overflowWrap.)
@@ -263,7 +270,7 @@ const SuspectCells = React.memo(function SuspectCells({
             </Text>
           </Box>
         ) : null}
-      </PlainTd>
+      </td>
     </>
   );
 });
