@@ -100,6 +100,13 @@ export interface CallLeg {
   status: CallStatus;
   /** ISO 8601, or null when Twilio gives no end time. */
   endedAt: string | null;
+  /**
+   * The call's `From` and `To` as Twilio gives them (E.164 such as `+14155550100` for a phone, or a
+   * `client:…` / SIP address); null when Twilio gives none, or from a server older than these fields.
+   * An inbound call's customer is `from`, an outbound one's `to`.
+   */
+  from: string | null;
+  to: string | null;
 }
 
 /** Most Task SIDs one `close` call accepts. */

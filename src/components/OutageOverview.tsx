@@ -9,6 +9,7 @@ import { NONE } from '../model/filters';
 import { statusLabel } from '../model/labels';
 import type { EndHours, QueueBar } from '../model/outage';
 import { OUTAGE_STATUSES, suspectsByEndHour, suspectsByQueue } from '../model/outage';
+import { formatNumber } from '../strings';
 import { useTranslate } from './StringsContext';
 
 /** Queues drawn as bars; the rest are in the table (an outage that hits 40 queues reads as a table). */
@@ -138,7 +139,7 @@ const QueueChart = React.memo(function QueueChart({ bars, total }: { bars: Queue
               ))}
             </Box>
             <Box as="span" fontSize="fontSize20" width="3rem" flexShrink={0} textAlign="right">
-              {bar.total.toLocaleString()}
+              {formatNumber(bar.total)}
             </Box>
           </Box>
         ))}
@@ -161,9 +162,9 @@ const QueueChart = React.memo(function QueueChart({ bars, total }: { bars: Queue
               <tr key={bar.queue}>
                 <th scope="row">{queueName(bar.queue)}</th>
                 {OUTAGE_STATUSES.map((status) => (
-                  <td key={status}>{bar.byStatus[status].toLocaleString()}</td>
+                  <td key={status}>{formatNumber(bar.byStatus[status])}</td>
                 ))}
-                <td>{bar.total.toLocaleString()}</td>
+                <td>{formatNumber(bar.total)}</td>
               </tr>
             ))}
           </tbody>
@@ -212,7 +213,7 @@ const HourChart = React.memo(function HourChart({ hours }: { hours: EndHours }) 
             {bars.map((bar) => (
               <div
                 key={bar.hourStart}
-                title={`${hourLabel(bar.hourStart)}: ${bar.count.toLocaleString()}`}
+                title={`${hourLabel(bar.hourStart)}: ${formatNumber(bar.count)}`}
                 style={{ flex: '1 1 0', height: `${(bar.count / max) * 100}%`, backgroundColor: colors.assigned }}
               />
             ))}
@@ -238,7 +239,7 @@ const HourChart = React.memo(function HourChart({ hours }: { hours: EndHours }) 
             {bars.map((bar) => (
               <tr key={bar.hourStart}>
                 <th scope="row">{hourLabel(bar.hourStart)}</th>
-                <td>{bar.count.toLocaleString()}</td>
+                <td>{formatNumber(bar.count)}</td>
               </tr>
             ))}
           </tbody>

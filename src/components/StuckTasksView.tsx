@@ -8,6 +8,7 @@ import { Stack } from '@twilio-paste/core/stack';
 import { Tab, TabList, TabPanel, TabPanels, Tabs, useTabState } from '@twilio-paste/core/tabs';
 import { Text } from '@twilio-paste/core/text';
 import type { CloseResult, ReviewItem, Suspect, SuspectKind } from '@plugin-stuck-tasks/contract';
+import { SUSPECT_KINDS } from '@plugin-stuck-tasks/contract';
 import type { StuckTasksApi } from '../api/client';
 import { closeInBatches } from '../api/closeInBatches';
 import { describeApiError, isPermissionError } from '../api/describeError';
@@ -26,7 +27,9 @@ import {
   suspectKind,
 } from '../model/suspects';
 import { INITIAL_VIEW_STATE, viewReducer } from '../model/viewState';
-import type { Translate } from '../strings';
+import type { ViewState } from '../model/viewState';
+import { formatNumber } from '../strings';
+import type { StringKey, Translate } from '../strings';
 import { BulkCloseDialog } from './BulkCloseDialog';
 import { CloseResultsTable } from './CloseResultsTable';
 import { downloadCsv } from './download';
@@ -39,7 +42,6 @@ import { PAGE_SIZE } from './Pager';
 import { ProgressBar } from './ProgressBar';
 import { StringsProvider, useTranslate } from './StringsContext';
 import { SuspectsTable } from './SuspectsTable';
-import type { SuspectsTableProps } from './SuspectsTable';
 import { TaskPanel } from './TaskPanel';
 
 export interface StuckTasksViewProps {
@@ -184,27 +186,17 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
   }, [state.suspects]);
   const filtered = isFilterActive(filter);
   // Sorted once per scan and sort order, then filtered (which keeps the order): a filter change walks
-  // the lists once instead of sorting them again.
-  const allCallEnded = React.useMemo(
-    () => sortSuspects(groups.call_ended, sorts.call_ended),
-    [groups.call_ended, sorts.call_ended],
+  // the lists once instead of sorting them again. Per kind, so sorting one group leaves the others be.
+  const allSorted = useMemoByKind(
+    (kind) => sortSuspects(groups[kind], sorts[kind]),
+    (kind) => [groups[kind], sorts[kind]],
   );
-  const allWrapups = React.useMemo(
-    () => sortSuspects(groups.wrapup_overdue, sorts.wrapup_overdue),
-    [groups.wrapup_overdue, sorts.wrapup_overdue],
+  const shownByKind = useMemoByKind(
+    (kind) => filterTasks(allSorted[kind], filter),
+    (kind) => [allSorted[kind], filter],
   );
-  const allMessaging = React.useMemo(
-    () => sortSuspects(groups.conversation_closed, sorts.conversation_closed),
-    [groups.conversation_closed, sorts.conversation_closed],
-  );
-  const sortedCallEnded = React.useMemo(() => filterTasks(allCallEnded, filter), [allCallEnded, filter]);
-  const sortedWrapups = React.useMemo(() => filterTasks(allWrapups, filter), [allWrapups, filter]);
-  const sortedMessaging = React.useMemo(() => filterTasks(allMessaging, filter), [allMessaging, filter]);
   const shownReview = React.useMemo(() => filterTasks(state.needsReview, filter), [state.needsReview, filter]);
-  const shownSuspects = React.useMemo(
-    () => [...sortedCallEnded, ...sortedWrapups, ...sortedMessaging],
-    [sortedCallEnded, sortedWrapups, sortedMessaging],
-  );
+  const shownSuspects = React.useMemo(() => SUSPECT_KINDS.flatMap((kind) => shownByKind[kind]), [shownByKind]);
   const options = React.useMemo(
     () => filterOptions([...state.suspects, ...state.needsReview]),
     [state.suspects, state.needsReview],
@@ -257,6 +249,7 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
     [api, onCloseSummary, safeDispatch, t],
   );
 
+  const retryFailed = React.useCallback(() => void runClose(retryableSids, true), [runClose, retryableSids]);
   const confirmBulkClose = () => {
     setConfirmingBulk(false);
     void runClose(
@@ -268,25 +261,10 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
   const changeSort = React.useCallback((kind: SuspectKind, key: SortKey) => {
     setSorts((current) => ({ ...current, [kind]: nextSort(current[kind], key) }));
   }, []);
-  const onSortCallEnded = React.useCallback((key: SortKey) => changeSort('call_ended', key), [changeSort]);
-  const onSortWrapups = React.useCallback((key: SortKey) => changeSort('wrapup_overdue', key), [changeSort]);
-  const onSortMessaging = React.useCallback((key: SortKey) => changeSort('conversation_closed', key), [changeSort]);
   const onToggleRow = React.useCallback((taskSid: string) => dispatch({ type: 'rowToggled', taskSid }), []);
-  // Select-all covers the rows of its group that the filter shows, on every page.
-  const onToggleAllCallEnded = React.useCallback(
-    (selected: boolean) =>
-      dispatch({ type: 'allToggled', taskSids: sortedCallEnded.map((suspect) => suspect.taskSid), selected }),
-    [sortedCallEnded],
-  );
-  const onToggleAllWrapups = React.useCallback(
-    (selected: boolean) =>
-      dispatch({ type: 'allToggled', taskSids: sortedWrapups.map((suspect) => suspect.taskSid), selected }),
-    [sortedWrapups],
-  );
-  const onToggleAllMessaging = React.useCallback(
-    (selected: boolean) =>
-      dispatch({ type: 'allToggled', taskSids: sortedMessaging.map((suspect) => suspect.taskSid), selected }),
-    [sortedMessaging],
+  const onToggleRows = React.useCallback(
+    (taskSids: readonly string[], selected: boolean) => dispatch({ type: 'allToggled', taskSids, selected }),
+    [],
   );
   const exportSuspects = () => downloadCsv(exportFileName('suspects', new Date()), suspectsCsv(shownSuspects));
   const exportNeedsReview = () => downloadCsv(exportFileName('needs-review', new Date()), needsReviewCsv(shownReview));
@@ -323,15 +301,6 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
   const scanning = scan.phase === 'running';
   const nothingFound = state.suspects.length === 0 && state.needsReview.length === 0;
   const permissionProblem = scan.phase === 'failed' && isPermissionError(scan.error);
-  // What both groups' tables share: one selection, one set of outcomes, one side panel.
-  const groupProps = {
-    selected: state.selected,
-    outcomes: state.outcomes,
-    onToggleRow,
-    onOpenTask,
-    disabled: close.running,
-  };
-
   // A flex column, not Paste's Stack: Stack keys its children by position, so a section appearing or
   // leaving would remount everything after it (losing table and panel state).
   return (
@@ -375,7 +344,7 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
           ) : null}
         </Box>
 
-        <ScanStatus state={state} blockedAgents={blockedAgents} />
+        <ScanStatus scan={state.scan} blockedAgents={blockedAgents} />
 
         {!nothingFound ? (
           <>
@@ -427,78 +396,28 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
           total={close.total}
           summary={close.running ? null : lastSummary}
           retryableCount={retryableSids.length}
-          onRetry={() => void runClose(retryableSids, true)}
+          onRetry={retryFailed}
         />
 
-        {groups.call_ended.length > 0 ? (
-          <SuspectGroup
-            id="stuck-tasks"
-            heading={t('StuckTasksSuspectsHeading')}
-            help={`${t('StuckTasksCallEndedHelp')} ${t('StuckTasksSuspectsHelp')}`}
-            total={groups.call_ended.length}
-            filtered={filtered}
-            selectedText={t('StuckTasksSelectedCount', {
-              selected: filtered ? countSelected(state.selected, sortedCallEnded) : selectedKinds.call_ended,
-              total: sortedCallEnded.length,
-            })}
-            selectAllLabel={
-              filtered ? t('StuckTasksSelectAllShown', { count: sortedCallEnded.length }) : t('StuckTasksSelectAll')
-            }
-            suspects={sortedCallEnded}
-            sort={sorts.call_ended}
-            onSortChange={onSortCallEnded}
-            onToggleAll={onToggleAllCallEnded}
-            {...groupProps}
-          />
-        ) : null}
-
-        {groups.wrapup_overdue.length > 0 ? (
-          <SuspectGroup
-            id="stuck-tasks-wrapup"
-            heading={t('StuckTasksWrapupHeading')}
-            help={t('StuckTasksWrapupHelp')}
-            total={groups.wrapup_overdue.length}
-            filtered={filtered}
-            selectedText={t('StuckTasksWrapupSelectedCount', {
-              selected: filtered ? countSelected(state.selected, sortedWrapups) : selectedKinds.wrapup_overdue,
-              total: sortedWrapups.length,
-            })}
-            selectAllLabel={
-              filtered
-                ? t('StuckTasksSelectAllShownWrapups', { count: sortedWrapups.length })
-                : t('StuckTasksSelectAllWrapups')
-            }
-            suspects={sortedWrapups}
-            sort={sorts.wrapup_overdue}
-            onSortChange={onSortWrapups}
-            onToggleAll={onToggleAllWrapups}
-            {...groupProps}
-          />
-        ) : null}
-
-        {groups.conversation_closed.length > 0 ? (
-          <SuspectGroup
-            id="stuck-tasks-messaging"
-            heading={t('StuckTasksMessagingHeading')}
-            help={t('StuckTasksMessagingHelp')}
-            total={groups.conversation_closed.length}
-            filtered={filtered}
-            selectedText={t('StuckTasksMessagingSelectedCount', {
-              selected: filtered ? countSelected(state.selected, sortedMessaging) : selectedKinds.conversation_closed,
-              total: sortedMessaging.length,
-            })}
-            selectAllLabel={
-              filtered
-                ? t('StuckTasksSelectAllShownMessaging', { count: sortedMessaging.length })
-                : t('StuckTasksSelectAllMessaging')
-            }
-            suspects={sortedMessaging}
-            sort={sorts.conversation_closed}
-            onSortChange={onSortMessaging}
-            onToggleAll={onToggleAllMessaging}
-            {...groupProps}
-          />
-        ) : null}
+        {SUSPECT_GROUPS.map((group) =>
+          groups[group.kind].length > 0 ? (
+            <SuspectGroup
+              key={group.kind}
+              group={group}
+              total={groups[group.kind].length}
+              filtered={filtered}
+              suspects={shownByKind[group.kind]}
+              selected={state.selected}
+              outcomes={state.outcomes}
+              sort={sorts[group.kind]}
+              onSortChange={changeSort}
+              onToggleRow={onToggleRow}
+              onToggleRows={onToggleRows}
+              onOpenTask={onOpenTask}
+              disabled={close.running}
+            />
+          ) : null,
+        )}
 
         {state.needsReview.length > 0 ? (
           <Box as="section" aria-labelledby="stuck-tasks-review-heading">
@@ -551,17 +470,100 @@ function nextSort(current: SortOrder, key: SortKey): SortOrder {
     : { key, direction: 'ascending' };
 }
 
-/** One group of suspects (call ended, overdue wrap-ups): its heading, what it is, its selection count and its table. */
-type SuspectGroupProps = Omit<SuspectsTableProps, 'label' | 'idPrefix'> & {
+/** What sets one group of suspects apart from the others on the page: its kind, ids and words. */
+interface SuspectGroupSpec {
+  kind: SuspectKind;
   /** The section's id prefix, also keeping the table's checkbox ids apart. */
   id: string;
-  heading: string;
-  help: string;
-  selectedText: string;
+  heading: StringKey;
+  /** Sentences saying what the group holds, in order. */
+  help: readonly StringKey[];
+  /** "{{selected}} of {{total}} … selected". */
+  selectedCount: StringKey;
+  selectAll: StringKey;
+  /** The select-all box's name under a filter ("Select all {{count}} shown …"). */
+  selectAllShown: StringKey;
+}
+
+/** The suspect groups in the order the page shows them. */
+const SUSPECT_GROUPS: readonly SuspectGroupSpec[] = [
+  {
+    kind: 'call_ended',
+    id: 'stuck-tasks',
+    heading: 'StuckTasksSuspectsHeading',
+    help: ['StuckTasksCallEndedHelp', 'StuckTasksSuspectsHelp'],
+    selectedCount: 'StuckTasksSelectedCount',
+    selectAll: 'StuckTasksSelectAll',
+    selectAllShown: 'StuckTasksSelectAllShown',
+  },
+  {
+    kind: 'wrapup_overdue',
+    id: 'stuck-tasks-wrapup',
+    heading: 'StuckTasksWrapupHeading',
+    help: ['StuckTasksWrapupHelp'],
+    selectedCount: 'StuckTasksWrapupSelectedCount',
+    selectAll: 'StuckTasksSelectAllWrapups',
+    selectAllShown: 'StuckTasksSelectAllShownWrapups',
+  },
+  {
+    kind: 'conversation_closed',
+    id: 'stuck-tasks-messaging',
+    heading: 'StuckTasksMessagingHeading',
+    help: ['StuckTasksMessagingHelp'],
+    selectedCount: 'StuckTasksMessagingSelectedCount',
+    selectAll: 'StuckTasksSelectAllMessaging',
+    selectAllShown: 'StuckTasksSelectAllShownMessaging',
+  },
+];
+
+/**
+ * One value per suspect kind, each computed again only when its own inputs changed (compared item by
+ * item, like a hook's dependencies); the record itself stays the same object while none did.
+ */
+function useMemoByKind<T>(
+  compute: (kind: SuspectKind) => T,
+  inputsOf: (kind: SuspectKind) => readonly unknown[],
+): Record<SuspectKind, T> {
+  const cache = React.useRef<{ inputs: Record<SuspectKind, readonly unknown[]>; values: Record<SuspectKind, T> }>();
+  const previous = cache.current;
+  const inputs = {} as Record<SuspectKind, readonly unknown[]>;
+  const values = {} as Record<SuspectKind, T>;
+  let changed = previous === undefined;
+  for (const kind of SUSPECT_KINDS) {
+    inputs[kind] = inputsOf(kind);
+    if (previous && sameInputs(previous.inputs[kind], inputs[kind])) {
+      values[kind] = previous.values[kind];
+    } else {
+      values[kind] = compute(kind);
+      changed = true;
+    }
+  }
+  if (changed) cache.current = { inputs, values };
+  return (cache.current as NonNullable<typeof cache.current>).values;
+}
+
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, index) => Object.is(value, b[index]));
+}
+
+interface SuspectGroupProps {
+  group: SuspectGroupSpec;
+  /** The group's rows as the filter shows them, sorted. */
+  suspects: readonly Suspect[];
   /** Rows in the group before the filter. */
   total: number;
   filtered: boolean;
-};
+  /** The selection across every group. */
+  selected: ReadonlySet<string>;
+  outcomes: ReadonlyMap<string, CloseResult>;
+  sort: SortOrder;
+  onSortChange: (kind: SuspectKind, key: SortKey) => void;
+  onToggleRow: (taskSid: string) => void;
+  /** Selects or clears exactly these rows, keeping every other selection. */
+  onToggleRows: (taskSids: readonly string[], selected: boolean) => void;
+  onOpenTask: (taskSid: string) => void;
+  disabled: boolean;
+}
 
 function countSelected(selected: ReadonlySet<string>, shown: readonly Suspect[]): number {
   let count = 0;
@@ -571,37 +573,73 @@ function countSelected(selected: ReadonlySet<string>, shown: readonly Suspect[])
 
 /** "120", or "37 of 120 shown" under a filter. */
 function countText(shown: number, total: number, filtered: boolean, t: Translate): string {
-  return filtered ? t('StuckTasksShownOfTotal', { shown, total }) : total.toLocaleString();
+  return filtered ? t('StuckTasksShownOfTotal', { shown, total }) : formatNumber(total);
 }
 
-const SuspectGroup: React.FC<SuspectGroupProps> = ({ id, heading, help, selectedText, total, filtered, ...table }) => {
+/** One group of suspects: its heading, what it is, its selection count and its table. */
+const SuspectGroup = React.memo(function SuspectGroup({
+  group,
+  suspects,
+  total,
+  filtered,
+  sort,
+  onSortChange,
+  onToggleRows,
+  ...table
+}: SuspectGroupProps) {
   const t = useTranslate();
+  const { kind, id } = group;
   const headingId = `${id}-heading`;
+  const heading = t(group.heading);
+  const onSort = React.useCallback((key: SortKey) => onSortChange(kind, key), [onSortChange, kind]);
+  // Select-all covers the rows of its group that the filter shows, on every page.
+  const onToggleAll = React.useCallback(
+    (select: boolean) =>
+      onToggleRows(
+        suspects.map((suspect) => suspect.taskSid),
+        select,
+      ),
+    [onToggleRows, suspects],
+  );
   return (
     <Box as="section" aria-labelledby={headingId}>
       <Heading as="h2" variant="heading30" id={headingId}>
-        {heading} ({countText(table.suspects.length, total, filtered, t)})
+        {heading} ({countText(suspects.length, total, filtered, t)})
       </Heading>
       <Box display="flex" flexWrap="wrap" justifyContent="space-between" columnGap="space40" marginBottom="space40">
         <Text as="p">
-          {help} {table.suspects.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}{' '}
+          {group.help.map((key) => t(key)).join(' ')}{' '}
+          {suspects.length > PAGE_SIZE ? t('StuckTasksSelectAllHelp') : null}{' '}
           {filtered ? t('StuckTasksSelectAllFilterHelp') : null}
         </Text>
         <Text as="p" aria-live="polite" fontWeight="fontWeightSemibold">
-          {selectedText}
+          {t(group.selectedCount, { selected: countSelected(table.selected, suspects), total: suspects.length })}
         </Text>
       </Box>
-      <SuspectsTable label={heading} idPrefix={id} {...table} />
+      <SuspectsTable
+        label={heading}
+        idPrefix={id}
+        selectAllLabel={filtered ? t(group.selectAllShown, { count: suspects.length }) : t(group.selectAll)}
+        suspects={suspects}
+        sort={sort}
+        onSortChange={onSort}
+        onToggleAll={onToggleAll}
+        {...table}
+      />
     </Box>
   );
-};
+});
 
-const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE; blockedAgents: number }> = ({
-  state,
+// Memoised, as is CloseStatus: a selection or filter change re-renders the view around them.
+const ScanStatus = React.memo(function ScanStatus({
+  scan,
   blockedAgents,
-}) => {
+}: {
+  scan: ViewState['scan'];
+  blockedAgents: number;
+}) {
   const t = useTranslate();
-  const { phase, pages, counts } = state.scan;
+  const { phase, pages, counts } = scan;
   const wrapupOverdue = counts.wrapupOverdue ?? 0;
   // The server's `stuck` counts suspects of every kind.
   const callEnded = counts.stuck - wrapupOverdue;
@@ -640,7 +678,7 @@ const ScanStatus: React.FC<{ state: typeof INITIAL_VIEW_STATE; blockedAgents: nu
       </Box>
     </Box>
   );
-};
+});
 
 const Count: React.FC<{ label: string; value: number }> = ({ label, value }) => (
   <Box display="flex" flexDirection="column-reverse">
@@ -648,7 +686,7 @@ const Count: React.FC<{ label: string; value: number }> = ({ label, value }) => 
       {label}
     </Text>
     <Text as="dd" fontSize="fontSize60" fontWeight="fontWeightBold" marginLeft="space0">
-      {value.toLocaleString()}
+      {formatNumber(value)}
     </Text>
   </Box>
 );
@@ -662,7 +700,14 @@ interface CloseStatusProps {
   onRetry: () => void;
 }
 
-const CloseStatus: React.FC<CloseStatusProps> = ({ running, done, total, summary, retryableCount, onRetry }) => {
+const CloseStatus = React.memo(function CloseStatus({
+  running,
+  done,
+  total,
+  summary,
+  retryableCount,
+  onRetry,
+}: CloseStatusProps) {
   const t = useTranslate();
   const progressText = t('StuckTasksClosing', { done, total });
   return (
@@ -689,4 +734,4 @@ const CloseStatus: React.FC<CloseStatusProps> = ({ running, done, total, summary
       ) : null}
     </Box>
   );
-};
+});

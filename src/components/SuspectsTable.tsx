@@ -3,7 +3,7 @@ import { Box } from '@twilio-paste/core/box';
 import { Button } from '@twilio-paste/core/button';
 import { Checkbox } from '@twilio-paste/core/checkbox';
 import { ScreenReaderOnly } from '@twilio-paste/core/screen-reader-only';
-import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
+import { Table, TBody, Th, THead, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
 import { ArrowDownIcon } from '@twilio-paste/icons/cjs/ArrowDownIcon';
 import { ArrowUpIcon } from '@twilio-paste/icons/cjs/ArrowUpIcon';
@@ -16,6 +16,7 @@ import { ActionBadge, OutcomeBadge, StatusBadge } from './Badges';
 import { usePlainTextStyles } from './PlainText';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
+import { usePlainRowStyles } from './PlainTable';
 
 export interface SuspectsTableProps {
   /** The table's accessible name, also naming its pager. */
@@ -101,9 +102,10 @@ export const SuspectsTable = React.memo(function SuspectsTable({
           </Tr>
         </THead>
         <TBody>
-          {paged.pageItems.map((suspect) => (
+          {paged.pageItems.map((suspect, index) => (
             <SuspectRow
               key={suspect.taskSid}
+              last={index === paged.pageItems.length - 1}
               idPrefix={idPrefix}
               suspect={suspect}
               selected={selected.has(suspect.taskSid)}
@@ -127,7 +129,8 @@ interface SortableHeaderProps {
   onSortChange: (key: SortKey) => void;
 }
 
-const SortableHeader: React.FC<SortableHeaderProps> = ({ column, label, sort, onSortChange }) => {
+// Memoised: a selection change re-renders the table, and its headers (Paste buttons) would follow.
+const SortableHeader = React.memo(function SortableHeader({ column, label, sort, onSortChange }: SortableHeaderProps) {
   const t = useTranslate();
   const active = sort.key === column;
   return (
@@ -146,10 +149,12 @@ const SortableHeader: React.FC<SortableHeaderProps> = ({ column, label, sort, on
       </Button>
     </Th>
   );
-};
+});
 
 interface SuspectRowProps {
   idPrefix: string;
+  /** The page's last row, whose cells have no bottom border. */
+  last: boolean;
   suspect: Suspect;
   selected: boolean;
   outcome: CloseResult | undefined;
@@ -163,10 +168,12 @@ const INTERACTIVE = 'input, button, label, a';
 /**
  * Memoised: ticking one row re-renders that row only, which keeps 2,000-row lists responsive. A
  * select-all changes every row's checkbox, so the rest of the row is memoised apart (`SuspectCells`):
- * re-rendering a hundred rows' Paste cells was most of the time a select-all took.
+ * re-rendering a hundred rows' Paste cells was most of the time a select-all took. The row and its
+ * cells are plain elements styled like Paste's (`usePlainRowStyles`).
  */
 const SuspectRow = React.memo(function SuspectRow({
   idPrefix,
+  last,
   suspect,
   selected,
   outcome,
@@ -175,6 +182,8 @@ const SuspectRow = React.memo(function SuspectRow({
   onOpen,
 }: SuspectRowProps) {
   const t = useTranslate();
+  const rowStyles = usePlainRowStyles();
+  const cellStyle = last ? rowStyles.lastRowTd : rowStyles.td;
   const { taskSid } = suspect;
   const notStuck = outcome?.outcome === 'not_stuck';
   const selectLabel = t('StuckTasksSelectTask', { taskSid });
@@ -186,8 +195,8 @@ const SuspectRow = React.memo(function SuspectRow({
   };
 
   return (
-    <Tr onClick={openFromRow}>
-      <Td>
+    <tr style={rowStyles.tr} onClick={openFromRow}>
+      <td style={cellStyle}>
         <Checkbox
           id={`${idPrefix}-select-${taskSid}`}
           checked={selected}
@@ -200,9 +209,9 @@ const SuspectRow = React.memo(function SuspectRow({
         >
           <ScreenReaderOnly>{selectLabel}</ScreenReaderOnly>
         </Checkbox>
-      </Td>
-      <SuspectCells suspect={suspect} outcome={outcome} onOpen={onOpen} />
-    </Tr>
+      </td>
+      <SuspectCells suspect={suspect} outcome={outcome} onOpen={onOpen} cellStyle={cellStyle} />
+    </tr>
   );
 });
 
@@ -210,7 +219,8 @@ const SuspectCells = React.memo(function SuspectCells({
   suspect,
   outcome,
   onOpen,
-}: Pick<SuspectRowProps, 'suspect' | 'outcome' | 'onOpen'>) {
+  cellStyle,
+}: Pick<SuspectRowProps, 'suspect' | 'outcome' | 'onOpen'> & { cellStyle: React.CSSProperties }) {
   const t = useTranslate();
   const styles = usePlainTextStyles();
   const { taskSid } = suspect;
@@ -218,22 +228,22 @@ const SuspectCells = React.memo(function SuspectCells({
   const ended = formatAgo(suspect.callEndedAt ?? suspect.conversationEndedAt, Date.now(), t);
   return (
     <>
-      <Td>
+      <td style={cellStyle}>
         <Button variant="link" onClick={() => onOpen(taskSid)} aria-label={t('StuckTasksReviewTask', { taskSid })}>
           <span style={styles.code}>{taskSid}</span>
         </Button>
-      </Td>
-      <Td>
+      </td>
+      <td style={cellStyle}>
         <StatusBadge status={suspect.assignmentStatus} />
-      </Td>
-      <Td>
+      </td>
+      <td style={cellStyle}>
         <AgentName task={suspect} />
-      </Td>
-      <Td>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</Td>
-      <Td>
+      </td>
+      <td style={cellStyle}>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</td>
+      <td style={cellStyle}>
         <span style={styles.noWrap}>{formatDuration(suspect.ageSeconds, t)}</span>
-      </Td>
-      <Td>
+      </td>
+      <td style={cellStyle}>
         <span style={styles.noWrap}>
           {suspect.callStatus !== null
             ? callStatusLabel(suspect.callStatus, t)
@@ -250,14 +260,14 @@ const SuspectCells = React.memo(function SuspectCells({
             <span style={styles.code}>{suspect.conversationSid}</span>
           </span>
         ) : null}
-      </Td>
-      <Td>
+      </td>
+      <td style={cellStyle}>
         <span style={styles.noWrap}>{ended ?? t('StuckTasksUnknown')}</span>
-      </Td>
-      <Td>
+      </td>
+      <td style={cellStyle}>
         <ActionBadge action={suspect.action} />
-      </Td>
-      <Td>
+      </td>
+      <td style={cellStyle}>
         {outcome ? (
           // Messages carry 34-character SIDs: they may break anywhere, so the cell wraps instead of the
           // table growing sideways. (Box, not Text: Text ignores overflowWrap.)
@@ -268,7 +278,7 @@ const SuspectCells = React.memo(function SuspectCells({
             </Text>
           </Box>
         ) : null}
-      </Td>
+      </td>
     </>
   );
 });

@@ -1,3 +1,4 @@
+import type { CallLeg } from '@plugin-stuck-tasks/contract';
 import { callSid, makeReviewItem, makeSuspect, makeWrapup, taskSid, workerSid } from '../test/fixtures';
 import {
   compileFilter,
@@ -69,6 +70,29 @@ describe('filterTasks', () => {
     expect(sidsOf(filterTasks(all, only({ text: ` ${callSid(0x10000 + 40).toUpperCase()} ` })))).toEqual([taskSid(40)]);
     expect(sidsOf(filterTasks(all, only({ text: 'not-a-call' })))).toEqual([taskSid(50)]);
     expect(filterTasks(all, only({ text: 'CAnothing' }))).toEqual([]);
+  });
+
+  it("finds a leg's phone number however it is written, and its client or SIP address", () => {
+    // Task n's customer called from +1 415 555 nnnn; every call reached the contact centre's +1 800 555 0199.
+    for (const typed of ['+14155550007', '415 555 0007', '(415) 555-0007', '+1-415-555-0007', '415.555.0007']) {
+      expect(sidsOf(filterTasks(all, only({ text: typed })))).toEqual([taskSid(7)]);
+    }
+    // The To of every voice suspect's call; the review row has no legs.
+    expect(filterTasks(all, only({ text: '800 555 0199' }))).toHaveLength(13);
+    // The wrap-up's agent leg went to the agent's Flex client.
+    expect(sidsOf(filterTasks(all, only({ text: 'CLIENT:agent_0' })))).toEqual([taskSid(40)]);
+    // Separators alone are no number: they would otherwise match every row.
+    expect(filterTasks(all, only({ text: '+' }))).toEqual([]);
+    expect(filterTasks(all, only({ text: '415 555 9999' }))).toEqual([]);
+  });
+
+  it('searches legs without numbers (from a server older than them) by their SIDs only', () => {
+    const oldLeg: Partial<CallLeg> = { ...makeSuspect(8).legs[0] };
+    delete oldLeg.from;
+    delete oldLeg.to;
+    const old = makeSuspect(8, { legs: [oldLeg as CallLeg] });
+    expect(filterTasks([old], only({ text: '415 555 0008' }))).toEqual([]);
+    expect(sidsOf(filterTasks([old], only({ text: callSid(8) })))).toEqual([taskSid(8)]);
   });
 
   it('combines criteria with AND', () => {

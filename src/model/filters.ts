@@ -24,8 +24,10 @@ export interface TaskFilter {
   minAgeMinutes: number | null;
   maxAgeMinutes: number | null;
   /**
-   * Matched, case-insensitively, inside the task SID, every call SID the row names, and a messaging
-   * task's conversation, interaction and channel SIDs.
+   * Matched, case-insensitively, inside the task SID, every call SID the row names, a messaging
+   * task's conversation, interaction and channel SIDs, and the From and To of every call leg (phone
+   * numbers compared without spaces, dashes, dots, parentheses or a leading +, so "415 555 0100"
+   * finds +14155550100).
    */
   text: string;
 }
@@ -77,9 +79,34 @@ function searchableSids(task: FilterableTask): string[] {
   return sids;
 }
 
+/** Every call leg's From and To (phone numbers, `client:` and SIP addresses). */
+function callAddresses(task: FilterableTask): string[] {
+  const addresses: string[] = [];
+  if (isSuspect(task)) {
+    // A server older than the legs' numbers sends none.
+    for (const leg of task.legs ?? []) {
+      if (leg.from) addresses.push(leg.from);
+      if (leg.to) addresses.push(leg.to);
+    }
+  }
+  return addresses;
+}
+
+/**
+ * A phone number as typed or as Twilio gives it, reduced to what identifies it: lower case, without
+ * the spaces, dashes, dots and parentheses people write numbers with, nor a leading +.
+ */
+export function normalisePhoneText(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[\s\-.()]/g, '')
+    .replace(/^\+/, '');
+}
+
 /** Builds the test once per filter, so a list of thousands is walked without re-reading the filter. */
 export function compileFilter(filter: TaskFilter): (task: FilterableTask) => boolean {
   const needle = filter.text.trim().toLowerCase();
+  const phoneNeedle = normalisePhoneText(needle);
   const minSeconds = filter.minAgeMinutes === null ? null : filter.minAgeMinutes * 60;
   const maxSeconds = filter.maxAgeMinutes === null ? null : filter.maxAgeMinutes * 60;
   return (task) => {
@@ -90,9 +117,15 @@ export function compileFilter(filter: TaskFilter): (task: FilterableTask) => boo
     if (filter.agent !== null && (task.workerSid ?? NONE) !== filter.agent) return false;
     if (minSeconds !== null && task.ageSeconds < minSeconds) return false;
     if (maxSeconds !== null && task.ageSeconds > maxSeconds) return false;
-    if (needle !== '' && !searchableSids(task).some((sid) => sid.toLowerCase().includes(needle))) return false;
+    if (needle !== '' && !matchesText(task, needle, phoneNeedle)) return false;
     return true;
   };
+}
+
+function matchesText(task: FilterableTask, needle: string, phoneNeedle: string): boolean {
+  if (searchableSids(task).some((sid) => sid.toLowerCase().includes(needle))) return true;
+  // A needle of only separators ("+", "-") would match every number.
+  return phoneNeedle !== '' && callAddresses(task).some((address) => normalisePhoneText(address).includes(phoneNeedle));
 }
 
 /** The rows the filter lets through, in their order; the same array when no filter is set. */

@@ -29,6 +29,12 @@ const STATUSES: OpenAssignmentStatus[] = ['pending', 'reserved', 'assigned'];
 /** Agents are shared: task n is held by agent n % 5 ("Agent 0" … "Agent 4"), unless it is pending. */
 const AGENTS = 5;
 
+/** The number task n's customer called from: +1 415 555 nnnn (E.164, as Twilio gives it). */
+export function customerNumber(n: number): string {
+  return `+1415555${String(n % 10_000).padStart(4, '0')}`;
+}
+export const CONTACT_CENTRE_NUMBER = '+18005550199';
+
 export function makeSuspect(n: number, overrides: Partial<Suspect> = {}): Suspect {
   const assignmentStatus = overrides.assignmentStatus ?? STATUSES[n % 3];
   const callEndedAt = overrides.callEndedAt !== undefined ? overrides.callEndedAt : endedSecondsAgo(300 + n);
@@ -37,6 +43,9 @@ export function makeSuspect(n: number, overrides: Partial<Suspect> = {}): Suspec
     role: 'call_sid',
     status: overrides.callStatus ?? 'completed',
     endedAt: callEndedAt,
+    // An inbound call: the customer's number, to the contact centre's.
+    from: customerNumber(n),
+    to: CONTACT_CENTRE_NUMBER,
   };
   const held = assignmentStatus !== 'pending';
   return {
@@ -99,8 +108,22 @@ export function makeWrapup(n: number, overrides: Partial<Suspect> = {}): Suspect
     callSid: callSid(n),
     callEndedAt: agentEnd,
     legs: [
-      { callSid: callSid(n), role: 'customer', status: 'completed', endedAt: customerEnd },
-      { callSid: callSid(0x10000 + n), role: 'worker', status: 'completed', endedAt: agentEnd },
+      {
+        callSid: callSid(n),
+        role: 'customer',
+        status: 'completed',
+        endedAt: customerEnd,
+        from: customerNumber(n),
+        to: CONTACT_CENTRE_NUMBER,
+      },
+      {
+        callSid: callSid(0x10000 + n),
+        role: 'worker',
+        status: 'completed',
+        endedAt: agentEnd,
+        from: CONTACT_CENTRE_NUMBER,
+        to: `client:agent_${n % AGENTS}`,
+      },
     ],
     ...overrides,
   });

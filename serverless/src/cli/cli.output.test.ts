@@ -200,8 +200,15 @@ describe('the new report columns (issue 10)', () => {
     workerName: '=Ann',
     kind: 'wrapup_overdue',
     legs: [
-      { role: 'call_sid', callSid: CA, status: 'completed', endedAt: '2024-05-01T10:30:00.000Z' },
-      { role: 'worker', callSid: CB, status: 'canceled', endedAt: null },
+      {
+        role: 'call_sid',
+        callSid: CA,
+        status: 'completed',
+        endedAt: '2024-05-01T10:30:00.000Z',
+        from: '+14155550100',
+        to: '+18005550199',
+      },
+      { role: 'worker', callSid: CB, status: 'canceled', endedAt: null, from: null, to: null },
     ],
     callSid: CA,
     callStatus: 'completed',

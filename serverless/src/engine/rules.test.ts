@@ -52,7 +52,17 @@ describe('classifyTask', () => {
         callSid: CALL_SID,
         callStatus,
         callEndedAt,
-        legs: [{ role: 'call_sid', callSid: CALL_SID, status: callStatus, endedAt: callEndedAt }],
+        legs: [
+          {
+            role: 'call_sid',
+            callSid: CALL_SID,
+            status: callStatus,
+            endedAt: callEndedAt,
+            // The call's From and To as Twilio gave them.
+            from: '+15550001111',
+            to: '+15550002222',
+          },
+        ],
         wrappingForMs: null,
         conversation: null,
       });

@@ -483,6 +483,8 @@ function toCallLeg(leg: TaskLeg, call: TwilioCall): CallLeg {
     role: leg.role,
     status: call.status,
     endedAt: Number.isNaN(endMs) ? null : new Date(endMs).toISOString(),
+    from: call.from,
+    to: call.to,
   };
 }
 

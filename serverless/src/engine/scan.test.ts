@@ -132,7 +132,16 @@ describe('scanPage', () => {
         workerSid: 'WKann',
         workerName: 'ann',
         kind: 'call_ended',
-        legs: [{ callSid: call.sid, role: 'call_sid', status: 'failed', endedAt: '2024-05-01T11:50:00.000Z' }],
+        legs: [
+          {
+            callSid: call.sid,
+            role: 'call_sid',
+            status: 'failed',
+            endedAt: '2024-05-01T11:50:00.000Z',
+            from: '+15550001111',
+            to: '+15550002222',
+          },
+        ],
         callSid: call.sid,
         callStatus: 'failed',
         callEndedAt: '2024-05-01T11:50:00.000Z',
@@ -477,8 +486,12 @@ describe('scanPage: call legs, overdue wrap-ups and agents (issue 10)', () => {
 
   it('lists a conference task as stuck only when every leg ended, with every leg and the primary first', async () => {
     const gateway = new FakeGateway();
-    const customer = gateway.addCall(makeCall({ status: 'completed', end_time: ago(300) }));
-    const worker = gateway.addCall(makeCall({ status: 'completed', end_time: ago(200) }));
+    const customer = gateway.addCall(
+      makeCall({ status: 'completed', end_time: ago(300), from: '+14155550100', to: '+18005550199' }),
+    );
+    const worker = gateway.addCall(
+      makeCall({ status: 'completed', end_time: ago(200), from: '+18005550199', to: 'client:ann' }),
+    );
     const outbound = gateway.addTask(
       makeTask({
         callSid: null,
@@ -503,12 +516,16 @@ describe('scanPage: call legs, overdue wrap-ups and agents (issue 10)', () => {
             callSid: customer.sid,
             status: 'completed',
             endedAt: new Date(Date.parse(ago(300))).toISOString(),
+            from: '+14155550100',
+            to: '+18005550199',
           },
           {
             role: 'worker',
             callSid: worker.sid,
             status: 'completed',
             endedAt: new Date(Date.parse(ago(200))).toISOString(),
+            from: '+18005550199',
+            to: 'client:ann',
           },
         ],
       }),
