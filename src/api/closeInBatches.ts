@@ -1,5 +1,5 @@
 import type { CloseResult } from '@plugin-stuck-tasks/contract';
-import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
+import { MAX_CLOSE_BATCH, PARALLEL_CLOSE_CALLS } from '@plugin-stuck-tasks/contract';
 import { splitIntoBatches } from '../model/suspects';
 import type { StuckTasksApi } from './client';
 import { isPermissionError } from './describeError';
@@ -12,9 +12,11 @@ import { isPermissionError } from './describeError';
  * that. More only adds Function invocations competing for the same Twilio capacity and, where CPU
  * is short, pushes calls past their 7.5 s budget: measured in the sandbox (`npm run bench -- --only
  * load`, 2,600 suspects, 100 ms, a loaded 2-core machine), closing took 136.8 s one at a time, 85.3 s
- * two at a time, and 111 to 124 s four at a time with 12 to 22 tasks failed at the deadline.
+ * two at a time, and 111 to 124 s four at a time with 12 to 22 tasks failed at the deadline. With
+ * the lighter Function bundles (stop 18, load average 3–4): 68.5 s two at a time, 67.3 s four at a
+ * time, so two stay. The Functions pace the Interactions API for this many calls (contract).
  */
-export const PARALLEL_CLOSE_BATCHES = 2;
+export const PARALLEL_CLOSE_BATCHES = PARALLEL_CLOSE_CALLS;
 
 export interface CloseInBatchesOptions {
   force?: boolean;

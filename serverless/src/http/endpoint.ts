@@ -5,12 +5,14 @@ import type {
   ServerlessFunctionSignature,
 } from '@twilio-labs/serverless-runtime-types/types';
 import type { z } from 'zod';
+import { PARALLEL_CLOSE_CALLS } from '@plugin-stuck-tasks/contract';
 import type { EngineDeps } from '../engine';
 import { createEngineDeps, InvalidPageTokenError, UpstreamError } from '../engine';
 import type { FlexCaller } from '../auth/flexToken';
 import { authorise, validateFlexToken } from '../auth/flexToken';
 import type { Settings } from '../settings';
 import { loadSettings, SettingsError } from '../settings';
+import { INTERACTIONS_REQUESTS_PER_SECOND } from '../gateway/twilioGateway';
 import { ApiError, badRequest, internal, upstream } from './errors';
 import { parseParams } from './params';
 import { checkBody, readIncomingRequest, readToken } from './request';
@@ -48,7 +50,12 @@ let warmEngine: { key: string; deps: EngineDeps } | null = null;
 
 function engineFor(settings: Settings): EngineDeps {
   const key = JSON.stringify(settings);
-  if (warmEngine?.key !== key) warmEngine = { key, deps: createEngineDeps(settings, { log: logLine }) };
+  if (warmEngine?.key !== key) {
+    // The plugin keeps PARALLEL_CLOSE_CALLS close calls in flight, each with its own gateway: each
+    // takes its share of Twilio's per-account Interactions rate, so together they stay within it.
+    const gateway = { interactionsPerSecond: INTERACTIONS_REQUESTS_PER_SECOND / PARALLEL_CLOSE_CALLS };
+    warmEngine = { key, deps: createEngineDeps(settings, { log: logLine, gateway }) };
+  }
   return warmEngine.deps;
 }
 
