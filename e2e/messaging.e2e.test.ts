@@ -18,7 +18,7 @@ import type {
   TaskView,
 } from '../sandbox/src/simulator';
 import type { Sandbox } from '../sandbox/src/start/sandbox';
-import { setUpAdminSession } from './support/adminSession';
+import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
 import { screenshot } from './support/browser';
 import { simControl } from './support/simulatorControl';
 import { flexNotification, scanInView } from './support/stuckTasksView';
@@ -358,5 +358,19 @@ test('bulk close across kinds: messaging tasks go through their channel and repo
     await rowOf(table('Needs review'), created[status].sid)
       .getByText(INTERACTION_CLOSED_TEXT, { exact: true })
       .waitFor();
+  }
+
+  // History finds the closure made through the channel (by the closure marker the task event carries)
+  // with the admin as who closed it; the tasks still open are not there.
+  await page.getByRole('tab', { name: 'History' }).click();
+  const history = page.getByRole('table', { name: 'History of closures' });
+  await history.waitFor({ timeout: 60_000 });
+  const historyRow = history.getByRole('row').filter({ hasText: created.assigned.sid });
+  await historyRow.waitFor();
+  const cells = (await historyRow.getByRole('cell').allTextContents()).map((text) => text.trim());
+  const adminIdentity = ADMIN_IDENTITY_IN_REASON.replace(/^Closed by /, '').replace(/\.$/, '');
+  expect(cells.slice(1, 4)).toEqual([created.assigned.sid, 'Completed', adminIdentity]);
+  for (const status of ['pending', 'reserved'] as const) {
+    expect(await history.getByRole('row').filter({ hasText: created[status].sid }).count()).toBe(0);
   }
 });
