@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { InvalidPageTokenError } from './errors';
 
 /**
- * The codec of this service's opaque page tokens (scan's `st1.`, the history's `hs1.`): a prefix, then
- * the payload as base64url JSON, checked with zod on the way back in, and tagged with the workspace so
- * that a token from another workspace is refused, not misread. Only `decode`'s result is trusted: a
- * client can send anything.
+ * The codec of this service's opaque page tokens (scan's `st1.`, the history's `hs1.`, the reverse
+ * orphans' `oc1.`): a prefix, then the payload as base64url JSON, checked with zod on the way back in,
+ * and tagged with the workspace so that a token from another workspace is refused, not misread. Only
+ * `decode`'s result is trusted: a client can send anything.
  */
 
 const MAX_TOKEN_LENGTH = 2048;
