@@ -1,15 +1,13 @@
-import path from 'path';
 import type { HistoryEntry, HistoryResponse } from '@plugin-stuck-tasks/contract';
 import { historyPage } from '../../engine';
 import { engineFor } from '../context';
 import type { CommandContext, CommonOptions } from '../context';
 import { EXIT_CODES } from '../errors';
-import { checkOutputFile, writeOutputFile } from '../outputFile';
-import { formatHistory, reportFormatFor } from '../report';
+import { listingOutput } from '../listingOutput';
+import { formatHistory } from '../report';
 import type { HistoryReport, ReportFormat } from '../report';
 import { plural, seconds } from '../summary';
 import { renderTable } from '../table';
-import { printableLine } from '../terminal';
 
 export interface HistoryCommandOptions extends CommonOptions {
   days: number;
@@ -30,10 +28,7 @@ const CLI_PAGE_ENTRIES = 5_000;
  */
 export async function runHistory(context: CommandContext, options: HistoryCommandOptions): Promise<number> {
   const { settings, io } = context;
-  const toStdout = options.out === '-';
-  const format = reportFormatFor(toStdout || options.out === undefined ? undefined : options.out, options.format);
-  const outFile = toStdout || options.out === undefined ? null : path.resolve(io.cwd, options.out);
-  if (outFile) checkOutputFile(outFile, options.overwrite);
+  const output = listingOutput(io, options);
 
   const deps = engineFor(context, options);
   const started = Date.now();
@@ -55,17 +50,8 @@ export async function runHistory(context: CommandContext, options: HistoryComman
     days: options.days,
     entries,
   };
-  // With the file on standard output, the human-readable part goes to standard error.
-  const humans = toStdout ? io.stderr : io.stdout;
-  humans.write(renderHistory(entries, options.days, Date.now() - started));
-  if (toStdout) {
-    io.stdout.write(formatHistory(report, format));
-  } else if (outFile) {
-    writeOutputFile(outFile, formatHistory(report, format), options.overwrite);
-    humans.write(
-      `\nWrote ${plural(entries.length, 'closure')} (${format.toUpperCase()}) to ${printableLine(outFile)}\n`,
-    );
-  }
+  output.humans.write(renderHistory(entries, options.days, Date.now() - started));
+  output.deliver(formatHistory(report, output.format), plural(entries.length, 'closure'));
   return EXIT_CODES.ok;
 }
 

@@ -1,4 +1,3 @@
-import path from 'path';
 import type {
   OrphanConversation,
   OrphanConversationsCounts,
@@ -8,12 +7,11 @@ import { orphanConversationsPage } from '../../engine';
 import { engineFor } from '../context';
 import type { CommandContext, CommonOptions } from '../context';
 import { EXIT_CODES } from '../errors';
-import { checkOutputFile, writeOutputFile } from '../outputFile';
-import { formatOrphans, reportFormatFor } from '../report';
+import { listingOutput } from '../listingOutput';
+import { formatOrphans } from '../report';
 import type { OrphansReport, ReportFormat } from '../report';
 import { plural, seconds } from '../summary';
 import { renderTable } from '../table';
-import { printableLine } from '../terminal';
 
 export interface OrphansCommandOptions extends CommonOptions {
   out?: string;
@@ -34,10 +32,7 @@ const CLI_PAGE_CONVERSATIONS = 5_000;
  */
 export async function runOrphans(context: CommandContext, options: OrphansCommandOptions): Promise<number> {
   const { settings, io } = context;
-  const toStdout = options.out === '-';
-  const format = reportFormatFor(toStdout || options.out === undefined ? undefined : options.out, options.format);
-  const outFile = toStdout || options.out === undefined ? null : path.resolve(io.cwd, options.out);
-  if (outFile) checkOutputFile(outFile, options.overwrite);
+  const output = listingOutput(io, options);
 
   const deps = engineFor(context, options);
   const started = Date.now();
@@ -62,17 +57,8 @@ export async function runOrphans(context: CommandContext, options: OrphansComman
     counts,
     conversations,
   };
-  // With the file on standard output, the human-readable part goes to standard error.
-  const humans = toStdout ? io.stderr : io.stdout;
-  humans.write(renderOrphans(report, settings.messaging === false, Date.now() - started));
-  if (toStdout) {
-    io.stdout.write(formatOrphans(report, format));
-  } else if (outFile) {
-    writeOutputFile(outFile, formatOrphans(report, format), options.overwrite);
-    humans.write(
-      `\nWrote ${plural(conversations.length, 'conversation')} (${format.toUpperCase()}) to ${printableLine(outFile)}\n`,
-    );
-  }
+  output.humans.write(renderOrphans(report, settings.messaging === false, Date.now() - started));
+  output.deliver(formatOrphans(report, output.format), plural(conversations.length, 'conversation'));
   return EXIT_CODES.ok;
 }
 
