@@ -329,6 +329,19 @@ export function buildGateway(
     return result.data;
   }
 
+  /** What a task update (status, or attributes alone) came to, from Twilio's answer. */
+  function taskUpdateResult(spec: RequestSpec, response: AnsweredResponse): UpdateTaskResult {
+    if (response.statusCode === 200) return { kind: 'updated', task: parse(spec, taskSchema, response.body) };
+    if (response.statusCode === 412) return { kind: 'precondition_failed' };
+    if (response.statusCode === 404)
+      return { kind: 'not_found', afterUnansweredAttempt: response.afterUnansweredAttempt };
+    if (response.statusCode === 400) {
+      const error = twilioError(response.body);
+      return { kind: 'rejected', twilioCode: error.code, message: error.message ?? 'Bad request' };
+    }
+    refuse(spec, response);
+  }
+
   const byLimit: Acquire = (fn) => slots.run(fn);
   return makeApi(byLimit, false);
 
@@ -378,16 +391,7 @@ export function buildGateway(
           },
           headers: update.ifMatch === null ? undefined : { 'If-Match': update.ifMatch },
         };
-        const response = await request(spec, budget);
-        if (response.statusCode === 200) return { kind: 'updated', task: parse(spec, taskSchema, response.body) };
-        if (response.statusCode === 412) return { kind: 'precondition_failed' };
-        if (response.statusCode === 404)
-          return { kind: 'not_found', afterUnansweredAttempt: response.afterUnansweredAttempt };
-        if (response.statusCode === 400) {
-          const error = twilioError(response.body);
-          return { kind: 'rejected', twilioCode: error.code, message: error.message ?? 'Bad request' };
-        }
-        refuse(spec, response);
+        return taskUpdateResult(spec, await request(spec, budget));
       },
 
       async updateTaskAttributes(taskSid, update, budget): Promise<UpdateTaskResult> {
@@ -400,16 +404,7 @@ export function buildGateway(
           data: { Attributes: update.attributes },
           headers: { 'If-Match': update.ifMatch },
         };
-        const response = await request(spec, budget);
-        if (response.statusCode === 200) return { kind: 'updated', task: parse(spec, taskSchema, response.body) };
-        if (response.statusCode === 412) return { kind: 'precondition_failed' };
-        if (response.statusCode === 404)
-          return { kind: 'not_found', afterUnansweredAttempt: response.afterUnansweredAttempt };
-        if (response.statusCode === 400) {
-          const error = twilioError(response.body);
-          return { kind: 'rejected', twilioCode: error.code, message: error.message ?? 'Bad request' };
-        }
-        refuse(spec, response);
+        return taskUpdateResult(spec, await request(spec, budget));
       },
 
       async listReservations(taskSid, budget) {
