@@ -649,6 +649,51 @@ describe('messaging: Conversations and Interactions', () => {
   });
 });
 
+describe('the Interactions pace (fake time)', () => {
+  const KD = `KD${'4'.repeat(32)}`;
+  const UO = `UO${'5'.repeat(32)}`;
+  const channel = { sid: UO, interaction_sid: KD, type: 'sms', status: 'active', routing: null };
+  // One slot and two channel reads a second (500 ms apart).
+  const oneSlot = withDefaults({ ...fast, concurrency: 1, interactionsPerSecond: 2 });
+
+  beforeEach(() => jest.useFakeTimers({ now: Date.parse('2024-05-01T12:00:00Z') }));
+  afterEach(() => jest.useRealTimers());
+
+  it('lets other requests through while channel reads wait for their turn (a wait holds no slot)', async () => {
+    const sent: string[] = [];
+    const gateway = buildGateway(testSettings(), oneSlot, async (opts) => {
+      const kind = opts.uri.includes('/Calls/') ? 'call' : 'channel';
+      sent.push(kind);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return { statusCode: 200, body: kind === 'call' ? makeCall({ sid: CALL_SID }) : channel, headers: {} };
+    });
+    const reads = Array.from({ length: 3 }, () => gateway.fetchInteractionChannel(KD, UO));
+    const call = gateway.fetchCall(CALL_SID);
+    await jest.advanceTimersByTimeAsync(100);
+    // One read went at once and the call got the slot while the other two reads wait for their turns.
+    expect([...sent].sort()).toEqual(['call', 'channel']);
+    await jest.advanceTimersByTimeAsync(1000);
+    await Promise.all([...reads, call]);
+    expect(sent).toHaveLength(4);
+  });
+
+  it('drops the reads of a call that was abandoned: the next call waits one turn, not behind them', async () => {
+    const { gateway, sent } = scripted([{ statusCode: 200, body: channel }], oneSlot);
+    const earlierCall = new AbortController();
+    const abandoned = Array.from({ length: 20 }, () =>
+      gateway.fetchInteractionChannel(KD, UO, { signal: earlierCall.signal }).catch((error: Error) => error),
+    );
+    await jest.advanceTimersByTimeAsync(100);
+    earlierCall.abort();
+    const refusals = await Promise.all(abandoned);
+    expect(refusals.filter((outcome) => outcome instanceof DeadlineExceededError)).toHaveLength(19);
+    const next = gateway.fetchInteractionChannel(KD, UO, { signal: new AbortController().signal });
+    await jest.advanceTimersByTimeAsync(500);
+    await expect(next).resolves.toMatchObject({ sid: UO });
+    expect(sent).toHaveLength(2);
+  });
+});
+
 describe('reverse orphans: conversations by state, tasks naming conversations', () => {
   const sidOf = (digit: number) => `CH${String(digit).repeat(32).slice(0, 32)}`;
 

@@ -1,5 +1,5 @@
-import Bottleneck from 'bottleneck';
 import pLimit from 'p-limit';
+import { EndpointPace, type RequestPacer } from './requestPacer';
 import pRetry from 'p-retry';
 // twilio-node's base client only (authentication, user agent, region and edge, our transport): the
 // package's entry point also loads every API domain, 3.3 MB of each 4 MB Function bundle parsed again
@@ -118,7 +118,7 @@ interface TwilioResponse {
 interface RequestSpec {
   kind: RequestKind;
   /** Spaces this request's attempts out (the Interactions API's per-endpoint rate limit). */
-  rate?: Bottleneck;
+  pace?: EndpointPace;
   method: 'get' | 'post';
   uri: string;
   params?: Record<string, string | number | string[]>;
@@ -187,12 +187,10 @@ export function buildGateway(
     headroom: config.headroom,
   });
   const slots = new SlotScheduler(() => window.limit());
-  // Bottleneck (a well-kept limiter) spaces the starts of each Interactions endpoint's requests evenly,
-  // so no second ever holds more than the limit; the slot scheduler bounds concurrency, not rate.
-  const interactionRate = (): Bottleneck =>
-    new Bottleneck({ maxConcurrent: null, minTime: Math.ceil(1000 / config.interactionsPerSecond) });
-  const channelFetchRate = interactionRate();
-  const channelUpdateRate = interactionRate();
+  // Each Interactions endpoint's starts are spaced evenly, so no second ever holds more than the
+  // limit; the slot scheduler bounds concurrency, not rate.
+  const channelFetchPace = new EndpointPace(config.interactionsPerSecond);
+  const channelUpdatePace = new EndpointPace(config.interactionsPerSecond);
   const stats = emptyStats();
   let inFlight = 0;
 
@@ -207,6 +205,15 @@ export function buildGateway(
     if (Date.now() >= deadline) throw new pRetry.AbortError(new DeadlineExceededError());
   }
 
+  /** Waits for the pacer's turn; a budget spent meanwhile ends the attempt like any other deadline. */
+  async function paced(pacer: RequestPacer, budget: RequestBudget, deadline: number): Promise<void> {
+    try {
+      await pacer.turn(budget.signal, deadline);
+    } catch (error) {
+      throw new pRetry.AbortError(error as Error);
+    }
+  }
+
   async function attempt(
     spec: RequestSpec,
     budget: RequestBudget,
@@ -214,11 +221,13 @@ export function buildGateway(
     acquire: Acquire,
   ): Promise<TwilioResponse> {
     checkBudget(budget, deadline);
+    // Its turn first, holding no slot (see EndpointPace).
+    if (spec.pace) await paced(spec.pace.beforeSlot, budget, deadline);
     const response = await acquire(async () => {
       // Time may have passed waiting for a slot.
       checkBudget(budget, deadline);
       // Inside the slot, right before sending: the spacing holds for the requests themselves.
-      if (spec.rate) await spec.rate.schedule(() => Promise.resolve());
+      if (spec.pace) await paced(spec.pace.atSend, budget, deadline);
       checkBudget(budget, deadline);
       stats.requests[spec.kind] += 1;
       stats.totalRequests += 1;
@@ -458,7 +467,7 @@ export function buildGateway(
           kind: 'fetchInteractionChannel',
           method: 'get',
           uri: `${interactionsUrl}/${interactionSid}/Channels/${channelSid}`,
-          rate: channelFetchRate,
+          pace: channelFetchPace,
         };
         const response = await request(spec, budget);
         if (response.statusCode === 404) return null;
@@ -475,7 +484,7 @@ export function buildGateway(
           uri: `${interactionsUrl}/${interactionSid}/Channels/${channelSid}`,
           // Routing closed: Flex closes the channel's tasks rather than moving them to wrapping.
           data: { Status: 'closed', Routing: JSON.stringify({ status: 'closed' }) },
-          rate: channelUpdateRate,
+          pace: channelUpdatePace,
         };
         const response = await request(spec, budget);
         if (response.statusCode === 200) {
