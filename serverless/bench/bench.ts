@@ -104,7 +104,9 @@ function runLoadRow(
     case 'cli-other-traffic':
       return measureLoad(sim, size, options, 'CLI, defaults', options.otherTraffic, () => runCliClose(address));
     case 'browser':
-      return measureBrowserPath(size, options);
+      return measureBrowserPath(size, options, 'cold');
+    case 'browser-warm':
+      return measureBrowserPath(size, options, 'warm');
   }
 }
 

@@ -20,7 +20,11 @@ import type { BrowserMessage } from './browserMessages';
 const CLOSE_TIMEOUT_MS = 15 * 60_000;
 
 async function main(): Promise<void> {
+  const instances = process.argv[2];
+  if (instances !== 'cold' && instances !== 'warm')
+    throw new Error(`Function instances: cold or warm, got ${instances}`);
   const sandbox = await startSandbox({
+    functionInstances: instances,
     seed: 'bench',
     // Seeded again by the bench through the control API; small here so the page boots fast.
     tasks: 10,

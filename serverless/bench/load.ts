@@ -217,10 +217,16 @@ export function printLoadTable(
 
 /**
  * The browser row: the sandbox and Chromium in a child process (browserPath.ts), its simulator seeded
- * like every other row's; wall = from opening the view (its scan) to the close's summary.
+ * like every other row's; wall = from opening the view (its scan) to the close's summary. `instances`:
+ * the sandbox's Functions forked per call (`cold`, its default), or kept loaded (`warm`, as Twilio
+ * reuses a warm Function container).
  */
-export async function measureBrowserPath(size: number, options: BenchOptions): Promise<LoadRow> {
-  const child = fork(path.join(path.dirname(process.argv[1]), 'browserPath.js'), [], {
+export async function measureBrowserPath(
+  size: number,
+  options: BenchOptions,
+  instances: 'cold' | 'warm',
+): Promise<LoadRow> {
+  const child = fork(path.join(path.dirname(process.argv[1]), 'browserPath.js'), [instances], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
@@ -231,7 +237,9 @@ export async function measureBrowserPath(size: number, options: BenchOptions): P
       sim,
       size,
       options,
-      'browser: sandbox page in Chromium (scan, select all, close)',
+      `browser: sandbox page in Chromium (scan, select all, close), ${
+        instances === 'warm' ? 'warm Function instances' : 'a Function process per call'
+      }`,
       null,
       async () => {
         const answer = new Promise<BrowserMessage>((resolve, reject) => {

@@ -20,7 +20,7 @@ export interface BenchOptions {
   only: 'scan' | 'load' | null;
   /** `--only load`: the other traffic's mean requests in flight and its swing around it. */
   otherTraffic: { mean: number; swing: number; periodMs: number };
-  /** `--only load`: which rows run (default all three). */
+  /** `--only load`: which rows run (default all). */
   loadRows: LoadRowName[];
   /** Overdue wrap-ups setting of the engine runs (null = off); every engine runner runs once per value. */
   wrapupOverdueMinutes: (number | null)[];
@@ -31,8 +31,9 @@ export interface BenchOptions {
   scenario: 'default' | 'plain';
 }
 
-export type LoadRowName = 'cli' | 'cli-other-traffic' | 'browser';
-const LOAD_ROWS: LoadRowName[] = ['cli', 'cli-other-traffic', 'browser'];
+/** `browser`: the sandbox's default Functions (a process per call); `browser-warm`: warm instances. */
+export type LoadRowName = 'cli' | 'cli-other-traffic' | 'browser' | 'browser-warm';
+const LOAD_ROWS: LoadRowName[] = ['cli', 'cli-other-traffic', 'browser', 'browser-warm'];
 
 function parseLoadRows(value: string): LoadRowName[] {
   const names = value.split(',').map((item) => item.trim());

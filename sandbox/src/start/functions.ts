@@ -1,7 +1,10 @@
 /**
- * The one way this repository runs the real Functions locally: `twilio-run start` inside serverless/
- * (one forked process per request, as deployed), used by `npm start` (the sandbox and the serverless
- * workspace's own) and by the integration tests. Every run listens on loopback only and uses
+ * The one way this repository runs the real Functions locally: `twilio-run start` inside serverless/,
+ * used by `npm start` (the sandbox and the serverless workspace's own) and by the integration tests.
+ * By default twilio-run forks a fresh process per request: every call is a cold start, isolated from
+ * every other. `instances: 'warm'` serves them in twilio-run's own process with the bundles kept
+ * loaded, as a hosted Function's warm container is reused from one invocation to the next (its
+ * module scope kept: the engine's live-call list and its gateway's window). Every run listens on loopback only and uses
  * production error handling (NODE_ENV=production), so an unparseable body never gets an Express
  * error page or a stack trace.
  */
@@ -30,7 +33,19 @@ export interface FunctionsServerOptions {
   readyTimeoutMs?: number;
   /** Test only: modules preloaded (`node --require`) into twilio-run and every function process. */
   preload?: readonly string[];
+  /** `cold` (default): a fresh process per call. `warm`: one process, modules kept between calls. */
+  instances?: FunctionInstances;
 }
+
+/** How the local runtime runs each Function call: see the file's comment. */
+export type FunctionInstances = 'cold' | 'warm';
+export const FUNCTION_INSTANCES: readonly FunctionInstances[] = ['cold', 'warm'];
+
+/** twilio-run's flags for each way: in its own process (no fork), and no require-cache clearing (no live reload). */
+const INSTANCE_FLAGS: Record<FunctionInstances, readonly string[]> = {
+  cold: [],
+  warm: ['--no-fork-process', '--no-live'],
+};
 
 export interface FunctionsServer {
   /** e.g. http://127.0.0.1:PORT */
@@ -123,6 +138,7 @@ async function launch(
       envFile,
       '--port',
       String(port),
+      ...INSTANCE_FLAGS[options.instances ?? 'cold'],
     ],
     {
       cwd: SERVERLESS_DIR,

@@ -14,7 +14,16 @@ describe('npm start options', () => {
       graceSeconds: undefined,
       wrapupOverdueMinutes: undefined,
       allowedRoles: undefined,
+      functionInstances: undefined,
     });
+  });
+
+  test.each([
+    [['--function-instances', 'warm'], {}, 'warm'],
+    [['--function-instances', 'cold'], { SANDBOX_FUNCTION_INSTANCES: 'warm' }, 'cold'],
+    [[], { SANDBOX_FUNCTION_INSTANCES: 'warm' }, 'warm'],
+  ])('Function instances: %j %j → %p', (argv, env, instances) => {
+    expect(optionsFromCommandLine(argv, env)).toMatchObject({ functionInstances: instances });
   });
 
   test.each([
@@ -97,6 +106,8 @@ describe('npm start options', () => {
       'SANDBOX_WRAPUP_OVERDUE_MINUTES must be a whole number from 1 to 1440, got "soon"',
     ],
     [['--bogus'], {}, "Unknown option '--bogus'"],
+    [['--function-instances', 'hot'], {}, '--function-instances must be one of cold, warm, got "hot"'],
+    [[], { SANDBOX_FUNCTION_INSTANCES: 'Warm' }, 'SANDBOX_FUNCTION_INSTANCES must be one of cold, warm, got "Warm"'],
   ])('%j %j is refused: %s', (argv, env, message) => {
     const attempt = () => optionsFromCommandLine(argv, env);
     expect(attempt).toThrow(UsageError);

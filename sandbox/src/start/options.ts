@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 
+import { FUNCTION_INSTANCES, type FunctionInstances } from './functions';
 import { DEFAULT_SANDBOX_TASKS, DEFAULT_SANDBOX_WRAPUP_OVERDUE_MINUTES, type SandboxOptions } from './sandbox';
 
 export const DEFAULT_PORTS = { host: 3000, functions: 3001, simulator: 3002 };
@@ -34,6 +35,11 @@ Options (each also as an environment variable):
                          WRAPUP_OVERDUE_MINUTES, 1..1440;      SANDBOX_WRAPUP_OVERDUE_MINUTES
                          empty or 0 = off                      (default ${DEFAULT_SANDBOX_WRAPUP_OVERDUE_MINUTES})
   --allowed-roles LIST   ALLOWED_ROLES, comma-separated        SANDBOX_ALLOWED_ROLES (default admin)
+  --function-instances cold|warm
+                         cold: a fresh process per Function    SANDBOX_FUNCTION_INSTANCES (default cold)
+                         call; warm: one process whose modules
+                         stay loaded between calls, as Twilio
+                         reuses a warm Function container
   -h, --help             show this help
 
 Examples:
@@ -66,6 +72,7 @@ function parse(argv: string[]) {
       grace: { type: 'string' },
       'wrapup-overdue-minutes': { type: 'string' },
       'allowed-roles': { type: 'string' },
+      'function-instances': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -118,6 +125,15 @@ function rate(raw: Raw | undefined): number | undefined {
   return number;
 }
 
+function functionInstances(raw: Raw | undefined): FunctionInstances | undefined {
+  if (raw === undefined) return undefined;
+  const value = raw.value.trim();
+  if (!(FUNCTION_INSTANCES as readonly string[]).includes(value)) {
+    throw new UsageError(`${raw.source} must be one of ${FUNCTION_INSTANCES.join(', ')}, got "${raw.value}"`);
+  }
+  return value as FunctionInstances;
+}
+
 /** Flags win over environment variables, which win over the defaults. */
 export function optionsFromCommandLine(argv: string[], env: Env = process.env): SandboxOptions | 'help' {
   let values: Parsed;
@@ -164,5 +180,6 @@ export function optionsFromCommandLine(argv: string[], env: Env = process.env): 
     graceSeconds: integer(get('grace', 'SANDBOX_GRACE_SECONDS'), 0, 86_400),
     wrapupOverdueMinutes: wrapupMinutes(values, env),
     allowedRoles,
+    functionInstances: functionInstances(get('function-instances', 'SANDBOX_FUNCTION_INSTANCES')),
   };
 }

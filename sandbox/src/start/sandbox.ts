@@ -9,7 +9,7 @@ import {
   type Simulator,
 } from '../simulator';
 import { FLEX_PAGE_BUNDLE, PLUGIN_BUNDLE, REPO_ROOT, ensureBuilt } from './builds';
-import { startFunctions, type FunctionsServer } from './functions';
+import { startFunctions, type FunctionInstances, type FunctionsServer } from './functions';
 import { PortInUseError, assertPortFree } from './loopback';
 
 export interface SandboxOptions {
@@ -38,6 +38,8 @@ export interface SandboxOptions {
   wrapupOverdueMinutes?: number | null;
   /** ALLOWED_ROLES for the Functions and the plugin. Default admin. */
   allowedRoles?: string[];
+  /** A fresh process per Function call (`cold`, the default) or one whose modules stay loaded (`warm`). */
+  functionInstances?: FunctionInstances;
   /** 0 = a free port (the default for each). */
   ports?: { simulator?: number; functions?: number; host?: number };
   /** Where build and twilio-run logs go. Default artifacts/sandbox. */
@@ -140,6 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       port: options.ports?.functions ?? 0,
       logFile: path.join(logDir, 'functions.log'),
       portHint: PORT_HINT,
+      instances: options.functionInstances,
       settings: {
         ACCOUNT_SID: simulator.accountSid,
         AUTH_TOKEN: simulator.authToken,
@@ -151,7 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     });
     stops.push(() => functions.stop());
-    say(`Functions (twilio-run): ${functions.url}`);
+    say(`Functions (twilio-run, ${options.functionInstances ?? 'cold'} instances): ${functions.url}`);
 
     const host = await startFlexHost({
       port: options.ports?.host ?? 0,

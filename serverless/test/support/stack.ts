@@ -1,4 +1,4 @@
-import type { FunctionsServer } from '@plugin-stuck-tasks/sandbox/src/start/functions';
+import type { FunctionInstances, FunctionsServer } from '@plugin-stuck-tasks/sandbox/src/start/functions';
 import { startFunctions } from '@plugin-stuck-tasks/sandbox/src/start/functions';
 import path from 'path';
 import type { Simulator, SimulatorOptions } from '@plugin-stuck-tasks/sandbox';
@@ -26,14 +26,16 @@ export async function startFunctionsFor(
   settings: Record<string, string>,
   twilioUrl: string,
   route: TwilioRoute = 'baseUrl',
+  instances: FunctionInstances = 'cold',
 ): Promise<FunctionsServer> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { buildIfStale } = require('../../scripts/build.js') as { buildIfStale: () => Promise<void> };
   await buildIfStale();
   return route === 'baseUrl'
-    ? startFunctions({ port: 0, settings: { ...settings, TWILIO_API_BASE_URL: twilioUrl } })
+    ? startFunctions({ port: 0, instances, settings: { ...settings, TWILIO_API_BASE_URL: twilioUrl } })
     : startFunctions({
         port: 0,
+        instances,
         settings: { ...settings, TWILIO_HOSTS_TARGET_URL: twilioUrl },
         preload: [TWILIO_HOSTS_PRELOAD],
       });
@@ -65,6 +67,8 @@ export interface StackOptions {
   route?: TwilioRoute;
   /** Put a front between the Functions and the simulator, to make token validation fail on cue. */
   front?: boolean;
+  /** Default `cold`: a fresh process per call. */
+  instances?: FunctionInstances;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -82,6 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       front?.url ?? sim.url,
       options.route,
+      options.instances,
     );
   } catch (error) {
     await Promise.allSettled([sim.stop(), front?.stop()]);
