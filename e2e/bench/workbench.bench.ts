@@ -65,6 +65,28 @@ const TYPE_TEXT = `
 const CLICK_SELECT_ALL = `document.getElementById('stuck-tasks-select-all').click();`;
 const TICK_FIRST_ROW = `document.querySelector('[id^="stuck-tasks-select-WT"]').click();`;
 
+/** Where the main thread's time went during `run`: Chrome's cumulative metrics before and after. */
+async function breakdown(page: Page, run: () => Promise<unknown>): Promise<Record<string, number>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const read = async () =>
+    Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((metric) => [metric.name, metric.value]));
+  const before = await read();
+  await run();
+  const after = await read();
+  await cdp.detach();
+  const ms = (name: string) => Math.round((after[name] - before[name]) * 1000);
+  return {
+    script: ms('ScriptDuration'),
+    style: ms('RecalcStyleDuration'),
+    layout: ms('LayoutDuration'),
+    task: ms('TaskDuration'),
+    styleRecalcs: after.RecalcStyleCount - before.RecalcStyleCount,
+    layouts: after.LayoutCount - before.LayoutCount,
+    nodes: after.Nodes,
+  };
+}
+
 /** Records a CPU profile of `run` (sampled every 100 µs) into artifacts/e2e/bench-<name>.cpuprofile. */
 async function profile(page: Page, name: string, run: () => Promise<unknown>): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
@@ -144,6 +166,34 @@ test('filter and select-all with about 2,000 suspects', async () => {
   lines.push(describe('select all shown, queue filter', filteredSelect));
   lines.push(describe('clear shown, queue filter', filteredClear));
   await timeInPage(page, SELECT_QUEUE, '*any*');
+
+  // Main-thread time by kind over a few changes of each sort (Chrome's metrics; wall time is above).
+  const kinds: [string, () => Promise<unknown>][] = [
+    [
+      'filter by queue and clear, x3',
+      async () => {
+        for (const queue of queues.slice(0, 3)) {
+          await timeInPage(page, SELECT_QUEUE, queue);
+          await timeInPage(page, SELECT_QUEUE, '*any*');
+        }
+      },
+    ],
+    [
+      'select all and clear, x3',
+      async () => {
+        for (let round = 0; round < 3; round += 1) {
+          await timeInPage(page, CLICK_SELECT_ALL, '');
+          await timeInPage(page, CLICK_SELECT_ALL, '');
+        }
+      },
+    ],
+  ];
+  for (const [name, run] of kinds) {
+    const spent = await breakdown(page, run);
+    lines.push(
+      `${name.padEnd(44)} main thread ${spent.task} ms: script ${spent.script}, style ${spent.style} (${spent.styleRecalcs} recalcs), layout ${spent.layout} (${spent.layouts}); ${spent.nodes} DOM nodes`,
+    );
+  }
 
   if (process.env.BENCH_PROFILE) {
     await profile(page, 'filter', async () => {
