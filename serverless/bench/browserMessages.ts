@@ -7,6 +7,14 @@ import type { SimulatorAddress } from './simulatorControl';
 export type BrowserMessage =
   | { ready: SimulatorAddress }
   | {
-      done: { scanMs: number; closeMs: number; selected: number; summary: string; firstFailure: string | null };
+      done: {
+        scanMs: number;
+        closeMs: number;
+        selected: number;
+        summary: string;
+        firstFailure: string | null;
+        /** The page's main-thread busy time (Chrome's TaskDuration) during each phase. */
+        pageMainThreadMs: { scan: number; close: number };
+      };
     }
   | { failed: string };

@@ -250,12 +250,12 @@ export async function measureBrowserPath(
         const message = await answer;
         if (!('done' in message))
           throw new Error(`The browser row failed: ${'failed' in message ? message.failed : ''}`);
-        const { scanMs, closeMs, selected, summary, firstFailure } = message.done;
+        const { scanMs, closeMs, selected, summary, firstFailure, pageMainThreadMs } = message.done;
         const failed = /([\d,]+) failed/.exec(summary)?.[1]?.replace(/,/g, '');
         return {
           wallMs: scanMs + closeMs,
           failures: failed === undefined ? 0 : Number(failed),
-          note: `scan ${seconds(scanMs)} s, close ${seconds(closeMs)} s of ${selected} selected; "${summary.trim()}"${
+          note: `scan ${seconds(scanMs)} s, close ${seconds(closeMs)} s of ${selected} selected (the page's main thread busy ${seconds(pageMainThreadMs.scan)} s and ${seconds(pageMainThreadMs.close)} s); "${summary.trim()}"${
             firstFailure ? `; first failed row: "${firstFailure.trim()}"` : ''
           }`,
         };
