@@ -10,7 +10,7 @@ import type { TaskView } from '../sandbox/src/simulator';
 import type { Sandbox } from '../sandbox/src/start/sandbox';
 import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
 import { screenshot } from './support/browser';
-import { scanInView } from './support/stuckTasksView';
+import { listedTaskSids, scanInView, showRowOf } from './support/stuckTasksView';
 
 const NO_CALL_SID_PROBLEM = 'The task attributes carry no call SID, so its call cannot be checked.';
 
@@ -41,6 +41,7 @@ async function scanNeedsReview(): Promise<void> {
 
 /** Opens a needs-review task from the "Needs review" group and checks the panel explains its problem. */
 async function openFromNeedsReview(task: TaskView): Promise<void> {
+  await showRowOf(page, 'Needs review', task.sid);
   const row = needsReviewTable().getByRole('row').filter({ hasText: task.sid });
   await row.getByText(NO_CALL_SID_PROBLEM).waitFor();
   await row.getByRole('button', { name: `Review task ${task.sid}` }).click();
@@ -80,7 +81,16 @@ test('the admin sees the tasks without a call SID under "Needs review", with the
   const noCallSid = openWithoutCallSid();
   expect(noCallSid.length).toBeGreaterThanOrEqual(1);
   await scanNeedsReview();
+  // The suspects on every page of their tables (the plugin pages its tables by 25 rows).
+  const suspects: string[] = [];
+  for (const name of ['Stuck tasks', 'Overdue wrap-ups']) {
+    if ((await page.getByRole('table', { name, exact: true }).count()) > 0) {
+      suspects.push(...(await listedTaskSids(page, name)));
+    }
+  }
   for (const task of noCallSid) {
+    expect(suspects).not.toContain(task.sid);
+    await showRowOf(page, 'Needs review', task.sid);
     await needsReviewTable().getByRole('row').filter({ hasText: task.sid }).getByText(NO_CALL_SID_PROBLEM).waitFor();
     // Never offered for the bulk close.
     expect(await page.getByRole('checkbox', { name: `Select task ${task.sid}` }).count()).toBe(0);
@@ -127,6 +137,7 @@ test("force close: after the risk is spelled out and confirmed, the task is clos
 
   await dismissPanel();
   expect(await needsReviewTable().getByRole('row').filter({ hasText: task.sid }).count()).toBe(0);
+  expect(await listedTaskSids(page, 'Needs review')).not.toContain(task.sid);
 });
 
 test('force close is refused for a task whose call turns out to be live: it is left open', async () => {

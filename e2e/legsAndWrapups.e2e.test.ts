@@ -13,11 +13,11 @@ import type { TaskView } from '../sandbox/src/simulator';
 import type { Sandbox } from '../sandbox/src/start/sandbox';
 import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
 import { screenshot } from './support/browser';
-import { flexNotification, scanInView } from './support/stuckTasksView';
+import { flexNotification, listedTaskSids, scanInView, showRowOf } from './support/stuckTasksView';
 
-// The plugin pages its tables by 100 rows. At 300 tasks the default outage has 93 call-ended suspects, and
-// the 12 recently ended calls join them a minute after seeding: a smaller stuck share keeps every
-// call-ended suspect on one page (66 + 12 conference + 6 outbound + 12 = 96), still two close batches.
+// At 300 tasks with this stuck share there are 96 call-ended suspects (66 + 12 conference + 6 outbound, and
+// the 12 recently ended calls join them a minute after seeding), on four 25-row pages: the helpers
+// turn the pages to read a whole table or to find a task's row.
 const session = setUpAdminSession({ tasks: 300, scenario: { stuckShare: 0.22 } });
 let sandbox: Sandbox;
 let page: Page;
@@ -75,15 +75,8 @@ const suspectsTable = (kind: SuspectKind) => page.getByRole('table', { name: TAB
 const reviewButton = (sid: string) => page.getByRole('button', { name: `Review task ${sid}`, exact: true });
 const rowOf = (table: Locator, sid: string) => table.getByRole('row').filter({ has: reviewButton(sid) });
 
-/** Task SIDs of one group's table, in the order shown. */
-async function listedIn(kind: SuspectKind): Promise<string[]> {
-  // The plugin pages its tables by 100 rows; this workspace's suspects of each kind fit on one page.
-  expect(await page.getByRole('navigation', { name: `Pages of ${TABLE_OF_KIND[kind]}` }).count()).toBe(0);
-  const labels = await suspectsTable(kind)
-    .getByRole('button', { name: /^Review task WT/ })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return labels.map((label) => label.replace('Review task ', ''));
-}
+/** Task SIDs of one group's table on all its pages, in the order shown. */
+const listedIn = (kind: SuspectKind): Promise<string[]> => listedTaskSids(page, TABLE_OF_KIND[kind]);
 
 interface Listed {
   callEnded: string[];
@@ -186,6 +179,7 @@ test('conference tasks: one whose every leg ended is listed with its legs in the
     expect(task.legs.length).toBeGreaterThan(1);
     expect(task.legs.every((leg) => leg.endedAt !== null)).toBe(true);
 
+    await showRowOf(page, TABLE_OF_KIND.call_ended, task.sid);
     await reviewButton(task.sid).click();
     await panel.getByRole('heading', { name: `Task ${task.sid}` }).waitFor();
     await panel.getByText('Stuck: the call has ended but the task is still open.').waitFor();
@@ -216,11 +210,18 @@ test('conference tasks: one whose every leg ended is listed with its legs in the
   // The agent is still on the line: the call_sid leg ended long ago, the worker's leg is live.
   const workerLive = sandbox.simulator.listTasks({ kind: 'conference_worker_live' });
   expect(workerLive.length).toBeGreaterThan(0);
+  const needsReview = page.getByRole('table', { name: 'Needs review', exact: true });
+  const listedAnywhere = [
+    ...listed.callEnded,
+    ...listed.wrapups,
+    ...((await needsReview.count()) > 0 ? await listedTaskSids(page, 'Needs review') : []),
+  ];
   for (const task of workerLive) {
     expect(task.verdict).toBe('active');
     expect(task.legs.find((leg) => leg.role === 'call_sid')?.status).not.toBe('in-progress');
     expect(task.legs.find((leg) => leg.role === 'worker')?.status).toBe('in-progress');
-    // Neither a suspect of any kind nor a task needing review.
+    // Neither a suspect of any kind nor a task needing review, on any page.
+    expect(listedAnywhere).not.toContain(task.sid);
     expect(await reviewButton(task.sid).count()).toBe(0);
     expect(await page.getByText(task.sid).count()).toBe(0);
   }
@@ -250,7 +251,9 @@ test('overdue wrap-ups: their own group with its explanation, closed together wi
   const callEnded = simulatorTask(callEndedSid);
 
   await page.getByText(`0 of ${listed.callEnded.length} selected`, { exact: true }).waitFor();
+  await showRowOf(page, TABLE_OF_KIND.wrapup_overdue, wrapup.sid);
   await tick(`Select task ${wrapup.sid}`);
+  await showRowOf(page, TABLE_OF_KIND.call_ended, callEnded.sid);
   await tick(`Select task ${callEnded.sid}`);
   await page.getByText(`1 of ${listed.callEnded.length} selected`, { exact: true }).waitFor();
   await page.getByText(`1 of ${listed.wrapups.length} overdue wrap-ups selected`, { exact: true }).waitFor();
@@ -323,6 +326,7 @@ test('the agent column names the agent a suspect blocks; blocked agents counts e
 
   for (const { kind, task } of samples) {
     const table = suspectsTable(kind);
+    await showRowOf(page, TABLE_OF_KIND[kind], task.sid);
     const cell = await cellText(table, rowOf(table, task.sid), 'Agent');
     const agent = expectedAgent(task);
     if (task.assignmentStatus === 'pending') {

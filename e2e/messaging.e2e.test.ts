@@ -21,7 +21,7 @@ import type { Sandbox } from '../sandbox/src/start/sandbox';
 import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
 import { screenshot } from './support/browser';
 import { simControl } from './support/simulatorControl';
-import { flexNotification, scanInView } from './support/stuckTasksView';
+import { flexNotification, listedTaskSids, scanInView, showRowOf } from './support/stuckTasksView';
 
 const GRACE_SECONDS = 1800;
 const session = setUpAdminSession({ tasks: 200, graceSeconds: GRACE_SECONDS });
@@ -57,12 +57,19 @@ function keepSettlingConversationsInsideGrace(): void {
   }
 }
 
-/** Task SIDs behind every "Review task" button of a locator (a table, or the whole view). */
-async function reviewedSids(scope: Locator | Page): Promise<string[]> {
-  const labels = await scope
-    .getByRole('button', { name: /^Review task WT/ })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return labels.map((label) => label.replace('Review task ', '')).sort();
+/** Task SIDs a table lists on all its pages, by their "Review task" buttons, sorted. */
+async function reviewedSids(name: string): Promise<string[]> {
+  return (await listedTaskSids(page, name)).sort();
+}
+
+/** Task SIDs listed anywhere on the view: every page of every table with "Review task" buttons. */
+async function listedAnywhere(): Promise<Set<string>> {
+  const listed = new Set<string>();
+  for (const name of ['Stuck tasks', 'Overdue wrap-ups', MESSAGING_TABLE, 'Needs review']) {
+    if ((await table(name).count()) === 0) continue;
+    for (const sid of await reviewedSids(name)) listed.add(sid);
+  }
+  return listed;
 }
 
 const table = (name: string) => page.getByRole('table', { name, exact: true });
@@ -98,10 +105,10 @@ test('"Ended conversations" lists exactly the stuck messaging tasks, with conver
   await scanInView(page);
   const messaging = table(MESSAGING_TABLE);
   await page.getByRole('heading', { name: `${MESSAGING_TABLE} (${expected.length})` }).waitFor();
-  expect(await page.getByRole('navigation', { name: `Pages of ${MESSAGING_TABLE}` }).count()).toBe(0);
-  expect(await reviewedSids(messaging)).toEqual(sids(expected));
+  expect(await reviewedSids(MESSAGING_TABLE)).toEqual(sids(expected));
 
   for (const task of expected) {
+    await showRowOf(page, MESSAGING_TABLE, task.sid);
     const row = rowOf(messaging, task.sid);
     const channel = sandbox.simulator.getInteractionChannel(task.interactionChannelSid ?? '');
     if (!task.conversationSid || !channel) throw new Error(`${task.sid} lacks its conversation or channel`);
@@ -120,7 +127,7 @@ test('"Ended conversations" lists exactly the stuck messaging tasks, with conver
 
   // Conversations still going, closed a moment ago, or whose channel an agent paused or is
   // transferring, are listed nowhere.
-  const listedAnywhere = new Set(await reviewedSids(page));
+  const listed = await listedAnywhere();
   const goingOn = [
     ...openOfKind('other_channel'),
     ...openOfKind('messaging_settling'),
@@ -130,9 +137,7 @@ test('"Ended conversations" lists exactly the stuck messaging tasks, with conver
   expect(goingOn.filter((task) => task.channel !== 'voice').length).toBeGreaterThan(10);
   expect(openOfKind('messaging_paused')[0]?.interactionChannelStatus).toBe('pause');
   expect(openOfKind('messaging_transfer')[0]?.interactionChannelStatus).toBe('transfer');
-  expect(goingOn.filter((task) => listedAnywhere.has(task.sid)).map((task) => `${task.sid} (${task.kind})`)).toEqual(
-    [],
-  );
+  expect(goingOn.filter((task) => listed.has(task.sid)).map((task) => `${task.sid} (${task.kind})`)).toEqual([]);
 
   // No interaction SIDs, or a channel already closed: listed for review, in plain words, never selectable.
   const review = table('Needs review');
@@ -146,6 +151,7 @@ test('"Ended conversations" lists exactly the stuck messaging tasks, with conver
     ['interaction_closed', INTERACTION_CLOSED_TEXT],
   ] as const) {
     for (const task of byProblem(problem)) {
+      await showRowOf(page, 'Needs review', task.sid);
       await rowOf(review, task.sid).getByText(text, { exact: true }).waitFor();
       expect(await page.getByRole('checkbox', { name: `Select task ${task.sid}` }).count()).toBe(0);
     }
@@ -158,7 +164,7 @@ test('the side panel shows the conversation and its interaction channel', async 
   keepSettlingConversationsInsideGrace();
   await scanInView(page);
   const messaging = table(MESSAGING_TABLE);
-  const listed = new Set(await reviewedSids(messaging));
+  const listed = new Set(await reviewedSids(MESSAGING_TABLE));
   const task = stuckConversations().find((t) => t.conversationState === 'closed' && listed.has(t.sid));
   const deleted = stuckConversations().find((t) => t.conversationState === 'deleted' && listed.has(t.sid));
   if (!task?.conversationSid || !task.interactionChannelSid || !deleted) {
@@ -172,6 +178,7 @@ test('the side panel shows the conversation and its interaction channel', async 
   );
   const panel = page.getByRole('dialog', { name: 'Task review' });
 
+  await showRowOf(page, MESSAGING_TABLE, task.sid);
   await messaging.getByRole('button', { name: `Review task ${task.sid}` }).click();
   await panel.getByRole('heading', { name: `Task ${task.sid}` }).waitFor();
   await panel
@@ -203,6 +210,7 @@ test('the side panel shows the conversation and its interaction channel', async 
   await panel.waitFor({ state: 'hidden' });
 
   // A deleted conversation: the panel says Twilio no longer knows it.
+  await showRowOf(page, MESSAGING_TABLE, deleted.sid);
   await messaging.getByRole('button', { name: `Review task ${deleted.sid}` }).click();
   await panel.getByRole('heading', { name: `Task ${deleted.sid}` }).waitFor();
   await panel.getByText('Twilio no longer knows this conversation (deleted).').waitFor();
@@ -243,10 +251,13 @@ test('bulk close across kinds: messaging tasks go through their channel and repo
 
   await scanInView(page);
   const messaging = table(MESSAGING_TABLE);
-  for (const task of messagingTasks) await messaging.getByRole('button', { name: `Review task ${task.sid}` }).waitFor();
+  await showRowOf(page, 'Stuck tasks', voice.sid);
   await tick(`Select task ${voice.sid}`);
-  for (const task of messagingTasks) await tick(`Select task ${task.sid}`);
-  const messagingRows = (await reviewedSids(messaging)).length;
+  for (const task of messagingTasks) {
+    await showRowOf(page, MESSAGING_TABLE, task.sid);
+    await tick(`Select task ${task.sid}`);
+  }
+  const messagingRows = (await reviewedSids(MESSAGING_TABLE)).length;
   await page.getByText(`3 of ${messagingRows} ended conversations selected`).waitFor();
   await page.getByRole('button', { name: 'Close stuck tasks (4)' }).click();
 
@@ -349,12 +360,13 @@ test('bulk close across kinds: messaging tasks go through their channel and repo
 
   // A new scan lists the closed tasks nowhere; the two left open, their channel closed now, need review.
   await scanInView(page);
-  const listedAnywhere = new Set(await reviewedSids(page));
-  expect(listedAnywhere.has(voice.sid)).toBe(false);
-  expect(listedAnywhere.has(created.assigned.sid)).toBe(false);
-  const listedMessaging = (await messaging.count()) > 0 ? await reviewedSids(messaging) : [];
+  const listedAfter = await listedAnywhere();
+  expect(listedAfter.has(voice.sid)).toBe(false);
+  expect(listedAfter.has(created.assigned.sid)).toBe(false);
+  const listedMessaging = (await messaging.count()) > 0 ? await reviewedSids(MESSAGING_TABLE) : [];
   expect(listedMessaging.filter((sid) => messagingTasks.some((task) => task.sid === sid))).toEqual([]);
   for (const status of ['pending', 'reserved'] as const) {
+    await showRowOf(page, 'Needs review', created[status].sid);
     await rowOf(table('Needs review'), created[status].sid)
       .getByText(INTERACTION_CLOSED_TEXT, { exact: true })
       .waitFor();

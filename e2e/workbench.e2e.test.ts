@@ -12,9 +12,9 @@ import type { TaskView } from '../sandbox/src/simulator';
 import type { Sandbox } from '../sandbox/src/start/sandbox';
 import { setUpAdminSession } from './support/adminSession';
 import { screenshot } from './support/browser';
-import { scanInView } from './support/stuckTasksView';
+import { listedTaskSids, readEveryPage, scanInView } from './support/stuckTasksView';
 
-// As in legsAndWrapups: every call-ended suspect fits on one 100-row page, so a table shows them all.
+// As in legsAndWrapups: 96 call-ended suspects, on four 25-row pages; the helpers read every page.
 const session = setUpAdminSession({ tasks: 300, scenario: { stuckShare: 0.22 } });
 let sandbox: Sandbox;
 let page: Page;
@@ -26,14 +26,10 @@ beforeAll(() => {
 const TABLES = ['Stuck tasks', 'Overdue wrap-ups'] as const;
 const table = (name: string) => page.getByRole('table', { name, exact: true });
 
-/** Task SIDs a table shows, in order (an absent table shows none). */
+/** Task SIDs a table shows on all its pages, in order (an absent table shows none). */
 async function listedIn(name: string): Promise<string[]> {
   if ((await table(name).count()) === 0) return [];
-  expect(await page.getByRole('navigation', { name: `Pages of ${name}` }).count()).toBe(0);
-  const labels = await table(name)
-    .getByRole('button', { name: /^Review task WT/ })
-    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
-  return labels.map((label) => label.replace('Review task ', ''));
+  return listedTaskSids(page, name);
 }
 
 async function listedEverywhere(): Promise<Record<(typeof TABLES)[number], string[]>> {
@@ -141,11 +137,13 @@ test('select-all under a filter selects the rows shown only; the export of them 
   // Nothing outside the filter was selected.
   await clearFilters();
   await page.getByText(`${shown.length} of ${before.length} selected`, { exact: true }).waitFor();
-  const checked = await table('Stuck tasks')
-    .getByRole('checkbox', { name: /^Select task WT/ })
-    .evaluateAll((boxes) =>
-      boxes.filter((box) => (box as HTMLInputElement).checked).map((box) => box.getAttribute('aria-label')),
-    );
+  const checked = await readEveryPage(page, 'Stuck tasks', () =>
+    table('Stuck tasks')
+      .getByRole('checkbox', { name: /^Select task WT/ })
+      .evaluateAll((boxes) =>
+        boxes.filter((box) => (box as HTMLInputElement).checked).map((box) => box.getAttribute('aria-label')),
+      ),
+  );
   expect(checked.map((label) => label?.replace('Select task ', '')).sort()).toEqual([...shown].sort());
 
   // The export follows the filter.

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 import { sideBar } from './browser';
 
@@ -30,3 +30,64 @@ export const flexNotification = (page: Page, text: string) =>
     .filter({ has: page.getByRole('button', { name: 'Close notification' }) })
     .filter({ hasText: text })
     .last();
+
+/** Clicks a pager's arrow and waits for its range ("Rows 26–50 of 96") to change. */
+async function turnPage(pager: Locator, arrow: Locator): Promise<void> {
+  const range = pager.getByText(/^Rows /);
+  const before = await range.textContent();
+  await arrow.click();
+  await range.filter({ hasNotText: before ?? '' }).waitFor();
+}
+
+/**
+ * What `read` finds on every page of a table, from its first page to its last, turning the pages with
+ * the table's pager as a supervisor would (the plugin pages its tables by 25 rows); then back to the
+ * first page, where the view opens. A table that fits on one page has no pager and is read as it is.
+ */
+export async function readEveryPage<T>(page: Page, tableName: string, read: () => Promise<T[]>): Promise<T[]> {
+  const pager = page.getByRole('navigation', { name: `Pages of ${tableName}`, exact: true });
+  if ((await pager.count()) === 0) return read();
+  // Paste hides the arrow that leads nowhere (and takes it out of the accessibility tree).
+  const previous = pager.getByRole('button', { name: 'Previous page' });
+  const next = pager.getByRole('button', { name: 'Next page' });
+  const turn = (arrow: Locator) => turnPage(pager, arrow);
+  while ((await previous.count()) > 0) await turn(previous);
+  const items: T[] = [];
+  for (;;) {
+    items.push(...(await read()));
+    if ((await next.count()) === 0) break;
+    await turn(next);
+  }
+  while ((await previous.count()) > 0) await turn(previous);
+  return items;
+}
+
+/** The task SIDs a table lists on all its pages, in the order shown, by its rows' "Review task …" buttons. */
+export async function listedTaskSids(page: Page, tableName: string): Promise<string[]> {
+  const table = page.getByRole('table', { name: tableName, exact: true });
+  const labels = await readEveryPage(page, tableName, () =>
+    table
+      .getByRole('button', { name: /^Review task WT/ })
+      .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? '')),
+  );
+  return labels.map((label) => label.replace('Review task ', ''));
+}
+
+/**
+ * Turns a table's pages, from its first, until the row of a task is shown (by its "Review task …"
+ * button), as a supervisor looking for it would. Throws when no page has it.
+ */
+export async function showRowOf(page: Page, tableName: string, sid: string): Promise<void> {
+  const table = page.getByRole('table', { name: tableName, exact: true });
+  const review = table.getByRole('button', { name: `Review task ${sid}`, exact: true });
+  const pager = page.getByRole('navigation', { name: `Pages of ${tableName}`, exact: true });
+  const previous = pager.getByRole('button', { name: 'Previous page' });
+  const next = pager.getByRole('button', { name: 'Next page' });
+  const turn = (arrow: Locator) => turnPage(pager, arrow);
+  if ((await review.count()) > 0) return;
+  while ((await previous.count()) > 0) await turn(previous);
+  while ((await review.count()) === 0) {
+    if ((await next.count()) === 0) throw new Error(`${tableName} lists no ${sid} on any page`);
+    await turn(next);
+  }
+}
