@@ -27,9 +27,7 @@ function useWrapperStyle(): React.CSSProperties {
       position: 'relative',
       flexDirection: 'column',
       paddingLeft: theme.space.space30,
-      // Plus the margin of Paste's label text, which keeps its place though only screen readers read it:
-      // the column stays as wide as with Paste's Checkbox.
-      paddingRight: `calc(${theme.space.space30} + ${theme.space.space20})`,
+      paddingRight: theme.space.space30,
     };
     wrapperStyles.set(theme, style);
   }
