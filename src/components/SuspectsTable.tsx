@@ -17,7 +17,6 @@ import { usePlainTextStyles } from './PlainText';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
 import { usePlainRowStyles } from './PlainTable';
-import { RowCheckbox } from './RowCheckbox';
 
 export interface SuspectsTableProps {
   /** The table's accessible name, also naming its pager. */
@@ -187,6 +186,7 @@ const SuspectRow = React.memo(function SuspectRow({
   const cellStyle = last ? rowStyles.lastRowTd : rowStyles.td;
   const { taskSid } = suspect;
   const notStuck = outcome?.outcome === 'not_stuck';
+  const selectLabel = t('StuckTasksSelectTask', { taskSid });
 
   const openFromRow = (event: React.MouseEvent<HTMLElement>) => {
     if (!(event.target instanceof Element) || !event.target.closest(INTERACTIVE)) {
@@ -197,13 +197,18 @@ const SuspectRow = React.memo(function SuspectRow({
   return (
     <tr style={rowStyles.tr} onClick={openFromRow}>
       <td style={cellStyle}>
-        <RowCheckbox
+        <Checkbox
           id={`${idPrefix}-select-${taskSid}`}
-          label={t('StuckTasksSelectTask', { taskSid })}
           checked={selected}
           disabled={disabled || notStuck}
+          isSelectAllChild
           onChange={() => onToggle(taskSid)}
-        />
+          // Same text as the label: an explicit name spares assistive tech (and jsdom) a label lookup
+          // across thousands of rows.
+          aria-label={selectLabel}
+        >
+          <ScreenReaderOnly>{selectLabel}</ScreenReaderOnly>
+        </Checkbox>
       </td>
       <SuspectCells suspect={suspect} outcome={outcome} onOpen={onOpen} cellStyle={cellStyle} />
     </tr>
