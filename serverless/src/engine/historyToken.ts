@@ -3,7 +3,7 @@ import type { HistoryOutcome } from '@plugin-stuck-tasks/contract';
 import { z } from 'zod';
 import type { ListCursor } from '../gateway/types';
 import { InvalidPageTokenError } from './errors';
-import { opaqueTokenCodec } from './opaqueToken';
+import { opaqueTokenCodec, twilioCursorFields } from './opaqueToken';
 
 /**
  * Where a history continues. The window is fixed by the first call (later calls list the same
@@ -30,12 +30,7 @@ const MAX_TIME = 8_640_000_000_000;
 
 const streamSchema = z
   .object({
-    p: z.number().int().min(0).max(1_000_000_000).nullable(),
-    t: z
-      .string()
-      .max(700)
-      .regex(/^[\x21-\x7e]*$/)
-      .nullable(),
+    ...twilioCursorFields(700),
     o: z.number().int().min(0).max(1_000_000),
   })
   .strict()

@@ -17,6 +17,21 @@ function workspaceTag(workspaceSid: string): string {
   return workspaceSid.slice(-8).toLowerCase();
 }
 
+/**
+ * Where a Twilio list stands, as the tokens carry it: `p`, Twilio's page number, and `t`, its
+ * PageToken (printable ASCII, at most `maxPageTokenLength` characters); both null at the first page.
+ */
+export function twilioCursorFields(maxPageTokenLength: number) {
+  return {
+    p: z.number().int().min(0).max(1_000_000_000).nullable(),
+    t: z
+      .string()
+      .max(maxPageTokenLength)
+      .regex(/^[\x21-\x7e]*$/)
+      .nullable(),
+  };
+}
+
 export interface OpaqueTokenCodec<Payload> {
   encode(payload: Payload, workspaceSid: string): string;
   /** The payload a token carries; InvalidPageTokenError (400) for anything this service did not issue. */

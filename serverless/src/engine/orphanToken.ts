@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ListCursor } from '../gateway/types';
 import { InvalidPageTokenError } from './errors';
-import { opaqueTokenCodec } from './opaqueToken';
+import { opaqueTokenCodec, twilioCursorFields } from './opaqueToken';
 import type { GoingConversationState } from './orphanRules';
 
 /**
@@ -22,12 +22,7 @@ const orphanToken = opaqueTokenCodec({
   prefix: 'oc1.',
   fields: {
     s: z.enum(['a', 'i']),
-    p: z.number().int().min(0).max(1_000_000_000).nullable(),
-    t: z
-      .string()
-      .max(700)
-      .regex(/^[\x21-\x7e]*$/)
-      .nullable(),
+    ...twilioCursorFields(700),
     z: z.number().int().min(1).max(100).optional(),
   },
   otherWorkspace: 'PageToken belongs to a listing of another workspace',

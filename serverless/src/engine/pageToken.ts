@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TASK_SID_PATTERN } from '@plugin-stuck-tasks/contract';
 import type { ListCursor } from '../gateway/types';
 import { InvalidPageTokenError } from './errors';
-import { opaqueTokenCodec } from './opaqueToken';
+import { opaqueTokenCodec, twilioCursorFields } from './opaqueToken';
 
 /**
  * Where a scan continues: a Twilio page (null = the first) and how far into it the previous call
@@ -23,12 +23,7 @@ export const START_POSITION: ScanPosition = { cursor: null, offset: 0, afterSid:
 const scanToken = opaqueTokenCodec({
   prefix: 'st1.',
   fields: {
-    p: z.number().int().min(0).max(1_000_000_000).nullable(),
-    t: z
-      .string()
-      .max(1024)
-      .regex(/^[\x21-\x7e]*$/)
-      .nullable(),
+    ...twilioCursorFields(1024),
     o: z.number().int().min(0).max(1_000_000),
     s: z.string().regex(TASK_SID_PATTERN).nullable(),
     z: z.number().int().min(1).max(100).optional(),
