@@ -31,12 +31,29 @@ export const flexNotification = (page: Page, text: string) =>
     .filter({ hasText: text })
     .last();
 
-/** Clicks a pager's arrow and waits for its range ("Rows 26–50 of 96") to change. */
-async function turnPage(pager: Locator, arrow: Locator): Promise<void> {
-  const range = pager.getByText(/^Rows /);
-  const before = await range.textContent();
-  await arrow.click();
-  await range.filter({ hasNotText: before ?? '' }).waitFor();
+/**
+ * A table's pager: its arrows, and turning to the first page or the next. Paste hides the arrow that
+ * leads nowhere (and takes it out of the accessibility tree), so an arrow's count says whether it can go.
+ */
+function tablePager(page: Page, tableName: string) {
+  const pager = page.getByRole('navigation', { name: `Pages of ${tableName}`, exact: true });
+  const previous = pager.getByRole('button', { name: 'Previous page' });
+  const next = pager.getByRole('button', { name: 'Next page' });
+  /** Clicks an arrow and waits for the pager's range ("Rows 26–50 of 96") to change. */
+  const turn = async (arrow: Locator): Promise<void> => {
+    const range = pager.getByText(/^Rows /);
+    const before = await range.textContent();
+    await arrow.click();
+    await range.filter({ hasNotText: before ?? '' }).waitFor();
+  };
+  return {
+    pager,
+    next,
+    turnNext: () => turn(next),
+    async toFirstPage(): Promise<void> {
+      while ((await previous.count()) > 0) await turn(previous);
+    },
+  };
 }
 
 /**
@@ -45,20 +62,16 @@ async function turnPage(pager: Locator, arrow: Locator): Promise<void> {
  * first page, where the view opens. A table that fits on one page has no pager and is read as it is.
  */
 export async function readEveryPage<T>(page: Page, tableName: string, read: () => Promise<T[]>): Promise<T[]> {
-  const pager = page.getByRole('navigation', { name: `Pages of ${tableName}`, exact: true });
+  const { pager, next, turnNext, toFirstPage } = tablePager(page, tableName);
   if ((await pager.count()) === 0) return read();
-  // Paste hides the arrow that leads nowhere (and takes it out of the accessibility tree).
-  const previous = pager.getByRole('button', { name: 'Previous page' });
-  const next = pager.getByRole('button', { name: 'Next page' });
-  const turn = (arrow: Locator) => turnPage(pager, arrow);
-  while ((await previous.count()) > 0) await turn(previous);
+  await toFirstPage();
   const items: T[] = [];
   for (;;) {
     items.push(...(await read()));
     if ((await next.count()) === 0) break;
-    await turn(next);
+    await turnNext();
   }
-  while ((await previous.count()) > 0) await turn(previous);
+  await toFirstPage();
   return items;
 }
 
@@ -80,14 +93,11 @@ export async function listedTaskSids(page: Page, tableName: string): Promise<str
 export async function showRowOf(page: Page, tableName: string, sid: string): Promise<void> {
   const table = page.getByRole('table', { name: tableName, exact: true });
   const review = table.getByRole('button', { name: `Review task ${sid}`, exact: true });
-  const pager = page.getByRole('navigation', { name: `Pages of ${tableName}`, exact: true });
-  const previous = pager.getByRole('button', { name: 'Previous page' });
-  const next = pager.getByRole('button', { name: 'Next page' });
-  const turn = (arrow: Locator) => turnPage(pager, arrow);
+  const { next, turnNext, toFirstPage } = tablePager(page, tableName);
   if ((await review.count()) > 0) return;
-  while ((await previous.count()) > 0) await turn(previous);
+  await toFirstPage();
   while ((await review.count()) === 0) {
     if ((await next.count()) === 0) throw new Error(`${tableName} lists no ${sid} on any page`);
-    await turn(next);
+    await turnNext();
   }
 }
