@@ -2,22 +2,21 @@ import * as React from 'react';
 import { ScreenReaderOnly } from '@twilio-paste/core/screen-reader-only';
 import type { ScannedTask } from '@plugin-stuck-tasks/contract';
 import { agentDisplayName } from '../model/suspects';
-import { usePlainTextStyles } from './PlainText';
+import { plain } from './PlainRows';
 import { useTranslate } from './StringsContext';
 
 /**
  * The agent holding a task: the name, else the Worker SID, else a dash. The dash is hidden from
- * assistive tech, which hears "No agent" instead of "dash". Plain spans styled as Paste's `Text`: it is
- * in every table row.
+ * assistive tech, which hears "No agent" instead of "dash". Plain spans styled as Paste's `Text`
+ * (`PlainRows`, whose stylesheet the tables render): it is in every table row.
  */
 export const AgentName: React.FC<{ task: Pick<ScannedTask, 'workerSid' | 'workerName'> }> = ({ task }) => {
   const t = useTranslate();
-  const styles = usePlainTextStyles();
   const name = agentDisplayName(task);
   if (name === null) {
     return (
       <>
-        <span aria-hidden="true" style={styles.weak}>
+        <span aria-hidden="true" className={plain.weak}>
           —
         </span>
         <ScreenReaderOnly>{t('StuckTasksNoAgent')}</ScreenReaderOnly>
@@ -26,9 +25,9 @@ export const AgentName: React.FC<{ task: Pick<ScannedTask, 'workerSid' | 'worker
   }
   // A SID alone is shown as code, like the other SIDs; a name carries its SID as a tooltip.
   return name === task.workerSid ? (
-    <span style={styles.code}>{name}</span>
+    <span className={plain.code}>{name}</span>
   ) : (
-    <span title={task.workerSid ?? undefined} style={styles.text}>
+    <span title={task.workerSid ?? undefined} className={plain.text}>
       {name}
     </span>
   );

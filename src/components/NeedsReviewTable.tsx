@@ -1,13 +1,12 @@
 import * as React from 'react';
-import { Button } from '@twilio-paste/core/button';
-import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
+import { Table, TBody, Th, THead, Tr } from '@twilio-paste/core/table';
 import type { ReviewItem } from '@plugin-stuck-tasks/contract';
 import { formatDuration, problemText } from '../model/labels';
 import { AgentName } from './AgentName';
 import { StatusBadge } from './Badges';
-import { usePlainTextStyles } from './PlainText';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
+import { plain, PlainRowStyles, RowLinkButton } from './PlainRows';
 
 export interface NeedsReviewTableProps {
   items: readonly ReviewItem[];
@@ -20,6 +19,7 @@ export const NeedsReviewTable = React.memo(function NeedsReviewTable({ items, on
   const paged = usePaged(items, null);
   return (
     <>
+      <PlainRowStyles />
       <Table scrollHorizontally aria-label={t('StuckTasksNeedsReviewHeading')}>
         <THead>
           <Tr>
@@ -43,7 +43,7 @@ export const NeedsReviewTable = React.memo(function NeedsReviewTable({ items, on
   );
 });
 
-/** Plain spans styled as Paste's `Text` in the cells: a filter change mounts a page of these rows. */
+/** Plain rows, cells, spans and controls styled as Paste's (`PlainRows`): a filter change mounts a page of these rows. */
 const ReviewRow = React.memo(function ReviewRow({
   item,
   onOpen,
@@ -52,30 +52,28 @@ const ReviewRow = React.memo(function ReviewRow({
   onOpen: (taskSid: string) => void;
 }) {
   const t = useTranslate();
-  const styles = usePlainTextStyles();
   return (
-    <Tr>
-      <Td>
-        <Button
-          variant="link"
+    <tr className={plain.row}>
+      <td className={plain.cell}>
+        <RowLinkButton
           onClick={() => onOpen(item.taskSid)}
-          aria-label={t('StuckTasksReviewTask', { taskSid: item.taskSid })}
+          label={t('StuckTasksReviewTask', { taskSid: item.taskSid })}
         >
-          <span style={styles.code}>{item.taskSid}</span>
-        </Button>
-      </Td>
-      <Td>
-        <StatusBadge status={item.assignmentStatus} />
-      </Td>
-      <Td>
+          <span className={plain.code}>{item.taskSid}</span>
+        </RowLinkButton>
+      </td>
+      <td className={plain.cell}>
+        <StatusBadge plain status={item.assignmentStatus} />
+      </td>
+      <td className={plain.cell}>
         <AgentName task={item} />
-      </Td>
-      <Td>{item.taskQueueName ?? t('StuckTasksNoQueue')}</Td>
-      <Td>{formatDuration(item.ageSeconds, t)}</Td>
-      <Td>
-        <span style={styles.code}>{item.callSid ?? t('StuckTasksNone')}</span>
-      </Td>
-      <Td>{problemText(item.problem, t)}</Td>
-    </Tr>
+      </td>
+      <td className={plain.cell}>{item.taskQueueName ?? t('StuckTasksNoQueue')}</td>
+      <td className={plain.cell}>{formatDuration(item.ageSeconds, t)}</td>
+      <td className={plain.cell}>
+        <span className={plain.code}>{item.callSid ?? t('StuckTasksNone')}</span>
+      </td>
+      <td className={plain.cell}>{problemText(item.problem, t)}</td>
+    </tr>
   );
 });

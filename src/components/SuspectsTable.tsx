@@ -4,7 +4,6 @@ import { Button } from '@twilio-paste/core/button';
 import { Checkbox } from '@twilio-paste/core/checkbox';
 import { ScreenReaderOnly } from '@twilio-paste/core/screen-reader-only';
 import { Table, TBody, Th, THead, Tr } from '@twilio-paste/core/table';
-import { Text } from '@twilio-paste/core/text';
 import { ArrowDownIcon } from '@twilio-paste/icons/cjs/ArrowDownIcon';
 import { ArrowUpIcon } from '@twilio-paste/icons/cjs/ArrowUpIcon';
 import type { CloseResult, Suspect } from '@plugin-stuck-tasks/contract';
@@ -13,10 +12,9 @@ import { callStatusLabel, formatAgo, formatDuration } from '../model/labels';
 import type { StringKey } from '../strings';
 import { AgentName } from './AgentName';
 import { ActionBadge, OutcomeBadge, StatusBadge } from './Badges';
-import { usePlainTextStyles } from './PlainText';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
-import { usePlainRowStyles } from './PlainTable';
+import { plain, PlainRowStyles, RowCheckbox, RowLinkButton } from './PlainRows';
 
 export interface SuspectsTableProps {
   /** The table's accessible name, also naming its pager. */
@@ -73,6 +71,7 @@ export const SuspectsTable = React.memo(function SuspectsTable({
 
   return (
     <Box>
+      <PlainRowStyles />
       <Table scrollHorizontally aria-label={label}>
         <THead stickyHeader>
           <Tr>
@@ -102,10 +101,9 @@ export const SuspectsTable = React.memo(function SuspectsTable({
           </Tr>
         </THead>
         <TBody>
-          {paged.pageItems.map((suspect, index) => (
+          {paged.pageItems.map((suspect) => (
             <SuspectRow
               key={suspect.taskSid}
-              last={index === paged.pageItems.length - 1}
               idPrefix={idPrefix}
               suspect={suspect}
               selected={selected.has(suspect.taskSid)}
@@ -153,8 +151,6 @@ const SortableHeader = React.memo(function SortableHeader({ column, label, sort,
 
 interface SuspectRowProps {
   idPrefix: string;
-  /** The page's last row, whose cells have no bottom border. */
-  last: boolean;
   suspect: Suspect;
   selected: boolean;
   outcome: CloseResult | undefined;
@@ -169,11 +165,10 @@ const INTERACTIVE = 'input, button, label, a';
  * Memoised: ticking one row re-renders that row only, which keeps 2,000-row lists responsive. A
  * select-all changes every row's checkbox, so the rest of the row is memoised apart (`SuspectCells`):
  * re-rendering a hundred rows' Paste cells was most of the time a select-all took. The row and its
- * cells are plain elements styled like Paste's (`usePlainRowStyles`).
+ * cells are plain elements styled like Paste's, and so are the controls in them (`PlainRows`).
  */
 const SuspectRow = React.memo(function SuspectRow({
   idPrefix,
-  last,
   suspect,
   selected,
   outcome,
@@ -182,11 +177,8 @@ const SuspectRow = React.memo(function SuspectRow({
   onOpen,
 }: SuspectRowProps) {
   const t = useTranslate();
-  const rowStyles = usePlainRowStyles();
-  const cellStyle = last ? rowStyles.lastRowTd : rowStyles.td;
   const { taskSid } = suspect;
   const notStuck = outcome?.outcome === 'not_stuck';
-  const selectLabel = t('StuckTasksSelectTask', { taskSid });
 
   const openFromRow = (event: React.MouseEvent<HTMLElement>) => {
     if (!(event.target instanceof Element) || !event.target.closest(INTERACTIVE)) {
@@ -195,22 +187,17 @@ const SuspectRow = React.memo(function SuspectRow({
   };
 
   return (
-    <tr style={rowStyles.tr} onClick={openFromRow}>
-      <td style={cellStyle}>
-        <Checkbox
+    <tr className={plain.row} onClick={openFromRow}>
+      <td className={plain.cell}>
+        <RowCheckbox
           id={`${idPrefix}-select-${taskSid}`}
+          label={t('StuckTasksSelectTask', { taskSid })}
           checked={selected}
           disabled={disabled || notStuck}
-          isSelectAllChild
           onChange={() => onToggle(taskSid)}
-          // Same text as the label: an explicit name spares assistive tech (and jsdom) a label lookup
-          // across thousands of rows.
-          aria-label={selectLabel}
-        >
-          <ScreenReaderOnly>{selectLabel}</ScreenReaderOnly>
-        </Checkbox>
+        />
       </td>
-      <SuspectCells suspect={suspect} outcome={outcome} onOpen={onOpen} cellStyle={cellStyle} />
+      <SuspectCells suspect={suspect} outcome={outcome} onOpen={onOpen} />
     </tr>
   );
 });
@@ -219,32 +206,30 @@ const SuspectCells = React.memo(function SuspectCells({
   suspect,
   outcome,
   onOpen,
-  cellStyle,
-}: Pick<SuspectRowProps, 'suspect' | 'outcome' | 'onOpen'> & { cellStyle: React.CSSProperties }) {
+}: Pick<SuspectRowProps, 'suspect' | 'outcome' | 'onOpen'>) {
   const t = useTranslate();
-  const styles = usePlainTextStyles();
   const { taskSid } = suspect;
   // A messaging suspect has no call: its conversation's close stands for the call's end.
   const ended = formatAgo(suspect.callEndedAt ?? suspect.conversationEndedAt, Date.now(), t);
   return (
     <>
-      <td style={cellStyle}>
-        <Button variant="link" onClick={() => onOpen(taskSid)} aria-label={t('StuckTasksReviewTask', { taskSid })}>
-          <span style={styles.code}>{taskSid}</span>
-        </Button>
+      <td className={plain.cell}>
+        <RowLinkButton onClick={() => onOpen(taskSid)} label={t('StuckTasksReviewTask', { taskSid })}>
+          <span className={plain.code}>{taskSid}</span>
+        </RowLinkButton>
       </td>
-      <td style={cellStyle}>
-        <StatusBadge status={suspect.assignmentStatus} />
+      <td className={plain.cell}>
+        <StatusBadge plain status={suspect.assignmentStatus} />
       </td>
-      <td style={cellStyle}>
+      <td className={plain.cell}>
         <AgentName task={suspect} />
       </td>
-      <td style={cellStyle}>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</td>
-      <td style={cellStyle}>
-        <span style={styles.noWrap}>{formatDuration(suspect.ageSeconds, t)}</span>
+      <td className={plain.cell}>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</td>
+      <td className={plain.cell}>
+        <span className={plain.noWrap}>{formatDuration(suspect.ageSeconds, t)}</span>
       </td>
-      <td style={cellStyle}>
-        <span style={styles.noWrap}>
+      <td className={plain.cell}>
+        <span className={plain.noWrap}>
           {suspect.callStatus !== null
             ? callStatusLabel(suspect.callStatus, t)
             : t(
@@ -255,28 +240,26 @@ const SuspectCells = React.memo(function SuspectCells({
         </span>
         {suspect.conversationSid ? (
           // Which conversation, on which channel: what a supervisor looks up in Flex or filters by.
-          <span style={{ ...styles.weak, display: 'block', overflowWrap: 'anywhere' }}>
+          <span className={`${plain.weak} ${plain.breakAnywhere}`}>
             {suspect.channelType ? `${suspect.channelType} ` : ''}
-            <span style={styles.code}>{suspect.conversationSid}</span>
+            <span className={plain.code}>{suspect.conversationSid}</span>
           </span>
         ) : null}
       </td>
-      <td style={cellStyle}>
-        <span style={styles.noWrap}>{ended ?? t('StuckTasksUnknown')}</span>
+      <td className={plain.cell}>
+        <span className={plain.noWrap}>{ended ?? t('StuckTasksUnknown')}</span>
       </td>
-      <td style={cellStyle}>
-        <ActionBadge action={suspect.action} />
+      <td className={plain.cell}>
+        <ActionBadge plain action={suspect.action} />
       </td>
-      <td style={cellStyle}>
+      <td className={plain.cell}>
         {outcome ? (
           // Messages carry 34-character SIDs: they may break anywhere, so the cell wraps instead of the
-          // table growing sideways. (Box, not Text: Text ignores overflowWrap.)
-          <Box display="flex" flexDirection="column" rowGap="space10" overflowWrap="anywhere">
-            <OutcomeBadge outcome={outcome.outcome} />
-            <Text as="span" fontSize="fontSize20" color="colorTextWeak">
-              {outcome.message}
-            </Text>
-          </Box>
+          // table growing sideways.
+          <span className={plain.outcome}>
+            <OutcomeBadge plain outcome={outcome.outcome} />
+            <span className={plain.smallWeak}>{outcome.message}</span>
+          </span>
         ) : null}
       </td>
     </>
