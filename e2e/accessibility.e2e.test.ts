@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 
 import { setUpAdminSession } from './support/adminSession';
 import { ARTIFACTS_DIR } from './support/browser';
-import { navLink, scanInView } from './support/stuckTasksView';
+import { navLink, scanInView, tickRow } from './support/stuckTasksView';
 
 const session = setUpAdminSession({ tasks: 60 });
 let page: Page;
@@ -124,7 +124,7 @@ test('the bulk confirmation and the results of a close have no serious or critic
   const table = page.getByRole('table', { name: 'Stuck tasks', exact: true });
   // Two tasks are enough to show a results table.
   for (const box of (await table.getByRole('checkbox', { name: /^Select task / }).all()).slice(0, 2)) {
-    await page.locator(`label[for="${await box.getAttribute('id')}"]`).click();
+    await tickRow(box);
   }
   await page.getByRole('button', { name: 'Close stuck tasks (2)' }).click();
   const dialog = page.getByRole('alertdialog', { name: 'Close 2 stuck tasks?' });

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import type { Sandbox } from '../sandbox/src/start/sandbox';
 import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
 import { screenshot } from './support/browser';
-import { scanInView } from './support/stuckTasksView';
+import { scanInView, tickRow } from './support/stuckTasksView';
 
 const session = setUpAdminSession({ tasks: 60 });
 let sandbox: Sandbox;
@@ -29,7 +29,7 @@ test('History lists the closures of a bulk close with the admin as who closed th
   await scanInView(page);
   const suspects = page.getByRole('table', { name: 'Stuck tasks', exact: true });
   const boxes = (await suspects.getByRole('checkbox', { name: /^Select task / }).all()).slice(0, 3);
-  for (const box of boxes) await page.locator(`label[for="${await box.getAttribute('id')}"]`).click();
+  for (const box of boxes) await tickRow(box);
   const logStart = sandbox.simulator.updateLog().length;
   await page.getByRole('button', { name: 'Close stuck tasks (3)' }).click();
   await page

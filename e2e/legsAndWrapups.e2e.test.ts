@@ -13,7 +13,7 @@ import type { TaskView } from '../sandbox/src/simulator';
 import type { Sandbox } from '../sandbox/src/start/sandbox';
 import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
 import { screenshot } from './support/browser';
-import { flexNotification, listedTaskSids, scanInView, showRowOf } from './support/stuckTasksView';
+import { flexNotification, listedTaskSids, scanInView, showRowOf, tickRow } from './support/stuckTasksView';
 
 // At 300 tasks with this stuck share there are 96 call-ended suspects (66 + 12 conference + 6 outbound, and
 // the 12 recently ended calls join them a minute after seeding), on four 25-row pages: the helpers
@@ -136,11 +136,9 @@ async function cellText(table: Locator, row: Locator, header: string): Promise<L
   return row.getByRole('cell').nth(index);
 }
 
-/** Paste draws its own checkbox over a visually hidden input: click what the user sees. */
-async function tick(name: string): Promise<void> {
-  const checkbox = page.getByRole('checkbox', { name, exact: true });
-  await page.locator(`label[for="${await checkbox.getAttribute('id')}"]`).click();
-  expect(await checkbox.isChecked()).toBe(true);
+/** Ticks the row checkbox of this accessible name. */
+function tick(name: string): Promise<void> {
+  return tickRow(page.getByRole('checkbox', { name, exact: true }));
 }
 
 /** `toLocaleString` of the second Twilio reports (API 2010 dates carry whole seconds), as the page renders it. */

@@ -21,7 +21,7 @@ import type { Sandbox } from '../sandbox/src/start/sandbox';
 import { ADMIN_IDENTITY_IN_REASON, setUpAdminSession } from './support/adminSession';
 import { screenshot } from './support/browser';
 import { simControl } from './support/simulatorControl';
-import { flexNotification, listedTaskSids, scanInView, showRowOf } from './support/stuckTasksView';
+import { flexNotification, listedTaskSids, scanInView, showRowOf, tickRow } from './support/stuckTasksView';
 
 const GRACE_SECONDS = 1800;
 const session = setUpAdminSession({ tasks: 200, graceSeconds: GRACE_SECONDS });
@@ -75,11 +75,9 @@ async function listedAnywhere(): Promise<Set<string>> {
 const table = (name: string) => page.getByRole('table', { name, exact: true });
 const rowOf = (tableLocator: Locator, taskSid: string) => tableLocator.getByRole('row').filter({ hasText: taskSid });
 
-/** Paste draws its own checkbox over a visually hidden input: click what the user sees. */
-async function tick(name: string): Promise<void> {
-  const box = page.getByRole('checkbox', { name, exact: true });
-  await page.locator(`label[for="${await box.getAttribute('id')}"]`).click();
-  expect(await box.isChecked()).toBe(true);
+/** Ticks the row checkbox of this accessible name. */
+function tick(name: string): Promise<void> {
+  return tickRow(page.getByRole('checkbox', { name, exact: true }));
 }
 
 /** The value next to a term of a side panel section's description list. */

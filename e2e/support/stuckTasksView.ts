@@ -101,3 +101,10 @@ export async function showRowOf(page: Page, tableName: string, sid: string): Pro
     await turnNext();
   }
 }
+
+/** Ticks a row's checkbox (a native input drawn as Paste's, clicked where the user sees it) and checks it took. */
+export async function tickRow(box: Locator): Promise<void> {
+  await box.click();
+  if (!(await box.isChecked()))
+    throw new Error(`${(await box.getAttribute('aria-label')) ?? 'The checkbox'} did not tick`);
+}
