@@ -90,9 +90,11 @@ export async function measureLoad(
   }
   await sim.resetStats();
   let tool: ToolRun;
+  const trace = process.env.BENCH_TRACE ? traceInFlight(sim) : null;
   try {
     tool = await run();
   } finally {
+    if (trace) process.stdout.write(`\n${label}: ${await trace.stop()}\n`);
     await sim.configure({ otherTrafficMean: 0, otherTrafficSwing: 0 });
   }
   const result = await judgeOutcome(sim, stuck, GRACE_SECONDS);
@@ -119,6 +121,33 @@ export async function measureLoad(
     wronglyClosed: result.wronglyClosed,
     byKind: stats.requests,
     note: tool.note,
+  };
+}
+
+/**
+ * BENCH_TRACE=1: the account's requests in flight (this tool's, the simulator's count) sampled every
+ * 100 ms during a row, printed as one mean per half second: where a run leaves the window idle.
+ */
+function traceInFlight(sim: SimulatorControl): { stop: () => Promise<string> } {
+  const samples: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      samples.push((await sim.stats()).inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      const means: string[] = [];
+      for (let start = 0; start < samples.length; start += 5) {
+        const slice = samples.slice(start, start + 5);
+        means.push(String(Math.round(slice.reduce((sum, value) => sum + value, 0) / slice.length)));
+      }
+      return `requests in flight, mean per 0.5 s: ${means.join(' ')}`;
+    },
   };
 }
 

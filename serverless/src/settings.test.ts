@@ -159,20 +159,20 @@ describe('loadSettings', () => {
     expect(problems[0]).toMatch(message);
   });
 
-  it('reads TWILIO_MAX_CONCURRENT_REQUESTS, the fixed cap; unset, the cap is the target limit − headroom', () => {
+  it('reads TWILIO_MAX_CONCURRENT_REQUESTS, the fixed cap; unset, the cap is the account limit (the window keeps to limit − headroom)', () => {
     expect(loadSettings({ ...required, TWILIO_MAX_CONCURRENT_REQUESTS: ' 40 ' }).maxConcurrentRequests).toBe(40);
     expect(loadSettings({ ...required, TWILIO_MAX_CONCURRENT_REQUESTS: '' }).maxConcurrentRequests).toBeNull();
-    expect(fixedConcurrencyCap(loadSettings(required))).toBe(85);
+    expect(fixedConcurrencyCap(loadSettings(required))).toBe(100);
     expect(
       fixedConcurrencyCap(
         loadSettings({ ...required, TWILIO_ACCOUNT_CONCURRENCY_LIMIT: '250', TWILIO_CONCURRENCY_HEADROOM: '50' }),
       ),
-    ).toBe(200);
+    ).toBe(250);
     expect(fixedConcurrencyCap(loadSettings({ ...required, TWILIO_MAX_CONCURRENT_REQUESTS: '40' }))).toBe(40);
     // Asked for explicitly (the CLI's --concurrency): that wins.
     expect(fixedConcurrencyCap(loadSettings({ ...required, TWILIO_MAX_CONCURRENT_REQUESTS: '40' }), 7)).toBe(7);
     // Hand-built settings without the concurrency fields: Twilio's defaults.
-    expect(fixedConcurrencyCap({})).toBe(85);
+    expect(fixedConcurrencyCap({})).toBe(100);
   });
 
   it.each([

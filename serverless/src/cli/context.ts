@@ -29,7 +29,7 @@ export interface CliIo {
 /** The options every command takes. */
 export interface CommonOptions {
   envFile?: string;
-  /** --concurrency: overrides TWILIO_MAX_CONCURRENT_REQUESTS (default: account limit − headroom). */
+  /** --concurrency: overrides TWILIO_MAX_CONCURRENT_REQUESTS (default: the account limit). */
   concurrency?: number;
   /** --account-limit: overrides TWILIO_ACCOUNT_CONCURRENCY_LIMIT. */
   accountLimit?: number;

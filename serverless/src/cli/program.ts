@@ -30,7 +30,7 @@ function withCommonOptions(command: Command): Command {
       new Option(
         '-c, --concurrency <requests>',
         'most Twilio requests in flight at once, a ceiling over the adaptive window (default: ' +
-          'TWILIO_MAX_CONCURRENT_REQUESTS, else account limit - headroom)',
+          'TWILIO_MAX_CONCURRENT_REQUESTS, else the account limit)',
       ).argParser(wholeNumber(1, MAX_ACCOUNT_LIMIT)),
     )
     .addOption(

@@ -21,9 +21,11 @@ export interface EngineDeps {
   /** The clock scan deadlines are measured by; the system clock by default (tests inject their own). */
   clock?: DeadlineClock;
   /**
-   * Most tasks a scan judges at once (default: the gateway's default concurrency). A task may need
+   * Most tasks a scan judges at once (`createEngineDeps`: twice the gateway's cap). A task may need
    * several requests one after another (its legs, then its agent); judging tasks a window at a time
-   * keeps those follow-ups from queueing behind every other task of the page.
+   * keeps those follow-ups from queueing behind every other task of the page. More tasks than the
+   * gateway's window, so that the window, not the judging, bounds the requests in flight: a task
+   * between two of its requests holds a judging slot but no request.
    */
   scanConcurrency?: number;
 }
@@ -31,7 +33,7 @@ export interface EngineDeps {
 export interface EngineDepsOptions {
   /**
    * Most Twilio requests in flight at once: the fixed cap over the adaptive window (default
-   * `TWILIO_MAX_CONCURRENT_REQUESTS`, else account limit − headroom).
+   * `TWILIO_MAX_CONCURRENT_REQUESTS`, else the account limit; the window keeps to limit − headroom).
    */
   concurrency?: number;
   log?: EngineLog;
@@ -50,7 +52,7 @@ export function createEngineDeps(settings: Settings, options: EngineDepsOptions 
     settings,
     log: options.log,
     liveCallCache: new LiveCallCache(),
-    scanConcurrency: concurrency,
+    scanConcurrency: concurrency * 2,
   };
 }
 

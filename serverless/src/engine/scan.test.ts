@@ -189,6 +189,20 @@ describe('scanPage', () => {
     expect(slow.pages.map((page) => page.counts.scanned)).toEqual([10, 10, 10, 10, 10, 3]);
   });
 
+  it('reports its progress after each Twilio page it judges, not only when the call returns', async () => {
+    const gateway = new FakeGateway();
+    Array.from({ length: 25 }, () => gateway.addTaskWithCall({}, { status: 'completed' }));
+    Array.from({ length: 5 }, () => gateway.addTaskWithCall({}, { status: 'in-progress' }));
+    const progress: { scanned: number; stuck: number; suspects: number }[] = [];
+    const page = await scanPage(depsFor(gateway), null, {
+      pageSize: 10,
+      onProgress: ({ counts, suspects }) => progress.push({ scanned: counts.scanned, stuck: counts.stuck, suspects }),
+    });
+    expect(page.nextPageToken).toBeNull();
+    expect(progress.map((step) => step.scanned)).toEqual([10, 20, 30]);
+    expect(progress[2]).toEqual({ scanned: 30, stuck: 25, suspects: 25 });
+  });
+
   it('fetches only the calls that are not in the live-call list', async () => {
     const gateway = new FakeGateway();
     Array.from({ length: 40 }, () => gateway.addTaskWithCall({}, { status: 'in-progress' }));

@@ -56,6 +56,18 @@ export interface ScanOptions {
   /** Tasks per Twilio page (default 1000, Twilio's largest). */
   pageSize?: number;
   callPlan?: CallPlan;
+  /**
+   * Called as each Twilio page of this call is judged, with the call's figures so far: operators' runs
+   * make long calls and draw their progress from it.
+   */
+  onProgress?: (progress: ScanCallProgress) => void;
+}
+
+/** What one scan call has judged so far. */
+export interface ScanCallProgress {
+  counts: ScanCounts;
+  suspects: number;
+  needsReview: number;
 }
 
 /** A task and what the rules made of it; null = it vanished (404) while being looked at. */
@@ -199,6 +211,11 @@ export async function scanPage(
 
       const settled = await settleUntil(judging, pastDeadline);
       const { done, failure } = report.add(settled);
+      options.onProgress?.({
+        counts: { ...report.counts },
+        suspects: report.suspects.length,
+        needsReview: report.needsReview.length,
+      });
 
       // Twilio trouble only shortens the call (the client resumes from the token); a bug must surface.
       if (failure !== null && !(failure instanceof UpstreamError) && !(failure instanceof DeadlineExceededError)) {

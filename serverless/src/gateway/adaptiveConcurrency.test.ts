@@ -132,6 +132,23 @@ describe('adaptive concurrency', () => {
     expect(controller(3).limit()).toBe(3);
   });
 
+  it('with the cap at the account limit (the default), starts and stays blind at the target, never the cap', () => {
+    const tiny = new AdaptiveConcurrency({ cap: 3, accountLimit: 3, headroom: 1 });
+    expect(tiny.limit()).toBe(2);
+    const blind = new AdaptiveConcurrency({ cap: 100, accountLimit: 100, headroom: 15 });
+    answer(blind, { accountInFlight: null });
+    expect(blind.limit()).toBe(85);
+  });
+
+  it('goes past the target on its own count while Twilio counts fewer (answers Twilio sent, not yet read), and comes back when Twilio counts more', () => {
+    const window = new AdaptiveConcurrency({ cap: 100, accountLimit: 100, headroom: 15 });
+    // Twilio counts 80 of the gateway's 90 slots: ten answers are on their way back.
+    for (let i = 0; i < 5000 && window.limit() < 90; i += 1) answer(window, { accountInFlight: 80 });
+    expect(window.limit()).toBeGreaterThanOrEqual(90);
+    answer(window, { accountInFlight: 95 });
+    expect(window.limit()).toBeLessThan(85);
+  });
+
   it('never shrinks below one request', () => {
     const window = controller(10);
     for (let i = 0; i < 20; i += 1) answer(window, { status: 429, accountInFlight: 100 });

@@ -22,8 +22,8 @@
  * account yet, and a first burst at the cap could push Flex's own requests into 429s before the
  * first answer arrives. Growth of up to one slot per answer doubles the window every round trip, so
  * reaching a cap of 100 from 8 takes four round trips. The first answer without the header (older
- * answers, scripted tests, a proxy that strips it) switches to the fixed cap for good, as it always
- * was; an answer with it later switches back to adapting.
+ * answers, scripted tests, a proxy that strips it) switches to a fixed window for good: the cap, but
+ * no more than the target; an answer with it later switches back to adapting.
  *
  * Pure: no timers, no clock, no I/O. Requests are stamped with a send sequence number instead of a
  * time, so "sent after the last shrink" is exact and tests need no clock at all.
@@ -89,7 +89,8 @@ export class AdaptiveConcurrency {
     }
     this.cap = options.cap;
     this.target = options.accountLimit - options.headroom;
-    this.window = Math.min(options.cap, INITIAL_WINDOW);
+    // Blind until the first answer: never past the target either (the default cap is the whole account).
+    this.window = Math.min(options.cap, this.target, INITIAL_WINDOW);
     this.minWindow = this.limit();
     this.maxWindow = this.limit();
   }
@@ -111,7 +112,8 @@ export class AdaptiveConcurrency {
       this.mode = 'adaptive';
     } else if (signal.status !== 0 && this.mode === 'probing') {
       this.mode = 'fixed';
-      this.window = this.cap;
+      // Blind: the cap, but never past the target (the default cap is the whole account).
+      this.window = Math.min(this.cap, this.target);
       this.record();
     }
     if (this.mode !== 'adaptive') return;

@@ -96,9 +96,9 @@ export interface GatewayOptions {
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: Required<GatewayOptions> = {
-  // The adaptive window keeps the account's total under limit − headroom; the cap is only a ceiling
-  // over it, by default that same target (85 of Twilio's default 100).
-  concurrency: DEFAULT_ACCOUNT_CONCURRENCY_LIMIT - DEFAULT_CONCURRENCY_HEADROOM,
+  // The adaptive window keeps the account's total (Twilio's count) at limit − headroom; the cap is
+  // only a ceiling over it, by default the account limit (`fixedConcurrencyCap` says why).
+  concurrency: DEFAULT_ACCOUNT_CONCURRENCY_LIMIT,
   accountLimit: DEFAULT_ACCOUNT_CONCURRENCY_LIMIT,
   headroom: DEFAULT_CONCURRENCY_HEADROOM,
   maxRetryTimeMs: 5_000,
@@ -648,8 +648,8 @@ export function withDefaults(options: GatewayOptions): Required<GatewayOptions> 
   for (const [key, value] of Object.entries(options) as [keyof GatewayOptions, number | undefined][]) {
     if (value !== undefined) config[key] = value;
   }
-  // An unset cap follows the target of the limit and headroom given (it is only a ceiling).
-  if (options.concurrency === undefined) config.concurrency = Math.max(1, config.accountLimit - config.headroom);
+  // An unset cap follows the limit given (it is only a ceiling; the window keeps to the target).
+  if (options.concurrency === undefined) config.concurrency = config.accountLimit;
   if (!Number.isInteger(config.concurrency) || config.concurrency < 1) {
     throw new Error(`Concurrency must be a whole number of at least 1, not ${config.concurrency}`);
   }
