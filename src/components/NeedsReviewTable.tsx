@@ -6,7 +6,7 @@ import { AgentName } from './AgentName';
 import { StatusBadge } from './Badges';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
-import { plain, PlainRowStyles, RowLinkButton } from './PlainRows';
+import { offscreenSkipped, plain, PlainRowStyles, RowLinkButton } from './PlainRows';
 
 export interface NeedsReviewTableProps {
   items: readonly ReviewItem[];
@@ -18,7 +18,7 @@ export const NeedsReviewTable = React.memo(function NeedsReviewTable({ items, on
   const t = useTranslate();
   const paged = usePaged(items, null);
   return (
-    <>
+    <div style={offscreenSkipped}>
       <PlainRowStyles />
       <Table scrollHorizontally aria-label={t('StuckTasksNeedsReviewHeading')}>
         <THead>
@@ -39,7 +39,7 @@ export const NeedsReviewTable = React.memo(function NeedsReviewTable({ items, on
         </TBody>
       </Table>
       <Pager paged={paged} tableName={t('StuckTasksNeedsReviewHeading')} />
-    </>
+    </div>
   );
 });
 

@@ -132,6 +132,21 @@ export function plainRowsCss(theme: Theme): string {
   ].join('\n');
 }
 
+/**
+ * A table and its pager, rendered by the browser only when on screen (`content-visibility: auto`):
+ * the view holds several long tables, and a filter change re-lays out every one of them although a
+ * supervisor sees one or two. Off-screen tables stay in the accessibility tree and in find-in-page;
+ * `contain-intrinsic-size: auto` keeps the size they last had, so the scroll bar does not jump.
+ */
+export const offscreenSkipped: React.CSSProperties = {
+  contentVisibility: 'auto',
+  containIntrinsicSize: 'auto 40rem',
+  // It also clips painting to the box: room for the focus rings of the edge controls (the pager's
+  // first arrow), the same size as Paste's space20, given back by the margin.
+  padding: '0.25rem',
+  margin: '-0.25rem',
+};
+
 const cssCache = new WeakMap<Theme, string>();
 
 /** The plain rows' stylesheet, for the theme in use; render it once in each table that uses them. */

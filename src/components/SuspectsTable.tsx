@@ -14,7 +14,7 @@ import { AgentName } from './AgentName';
 import { ActionBadge, OutcomeBadge, StatusBadge } from './Badges';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
-import { plain, PlainRowStyles, RowCheckbox, RowLinkButton } from './PlainRows';
+import { offscreenSkipped, plain, PlainRowStyles, RowCheckbox, RowLinkButton } from './PlainRows';
 
 export interface SuspectsTableProps {
   /** The table's accessible name, also naming its pager. */
@@ -70,7 +70,7 @@ export const SuspectsTable = React.memo(function SuspectsTable({
   const someSelected = selectedHere > 0 && !allSelected;
 
   return (
-    <Box>
+    <Box style={offscreenSkipped}>
       <PlainRowStyles />
       <Table scrollHorizontally aria-label={label}>
         <THead stickyHeader>
