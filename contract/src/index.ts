@@ -205,6 +205,24 @@ export interface ScanCounts {
   skipped: number;
 }
 
+/** No task looked at yet: where a scan's running totals start. */
+export const ZERO_SCAN_COUNTS: Readonly<ScanCounts> = Object.freeze({
+  scanned: 0,
+  stuck: 0,
+  wrapupOverdue: 0,
+  conversationClosed: 0,
+  needsReview: 0,
+  active: 0,
+  skipped: 0,
+});
+
+/** Running totals of a scan's pages (a count an older server does not send adds 0). */
+export function addScanCounts(total: Readonly<ScanCounts>, page: Readonly<Partial<ScanCounts>>): ScanCounts {
+  const sum = { ...total };
+  for (const key of Object.keys(sum) as (keyof ScanCounts)[]) sum[key] += page[key] ?? 0;
+  return sum;
+}
+
 export interface ScanRequest {
   Token: string;
   PageToken?: string;

@@ -1,4 +1,5 @@
 import type { CloseResult, ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
+import { addScanCounts, ZERO_SCAN_COUNTS } from '@plugin-stuck-tasks/contract';
 import { leavesTheList } from './suspects';
 
 export type ScanPhase = 'idle' | 'running' | 'done' | 'stopped' | 'failed';
@@ -40,18 +41,8 @@ export type ViewAction =
   | { type: 'closeEnded' }
   | { type: 'singleClosed'; result: CloseResult };
 
-const ZERO_COUNTS: ScanCounts = {
-  scanned: 0,
-  stuck: 0,
-  wrapupOverdue: 0,
-  conversationClosed: 0,
-  needsReview: 0,
-  active: 0,
-  skipped: 0,
-};
-
 export const INITIAL_VIEW_STATE: ViewState = {
-  scan: { phase: 'idle', runId: 0, pages: 0, counts: ZERO_COUNTS, error: null },
+  scan: { phase: 'idle', runId: 0, pages: 0, counts: ZERO_SCAN_COUNTS, error: null },
   suspects: [],
   needsReview: [],
   selected: new Set(),
@@ -71,7 +62,7 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
     case 'scanStarted':
       return {
         ...state,
-        scan: { phase: 'running', runId: action.runId, pages: 0, counts: ZERO_COUNTS, error: null },
+        scan: { phase: 'running', runId: action.runId, pages: 0, counts: ZERO_SCAN_COUNTS, error: null },
         suspects: [],
         needsReview: [],
         selected: new Set(),
@@ -82,7 +73,11 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
       if (action.runId !== state.scan.runId) return state;
       return {
         ...state,
-        scan: { ...state.scan, pages: state.scan.pages + 1, counts: addCounts(state.scan.counts, action.page.counts) },
+        scan: {
+          ...state.scan,
+          pages: state.scan.pages + 1,
+          counts: addScanCounts(state.scan.counts, action.page.counts),
+        },
         suspects: appendNew(state.suspects, action.page.suspects, state.left),
         needsReview: appendNew(state.needsReview, action.page.needsReview, state.left),
       };
@@ -156,19 +151,6 @@ function applyResults(state: ViewState, results: readonly CloseResult[]): ViewSt
     selected,
     suspects: gone.size === 0 ? state.suspects : state.suspects.filter((s) => !gone.has(s.taskSid)),
     needsReview: gone.size === 0 ? state.needsReview : state.needsReview.filter((r) => !gone.has(r.taskSid)),
-  };
-}
-
-function addCounts(a: ScanCounts, b: ScanCounts): ScanCounts {
-  return {
-    scanned: a.scanned + (b.scanned ?? 0),
-    stuck: a.stuck + (b.stuck ?? 0),
-    wrapupOverdue: a.wrapupOverdue + (b.wrapupOverdue ?? 0),
-    // An older server sends no such count.
-    conversationClosed: a.conversationClosed + (b.conversationClosed ?? 0),
-    needsReview: a.needsReview + (b.needsReview ?? 0),
-    active: a.active + (b.active ?? 0),
-    skipped: a.skipped + (b.skipped ?? 0),
   };
 }
 

@@ -4,7 +4,7 @@
  * faults injected through its control plane.
  */
 import type { CloseResult, ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
-import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
+import { addScanCounts, MAX_CLOSE_BATCH, ZERO_SCAN_COUNTS } from '@plugin-stuck-tasks/contract';
 import { startSimulator } from '@plugin-stuck-tasks/sandbox';
 import type { Simulator, SimulatorOptions } from '@plugin-stuck-tasks/sandbox';
 import { ManualClock } from '../../test/support/manualClock';
@@ -72,15 +72,7 @@ function depsFor(simulator: Simulator, overrides: Partial<Settings> = {}, option
 async function walk(deps: EngineDeps, options: ScanOptions = {}) {
   const suspects: Suspect[] = [];
   const needsReview: ReviewItem[] = [];
-  const counts: ScanCounts = {
-    scanned: 0,
-    stuck: 0,
-    wrapupOverdue: 0,
-    conversationClosed: 0,
-    needsReview: 0,
-    active: 0,
-    skipped: 0,
-  };
+  let counts: ScanCounts = { ...ZERO_SCAN_COUNTS };
   let token: string | null = null;
   let pages = 0;
   do {
@@ -88,7 +80,7 @@ async function walk(deps: EngineDeps, options: ScanOptions = {}) {
     pages += 1;
     suspects.push(...page.suspects);
     needsReview.push(...page.needsReview);
-    for (const key of Object.keys(counts) as (keyof ScanCounts)[]) counts[key] += page.counts[key];
+    counts = addScanCounts(counts, page.counts);
     token = page.nextPageToken;
   } while (token !== null);
   return { suspects, needsReview, counts, pages };

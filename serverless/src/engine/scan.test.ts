@@ -1,4 +1,5 @@
 import type { ScanCounts, ScanResponse } from '@plugin-stuck-tasks/contract';
+import { addScanCounts, ZERO_SCAN_COUNTS } from '@plugin-stuck-tasks/contract';
 import { UpstreamError } from '../gateway/errors';
 import type { EngineDeps } from './deps';
 import { InvalidPageTokenError } from './errors';
@@ -30,17 +31,7 @@ async function walk(deps: EngineDeps, options: ScanOptions = {}) {
     pages.push(page);
     token = page.nextPageToken;
   } while (token !== null && pages.length < 1000);
-  const counts: ScanCounts = {
-    scanned: 0,
-    stuck: 0,
-    wrapupOverdue: 0,
-    conversationClosed: 0,
-    needsReview: 0,
-    active: 0,
-    skipped: 0,
-  };
-  for (const page of pages)
-    for (const key of Object.keys(counts) as (keyof ScanCounts)[]) counts[key] += page.counts[key];
+  const counts = pages.reduce<ScanCounts>((sum, page) => addScanCounts(sum, page.counts), ZERO_SCAN_COUNTS);
   return {
     pages,
     counts,

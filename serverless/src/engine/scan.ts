@@ -1,4 +1,5 @@
 import type { ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
+import { ZERO_SCAN_COUNTS } from '@plugin-stuck-tasks/contract';
 import pLimit from 'p-limit';
 import { DeadlineExceededError, UpstreamError } from '../gateway/errors';
 import { DEFAULT_GATEWAY_OPTIONS } from '../gateway/twilioGateway';
@@ -258,15 +259,7 @@ function listingError(error: unknown, position: ScanPosition): unknown {
 class ScanReport {
   readonly suspects: Suspect[] = [];
   readonly needsReview: ReviewItem[] = [];
-  readonly counts: ScanCounts = {
-    scanned: 0,
-    stuck: 0,
-    wrapupOverdue: 0,
-    conversationClosed: 0,
-    needsReview: 0,
-    active: 0,
-    skipped: 0,
-  };
+  readonly counts: ScanCounts = { ...ZERO_SCAN_COUNTS };
 
   constructor(private readonly nowMs: number) {}
 

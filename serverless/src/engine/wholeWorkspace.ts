@@ -5,7 +5,7 @@
  */
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
-import { MAX_CLOSE_BATCH } from '@plugin-stuck-tasks/contract';
+import { addScanCounts, MAX_CLOSE_BATCH, ZERO_SCAN_COUNTS } from '@plugin-stuck-tasks/contract';
 import type { CloseResult, ReviewItem, ScanCounts, ScanResponse, Suspect } from '@plugin-stuck-tasks/contract';
 import { UpstreamError } from '../gateway/errors';
 import { closeTasks } from './close';
@@ -47,22 +47,6 @@ export interface ScanWorkspaceOptions {
   onPage?: (progress: { pages: number; counts: ScanCounts; suspects: number; needsReview: number }) => void;
 }
 
-const EMPTY_COUNTS: ScanCounts = {
-  scanned: 0,
-  stuck: 0,
-  wrapupOverdue: 0,
-  conversationClosed: 0,
-  needsReview: 0,
-  active: 0,
-  skipped: 0,
-};
-
-function sumCounts(a: ScanCounts, b: ScanCounts): ScanCounts {
-  const sum = { ...a };
-  for (const key of Object.keys(sum) as (keyof ScanCounts)[]) sum[key] += b[key];
-  return sum;
-}
-
 /** Extra tries of one scan call that Twilio failed (the gateway has already retried each request). */
 const SCAN_PAGE_RETRIES = 2;
 
@@ -80,7 +64,7 @@ function isPassing(error: unknown): boolean {
 export async function scanWorkspace(deps: EngineDeps, options: ScanWorkspaceOptions = {}): Promise<WorkspaceScan> {
   const suspects = new Map<string, Suspect>();
   const needsReview = new Map<string, ReviewItem>();
-  const counts: ScanCounts = { ...EMPTY_COUNTS };
+  let counts: ScanCounts = { ...ZERO_SCAN_COUNTS };
   let pages = 0;
   let pageToken: string | null = null;
   do {
@@ -95,7 +79,7 @@ export async function scanWorkspace(deps: EngineDeps, options: ScanWorkspaceOpti
             onProgress: (call) =>
               options.onPage?.({
                 pages,
-                counts: sumCounts(counts, call.counts),
+                counts: addScanCounts(counts, call.counts),
                 suspects: suspects.size + call.suspects,
                 needsReview: needsReview.size + call.needsReview,
               }),
@@ -109,7 +93,7 @@ export async function scanWorkspace(deps: EngineDeps, options: ScanWorkspaceOpti
     pages += 1;
     for (const suspect of page.suspects) suspects.set(suspect.taskSid, suspect);
     for (const item of page.needsReview) needsReview.set(item.taskSid, item);
-    Object.assign(counts, sumCounts(counts, page.counts));
+    counts = addScanCounts(counts, page.counts);
     pageToken = page.nextPageToken;
     options.onPage?.({ pages, counts: { ...counts }, suspects: suspects.size, needsReview: needsReview.size });
   } while (pageToken !== null);
