@@ -2,11 +2,10 @@ import * as React from 'react';
 import { Table, TBody, Th, THead, Tr } from '@twilio-paste/core/table';
 import type { ReviewItem } from '@plugin-stuck-tasks/contract';
 import { formatDuration, problemText } from '../model/labels';
-import { AgentName } from './AgentName';
-import { StatusBadge } from './Badges';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
-import { offscreenSkipped, plain, PlainRowStyles, RowLinkButton } from './PlainRows';
+import { offscreenSkipped, plain, PlainRowStyles } from './PlainRows';
+import { TaskIdentityCells } from './TaskIdentityCells';
 
 export interface NeedsReviewTableProps {
   items: readonly ReviewItem[];
@@ -54,20 +53,7 @@ const ReviewRow = React.memo(function ReviewRow({
   const t = useTranslate();
   return (
     <tr className={plain.row}>
-      <td className={plain.cell}>
-        <RowLinkButton
-          onClick={() => onOpen(item.taskSid)}
-          label={t('StuckTasksReviewTask', { taskSid: item.taskSid })}
-        >
-          <span className={plain.code}>{item.taskSid}</span>
-        </RowLinkButton>
-      </td>
-      <td className={plain.cell}>
-        <StatusBadge plain status={item.assignmentStatus} />
-      </td>
-      <td className={plain.cell}>
-        <AgentName task={item} />
-      </td>
+      <TaskIdentityCells task={item} onOpen={onOpen} />
       <td className={plain.cell}>{item.taskQueueName ?? t('StuckTasksNoQueue')}</td>
       <td className={plain.cell}>{formatDuration(item.ageSeconds, t)}</td>
       <td className={plain.cell}>

@@ -10,11 +10,11 @@ import type { CloseResult, Suspect } from '@plugin-stuck-tasks/contract';
 import type { SortKey, SortOrder } from '../model/suspects';
 import { callStatusLabel, formatAgo, formatDuration } from '../model/labels';
 import type { StringKey } from '../strings';
-import { AgentName } from './AgentName';
-import { ActionBadge, OutcomeBadge, StatusBadge } from './Badges';
+import { ActionBadge, OutcomeBadge } from './Badges';
 import { useTranslate } from './StringsContext';
 import { Pager, usePaged } from './Pager';
-import { offscreenSkipped, plain, PlainRowStyles, RowCheckbox, RowLinkButton } from './PlainRows';
+import { offscreenSkipped, plain, PlainRowStyles, RowCheckbox } from './PlainRows';
+import { TaskIdentityCells } from './TaskIdentityCells';
 
 export interface SuspectsTableProps {
   /** The table's accessible name, also naming its pager. */
@@ -208,22 +208,11 @@ const SuspectCells = React.memo(function SuspectCells({
   onOpen,
 }: Pick<SuspectRowProps, 'suspect' | 'outcome' | 'onOpen'>) {
   const t = useTranslate();
-  const { taskSid } = suspect;
   // A messaging suspect has no call: its conversation's close stands for the call's end.
   const ended = formatAgo(suspect.callEndedAt ?? suspect.conversationEndedAt, Date.now(), t);
   return (
     <>
-      <td className={plain.cell}>
-        <RowLinkButton onClick={() => onOpen(taskSid)} label={t('StuckTasksReviewTask', { taskSid })}>
-          <span className={plain.code}>{taskSid}</span>
-        </RowLinkButton>
-      </td>
-      <td className={plain.cell}>
-        <StatusBadge plain status={suspect.assignmentStatus} />
-      </td>
-      <td className={plain.cell}>
-        <AgentName task={suspect} />
-      </td>
+      <TaskIdentityCells task={suspect} onOpen={onOpen} />
       <td className={plain.cell}>{suspect.taskQueueName ?? t('StuckTasksNoQueue')}</td>
       <td className={plain.cell}>
         <span className={plain.noWrap}>{formatDuration(suspect.ageSeconds, t)}</span>
