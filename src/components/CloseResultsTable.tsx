@@ -1,34 +1,24 @@
 import * as React from 'react';
 import { Box } from '@twilio-paste/core/box';
-import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
+import { Td, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
 import type { CloseResult } from '@plugin-stuck-tasks/contract';
 import { OutcomeBadge } from './Badges';
 import { useTranslate } from './StringsContext';
-import { Pager, usePaged } from './Pager';
+import { PagedTable } from './PagedTable';
+import { usePaged } from './Pager';
 
 /** Every task of the last bulk close with what happened to it, including those that left the list. */
 export const CloseResultsTable: React.FC<{ results: readonly CloseResult[] }> = ({ results }) => {
   const t = useTranslate();
   const paged = usePaged(results, null);
   return (
-    <>
-      <Table scrollHorizontally aria-label={t('StuckTasksResultsHeading')}>
-        <THead>
-          <Tr>
-            <Th>{t('StuckTasksColumnTask')}</Th>
-            <Th>{t('StuckTasksColumnOutcome')}</Th>
-            <Th>{t('StuckTasksColumnDetails')}</Th>
-          </Tr>
-        </THead>
-        <TBody>
-          {paged.pageItems.map((result) => (
-            <ResultRow key={result.taskSid} result={result} />
-          ))}
-        </TBody>
-      </Table>
-      <Pager paged={paged} tableName={t('StuckTasksResultsHeading')} />
-    </>
+    <PagedTable
+      label={t('StuckTasksResultsHeading')}
+      columns={[t('StuckTasksColumnTask'), t('StuckTasksColumnOutcome'), t('StuckTasksColumnDetails')]}
+      paged={paged}
+      renderRow={(result) => <ResultRow key={result.taskSid} result={result} />}
+    />
   );
 };
 

@@ -1,22 +1,22 @@
 import * as React from 'react';
-import { Alert } from '@twilio-paste/core/alert';
 import { Box } from '@twilio-paste/core/box';
 import { Button } from '@twilio-paste/core/button';
 import { Heading } from '@twilio-paste/core/heading';
 import { Label } from '@twilio-paste/core/label';
 import { Paragraph } from '@twilio-paste/core/paragraph';
 import { Option, Select } from '@twilio-paste/core/select';
-import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
+import { Td, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
 import type { HistoryEntry } from '@plugin-stuck-tasks/contract';
 import { HISTORY_DAYS_DEFAULT, HISTORY_DAYS_MAX, HISTORY_DAYS_MIN } from '@plugin-stuck-tasks/contract';
 import type { StuckTasksApi } from '../api/client';
-import { describeApiError, isPermissionError } from '../api/describeError';
 import { exportFileName, historyCsv } from '../model/exports';
 import { formatInstant } from '../model/labels';
+import { ApiErrorAlert } from './ApiErrorAlert';
 import { OutcomeBadge } from './Badges';
 import { downloadCsv } from './download';
-import { Pager, usePaged } from './Pager';
+import { PagedTable } from './PagedTable';
+import { usePaged } from './Pager';
 import { useTranslate } from './StringsContext';
 
 const DAY_CHOICES = Array.from({ length: HISTORY_DAYS_MAX - HISTORY_DAYS_MIN + 1 }, (_, i) => HISTORY_DAYS_MIN + i);
@@ -135,42 +135,26 @@ export const HistoryTab: React.FC<{ api: StuckTasksApi; active: boolean }> = ({ 
         {statusText}
       </Text>
       {state.error ? (
-        <Alert variant="error">
-          <Text as="p" fontWeight="fontWeightSemibold">
-            {t(isPermissionError(state.error) ? 'StuckTasksNotPermittedHeading' : 'StuckTasksErrorHeading')}
-          </Text>
-          <Text as="p">{describeApiError(state.error, t)}</Text>
-          <Box marginTop="space30">
-            <Button
-              variant="secondary"
-              size="small"
-              onClick={() => load(days, state.entries.length > 0 ? state.nextPageToken : null)}
-            >
-              {t('StuckTasksTryAgain')}
-            </Button>
-          </Box>
-        </Alert>
+        <ApiErrorAlert
+          error={state.error}
+          onRetry={() => load(days, state.entries.length > 0 ? state.nextPageToken : null)}
+        />
       ) : null}
       {state.entries.length > 0 ? (
         <Box>
-          <Table scrollHorizontally aria-label={t('StuckTasksHistoryHeading')}>
-            <THead>
-              <Tr>
-                <Th>{t('StuckTasksColumnWhen')}</Th>
-                <Th>{t('StuckTasksColumnTask')}</Th>
-                <Th>{t('StuckTasksColumnOutcome')}</Th>
-                <Th>{t('StuckTasksColumnWho')}</Th>
-                <Th>{t('StuckTasksColumnQueue')}</Th>
-                <Th>{t('StuckTasksColumnChannel')}</Th>
-              </Tr>
-            </THead>
-            <TBody>
-              {paged.pageItems.map((entry) => (
-                <HistoryRow key={`${entry.taskSid}-${entry.closedAt}`} entry={entry} />
-              ))}
-            </TBody>
-          </Table>
-          <Pager paged={paged} tableName={t('StuckTasksHistoryHeading')} />
+          <PagedTable
+            label={t('StuckTasksHistoryHeading')}
+            columns={[
+              t('StuckTasksColumnWhen'),
+              t('StuckTasksColumnTask'),
+              t('StuckTasksColumnOutcome'),
+              t('StuckTasksColumnWho'),
+              t('StuckTasksColumnQueue'),
+              t('StuckTasksColumnChannel'),
+            ]}
+            paged={paged}
+            renderRow={(entry) => <HistoryRow key={`${entry.taskSid}-${entry.closedAt}`} entry={entry} />}
+          />
         </Box>
       ) : null}
       {state.nextPageToken !== null && !state.error ? (

@@ -1,16 +1,15 @@
 import * as React from 'react';
-import { Alert } from '@twilio-paste/core/alert';
 import { Box } from '@twilio-paste/core/box';
-import { Button } from '@twilio-paste/core/button';
 import { Heading } from '@twilio-paste/core/heading';
 import { Paragraph } from '@twilio-paste/core/paragraph';
-import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
+import { Td, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
 import type { OrphanConversation, OrphanConversationsResponse } from '@plugin-stuck-tasks/contract';
 import type { StuckTasksApi } from '../api/client';
-import { describeApiError, isPermissionError } from '../api/describeError';
 import { formatDuration, formatInstant } from '../model/labels';
-import { Pager, usePaged } from './Pager';
+import { ApiErrorAlert } from './ApiErrorAlert';
+import { PagedTable } from './PagedTable';
+import { usePaged } from './Pager';
 import { useTranslate } from './StringsContext';
 
 export interface OrphanConversationsSectionProps {
@@ -88,39 +87,20 @@ export const OrphanConversationsSection: React.FC<OrphanConversationsSectionProp
       <Text as="p" aria-live="polite" marginBottom="space40">
         {statusText}
       </Text>
-      {state.error ? (
-        <Alert variant="error">
-          <Text as="p" fontWeight="fontWeightSemibold">
-            {t(isPermissionError(state.error) ? 'StuckTasksNotPermittedHeading' : 'StuckTasksErrorHeading')}
-          </Text>
-          <Text as="p">{describeApiError(state.error, t)}</Text>
-          <Box marginTop="space30">
-            <Button variant="secondary" size="small" onClick={() => void load()}>
-              {t('StuckTasksTryAgain')}
-            </Button>
-          </Box>
-        </Alert>
-      ) : null}
+      {state.error ? <ApiErrorAlert error={state.error} onRetry={() => void load()} /> : null}
       {state.conversations.length > 0 ? (
-        <>
-          <Table scrollHorizontally aria-label={t('StuckTasksOrphansHeading')}>
-            <THead>
-              <Tr>
-                <Th>{t('StuckTasksColumnConversation')}</Th>
-                <Th>{t('StuckTasksColumnName')}</Th>
-                <Th>{t('StuckTasksColumnState')}</Th>
-                <Th>{t('StuckTasksColumnIdle')}</Th>
-                <Th>{t('StuckTasksColumnLastChange')}</Th>
-              </Tr>
-            </THead>
-            <TBody>
-              {paged.pageItems.map((conversation) => (
-                <OrphanRow key={conversation.conversationSid} conversation={conversation} />
-              ))}
-            </TBody>
-          </Table>
-          <Pager paged={paged} tableName={t('StuckTasksOrphansHeading')} />
-        </>
+        <PagedTable
+          label={t('StuckTasksOrphansHeading')}
+          columns={[
+            t('StuckTasksColumnConversation'),
+            t('StuckTasksColumnName'),
+            t('StuckTasksColumnState'),
+            t('StuckTasksColumnIdle'),
+            t('StuckTasksColumnLastChange'),
+          ]}
+          paged={paged}
+          renderRow={(conversation) => <OrphanRow key={conversation.conversationSid} conversation={conversation} />}
+        />
       ) : null}
     </Box>
   );

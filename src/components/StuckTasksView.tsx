@@ -11,7 +11,7 @@ import type { CloseResult, ReviewItem, Suspect, SuspectKind } from '@plugin-stuc
 import { SUSPECT_KINDS } from '@plugin-stuck-tasks/contract';
 import type { StuckTasksApi } from '../api/client';
 import { closeInBatches } from '../api/closeInBatches';
-import { describeApiError, isPermissionError } from '../api/describeError';
+import { describeApiError } from '../api/describeError';
 import { scanAllPages } from '../api/scanAllPages';
 import { exportFileName, needsReviewCsv, outcomesCsv, suspectsCsv } from '../model/exports';
 import type { TaskFilter } from '../model/filters';
@@ -30,6 +30,7 @@ import { INITIAL_VIEW_STATE, viewReducer } from '../model/viewState';
 import type { ViewState } from '../model/viewState';
 import { formatNumber } from '../strings';
 import type { StringKey, Translate } from '../strings';
+import { ApiErrorAlert } from './ApiErrorAlert';
 import { BulkCloseDialog } from './BulkCloseDialog';
 import { CloseResultsTable } from './CloseResultsTable';
 import { downloadCsv } from './download';
@@ -300,7 +301,6 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
   const { scan, close } = state;
   const scanning = scan.phase === 'running';
   const nothingFound = state.suspects.length === 0 && state.needsReview.length === 0;
-  const permissionProblem = scan.phase === 'failed' && isPermissionError(scan.error);
   // A flex column, not Paste's Stack: Stack keys its children by position, so a section appearing or
   // leaving would remount everything after it (losing table and panel state).
   return (
@@ -361,19 +361,7 @@ const CurrentTab: React.FC<ScreenProps & { viewTop: React.RefObject<HTMLDivEleme
           </>
         ) : null}
 
-        {scan.phase === 'failed' ? (
-          <Alert variant="error">
-            <Text as="p" fontWeight="fontWeightSemibold">
-              {t(permissionProblem ? 'StuckTasksNotPermittedHeading' : 'StuckTasksErrorHeading')}
-            </Text>
-            <Text as="p">{describeApiError(scan.error, t)}</Text>
-            <Box marginTop="space30">
-              <Button variant="secondary" size="small" onClick={startScan}>
-                {t('StuckTasksTryAgain')}
-              </Button>
-            </Box>
-          </Alert>
-        ) : null}
+        {scan.phase === 'failed' ? <ApiErrorAlert error={scan.error} onRetry={startScan} /> : null}
 
         {(scan.phase === 'done' || scan.phase === 'stopped') && nothingFound ? (
           <Box
