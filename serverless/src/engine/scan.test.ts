@@ -332,15 +332,7 @@ describe('scanPage', () => {
         expect(first).toMatchObject({
           suspects: [],
           needsReview: [],
-          counts: {
-            scanned: 0,
-            stuck: 0,
-            wrapupOverdue: 0,
-            conversationClosed: 0,
-            needsReview: 0,
-            active: 0,
-            skipped: 0,
-          },
+          counts: ZERO_SCAN_COUNTS,
         });
         expect(first.nextPageToken).not.toBeNull();
         const rest = await walk(deps, { deadlineMs: 500, callPlan: 'fetch-each' });
