@@ -46,11 +46,11 @@ const options = (onBatch: (results: CloseResult[]) => void = () => undefined) =>
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 it('sends PARALLEL_CLOSE_BATCHES batches at once by default', async () => {
-  expect(PARALLEL_CLOSE_BATCHES).toBe(2);
+  expect(PARALLEL_CLOSE_BATCHES).toBe(3);
   const { api, pending } = gatedApi();
   const closing = closeInBatches(api, sids(200), options());
   await settle();
-  expect(pending.map((close) => close.taskSids.length)).toEqual([50, 50]);
+  expect(pending.map((close) => close.taskSids.length)).toEqual([50, 50, 50]);
   for (let index = 0; index < 4; index += 1) {
     pending[index].answer();
     await settle();

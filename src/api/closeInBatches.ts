@@ -8,13 +8,14 @@ import { isPermissionError } from './describeError';
  * Close requests this browser has in flight at once. Each is one Function invocation closing up to
  * MAX_CLOSE_BATCH tasks, whose gateway already keeps many Twilio requests in flight and shares the
  * account with every other gateway through Twilio's own load signal. One batch after another leaves
- * the account idle while each call starts and while its slowest task finishes; two at once hide
+ * the account idle while each call starts and while its slowest task finishes; a few at once hide
  * that. More only adds Function invocations competing for the same Twilio capacity and, where CPU
  * is short, pushes calls past their 7.5 s budget: measured in the sandbox (`npm run bench -- --only
  * load`, 2,600 suspects, 100 ms, a loaded 2-core machine), closing took 136.8 s one at a time, 85.3 s
- * two at a time, and 111 to 124 s four at a time with 12 to 22 tasks failed at the deadline. With
- * the lighter Function bundles (stop 18, load average 3–4): 68.5 s two at a time, 67.3 s four at a
- * time, so two stay. The Functions pace the Interactions API for this many calls (contract).
+ * two at a time, and 111 to 124 s four at a time with 12 to 22 tasks failed at the deadline. Stop 20,
+ * idle machine, the adaptive window keeping the account at its target: with a process forked per
+ * call 39.8 s two at a time, 31.8 and 34.4 s three, 33.2 s four; on warm instances 18.2 s two, 15.4 s
+ * three; none failed. So three. The Functions pace the Interactions API for this many calls (contract).
  */
 export const PARALLEL_CLOSE_BATCHES = PARALLEL_CLOSE_CALLS;
 
