@@ -150,7 +150,7 @@ test('bulk close: the stuck tasks are canceled or completed, a task whose call c
   // More than one batch of 50, so the close runs in batches.
   expect(selection.length).toBeGreaterThan(50);
 
-  // The close follows the table's order in batches of 50 (two sent at once): the last row goes in the
+  // The close follows the table's order in batches of 50 (sent several at once): the last row goes in the
   // last batch.
   const tableOrder = await suspectsInTableOrder();
   const revivedDuring = selection.find((task) => task.sid === tableOrder[tableOrder.length - 1]);
