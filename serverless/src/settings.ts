@@ -257,7 +257,7 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
  * min(cap, limit − headroom), never the whole account.
  */
 export function fixedConcurrencyCap(
-  settings: Pick<Settings, 'accountConcurrencyLimit' | 'concurrencyHeadroom' | 'maxConcurrentRequests'>,
+  settings: Pick<Settings, 'accountConcurrencyLimit' | 'maxConcurrentRequests'>,
   asked?: number,
 ): number {
   if (asked !== undefined) return asked;

@@ -158,7 +158,6 @@ export function createTwilioGateway(settings: Settings, options: GatewayOptions 
     concurrency: fixedConcurrencyCap(
       {
         accountConcurrencyLimit: accountLimit,
-        concurrencyHeadroom: headroom,
         maxConcurrentRequests: settings.maxConcurrentRequests,
       },
       options.concurrency,
