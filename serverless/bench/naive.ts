@@ -13,7 +13,7 @@
 import http from 'http';
 import twilio from 'twilio';
 import RequestClient from 'twilio/lib/base/RequestClient';
-import { rebase } from '../src/gateway/requestClient';
+import { rebase } from '../src/gateway/httpTransport';
 
 export interface NaiveConfig {
   baseUrl: string;

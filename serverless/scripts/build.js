@@ -3,7 +3,7 @@
  * Bundles each Twilio Function (`src/functions/**\/*.ts`) into one self-contained CommonJS file under
  * `functions/` (same relative path), which is what `twilio-run start` serves and `twilio-run deploy`
  * uploads. Deployed Functions cannot require each other by relative path, so every bundle carries its
- * own copy of the shared code and of the npm packages it uses (twilio, zod, the token validator...).
+ * own copy of the shared code and of the npm packages it uses (zod, p-retry, the token validator...).
  *
  * Usage: node scripts/build.js [--check-deploy | --check-built]
  *   --check-deploy  also fail unless package.json "dependencies" declares every npm package whose

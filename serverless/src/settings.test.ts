@@ -33,6 +33,7 @@ describe('loadSettings', () => {
       closeReason: DEFAULT_CLOSE_REASON,
       excludedTaskQueues: [],
       apiBaseUrl: null,
+      proxyUrl: null,
       wrapupOverdueMinutes: null,
       insightsOutcome: DEFAULT_INSIGHTS_OUTCOME,
       accountConcurrencyLimit: 100,
@@ -41,6 +42,23 @@ describe('loadSettings', () => {
       messaging: true,
     });
     expect(DEFAULT_INSIGHTS_OUTCOME).toBe('Closed stuck task');
+  });
+
+  it('reads an HTTP(S) proxy for the real hosts, HTTPS_PROXY first, and refuses one that is not a proxy URL', () => {
+    expect(loadSettings({ ...required, HTTP_PROXY: 'http://proxy.example:3128/' }).proxyUrl).toBe(
+      'http://proxy.example:3128',
+    );
+    expect(
+      loadSettings({ ...required, HTTP_PROXY: 'http://old:1', https_proxy: 'http://user:pw@new.example:8080' })
+        .proxyUrl,
+    ).toBe('http://user:pw@new.example:8080');
+    expect(loadSettings({ ...required, HTTPS_PROXY: '  ' }).proxyUrl).toBeNull();
+    expect(() => loadSettings({ ...required, HTTPS_PROXY: 'socks5://proxy:1080' })).toThrow(
+      /HTTPS_PROXY must be an http\(s\) URL of a proxy/,
+    );
+    expect(() => loadSettings({ ...required, http_proxy: 'http://proxy:3128/some/path' })).toThrow(
+      /http_proxy must be/,
+    );
   });
 
   it('reads every optional setting', () => {

@@ -18,6 +18,12 @@ export interface Settings {
   /** Sandbox and tests only: every Twilio request goes to this base URL. null = the real Twilio hosts. */
   apiBaseUrl: string | null;
   /**
+   * An HTTP(S) proxy for the requests to the real Twilio hosts (`HTTPS_PROXY`, else `HTTP_PROXY`, the
+   * variable twilio-node reads; lower-case names too), e.g. for the CLI behind a company proxy.
+   * null or absent = direct. Not used with `apiBaseUrl`.
+   */
+  proxyUrl?: string | null;
+  /**
    * A `wrapping` task unchanged for longer than this many minutes, every call leg ended, is an overdue
    * wrap-up (a suspect). null = off: wrapping tasks are never listed.
    */
@@ -108,6 +114,22 @@ function parseBaseUrl(value: string): string | null {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/** Where an HTTP(S) proxy may be named, first match wins (HTTP_PROXY is the one twilio-node reads). */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
+
+/** A proxy URL: http(s), credentials allowed, nothing after the host. */
+function parseProxyUrl(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.search || url.hash || url.pathname.replace(/\/+$/, '') !== '') return null;
+  return url.href.replace(/\/+$/, '');
+}
+
 export function loadSettings(env: Record<string, string | undefined>): Settings {
   const problems: string[] = [];
 
@@ -168,6 +190,13 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     if (apiBaseUrl === null) {
       problems.push('TWILIO_API_BASE_URL must be an http(s) URL without query, fragment or credentials');
     }
+  }
+
+  let proxyUrl: string | null = null;
+  const proxyVariable = PROXY_VARIABLES.find((name) => valueOf(env, name) !== undefined);
+  if (proxyVariable !== undefined) {
+    proxyUrl = parseProxyUrl(valueOf(env, proxyVariable) as string);
+    if (proxyUrl === null) problems.push(`${proxyVariable} must be an http(s) URL of a proxy, e.g. http://proxy:3128`);
   }
 
   let accountConcurrencyLimit = DEFAULT_ACCOUNT_CONCURRENCY_LIMIT;
@@ -238,6 +267,7 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     closeReason,
     excludedTaskQueues,
     apiBaseUrl,
+    proxyUrl,
     wrapupOverdueMinutes,
     insightsOutcome,
     accountConcurrencyLimit,

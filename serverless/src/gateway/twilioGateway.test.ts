@@ -10,7 +10,7 @@ import {
 } from '../../test/support/fakeGateway';
 import { onFakeTime } from '../../test/support/fakeTime';
 import { DeadlineExceededError, UpstreamError } from './errors';
-import { rebase } from './requestClient';
+import { rebase } from './httpTransport';
 import {
   buildGateway,
   conversationSidExpression,

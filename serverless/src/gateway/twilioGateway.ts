@@ -4,7 +4,6 @@ import pRetry from 'p-retry';
 // twilio-node's base client only (authentication, user agent, region and edge, our transport): the
 // package's entry point also loads every API domain, 3.3 MB of each 4 MB Function bundle parsed again
 // on every cold start, and this gateway uses none of them.
-import { Client as TwilioBaseClient } from 'twilio/lib/base/BaseTwilio';
 import type { z } from 'zod';
 import {
   CALL_SID_PATTERN,
@@ -19,7 +18,7 @@ import { DEFAULT_ACCOUNT_CONCURRENCY_LIMIT, DEFAULT_CONCURRENCY_HEADROOM, fixedC
 import type { Settings } from '../settings';
 import { AdaptiveConcurrency, parseConcurrentRequests } from './adaptiveConcurrency';
 import { DeadlineExceededError, UpstreamError } from './errors';
-import { createHttpClient } from './requestClient';
+import { createHttpTransport, type SendRequest, type TransportResponse as TwilioResponse } from './httpTransport';
 import {
   callListSchema,
   callSchema,
@@ -109,12 +108,6 @@ export const DEFAULT_GATEWAY_OPTIONS: Required<GatewayOptions> = {
   interactionsPerSecond: INTERACTIONS_REQUESTS_PER_SECOND,
 };
 
-interface TwilioResponse {
-  statusCode: number;
-  body: unknown;
-  headers: Record<string, unknown>;
-}
-
 interface RequestSpec {
   kind: RequestKind;
   /** Spaces this request's attempts out (the Interactions API's per-endpoint rate limit). */
@@ -138,16 +131,7 @@ class RetryableFailure extends Error {
   }
 }
 
-type SendRequest = (opts: {
-  method: 'get' | 'post';
-  uri: string;
-  params?: object;
-  data?: object;
-  headers?: Record<string, string>;
-  timeout: number;
-}) => Promise<TwilioResponse>;
-
-/** The real gateway: twilio-node's low-level `request()`, paged, limited and retried here. */
+/** The real gateway: Node's HTTP client (httpTransport.ts), paged, limited and retried here. */
 export function createTwilioGateway(settings: Settings, options: GatewayOptions = {}): TwilioGateway {
   const accountLimit = options.accountLimit ?? settings.accountConcurrencyLimit;
   const headroom = options.headroom ?? settings.concurrencyHeadroom;
@@ -163,14 +147,13 @@ export function createTwilioGateway(settings: Settings, options: GatewayOptions 
       options.concurrency,
     ),
   });
-  const httpClient = createHttpClient(settings.apiBaseUrl, {
+  const send: SendRequest = createHttpTransport({
+    username: settings.apiKey ? settings.apiKey.sid : settings.accountSid,
+    password: settings.apiKey ? settings.apiKey.secret : settings.authToken,
+    apiBaseUrl: settings.apiBaseUrl,
     maxSockets: config.concurrency,
-    timeoutMs: config.requestTimeoutMs,
+    proxyUrl: settings.proxyUrl ?? null,
   });
-  const client = settings.apiKey
-    ? new TwilioBaseClient(settings.apiKey.sid, settings.apiKey.secret, { accountSid: settings.accountSid, httpClient })
-    : new TwilioBaseClient(settings.accountSid, settings.authToken, { httpClient });
-  const send: SendRequest = (opts) => client.request(opts) as Promise<TwilioResponse>;
   return buildGateway(settings, config, send);
 }
 
