@@ -42,7 +42,7 @@ export interface EngineDepsOptions {
 }
 
 /**
- * Engine dependencies on a real twilio-node client. With `settings.apiBaseUrl` every request goes to
+ * Engine dependencies on the real gateway (Node's HTTP client). With `settings.apiBaseUrl` every request goes to
  * that base URL (the simulator); without it, to the real Twilio hosts.
  */
 export function createEngineDeps(settings: Settings, options: EngineDepsOptions = {}): EngineDeps {

@@ -1,5 +1,5 @@
 /**
- * The engine against the Twilio simulator over real HTTP (twilio-node's request client, rebased to
+ * The engine against the Twilio simulator over real HTTP (the gateway's HTTP transport, rebased to
  * the simulator): every page walked, the simulator's own oracle as the expected answer, races and
  * faults injected through its control plane.
  */

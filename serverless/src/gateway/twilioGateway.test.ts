@@ -368,7 +368,7 @@ describe('gateway requests', () => {
   });
 });
 
-describe('gateway over HTTP (twilio-node request client)', () => {
+describe('gateway over HTTP (its Node HTTP transport)', () => {
   let server: http.Server;
   let baseUrl: string;
   const seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
@@ -529,7 +529,7 @@ describe('adaptive concurrency (a fake account sending Twilio-Concurrent-Request
   });
 });
 
-describe('adaptive concurrency over HTTP (twilio-node request client)', () => {
+describe('adaptive concurrency over HTTP (its Node HTTP transport)', () => {
   let server: http.Server;
   let baseUrl: string;
 
