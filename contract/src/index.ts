@@ -116,7 +116,7 @@ export const MAX_CLOSE_BATCH = 50;
  * `close` calls the plugin keeps in flight at once. Defined here because the Functions share Twilio's
  * per-account Interactions API rate (20 requests a second per endpoint) among that many calls.
  */
-export const PARALLEL_CLOSE_CALLS = 3;
+export const PARALLEL_CLOSE_CALLS = 4;
 
 /** `WT` followed by 32 hex digits. */
 export const TASK_SID_PATTERN = /^WT[0-9a-fA-F]{32}$/;

@@ -251,7 +251,7 @@ describe('bulk close', () => {
 
   it('closes the selection in batches of at most 50, several at once, with a progress bar, and closed rows leave the list', async () => {
     const user = setupUser();
-    const { service, suspects } = serviceWith(170);
+    const { service, suspects } = serviceWith(220);
     const batchGate: Array<() => void> = [];
     service.intercept('/stuck-tasks/close', async (_params, next) => {
       await new Promise<void>((resolve) => batchGate.push(resolve));
@@ -260,49 +260,50 @@ describe('bulk close', () => {
     const view = renderView(service);
     await scanFinished();
     expect(bodyRows(suspectsTable())).toHaveLength(25);
-    expect(screen.getByText('Rows 1–25 of 170')).toBeInTheDocument();
+    expect(screen.getByText('Rows 1–25 of 220')).toBeInTheDocument();
 
     await user.click(selectAll());
-    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (170)' }));
+    await user.click(screen.getByRole('button', { name: 'Close stuck tasks (220)' }));
     await user.click(screen.getByRole('button', { name: 'Close tasks' }));
 
     const progress = await screen.findByRole('progressbar', { name: 'Close progress' });
     expect(progress).toHaveAttribute('aria-valuenow', '0');
-    expect(progress).toHaveAttribute('aria-valuemax', '170');
-    // PARALLEL_CLOSE_CALLS (3) batches are sent at once; the fourth as soon as one of them ends; each
+    expect(progress).toHaveAttribute('aria-valuemax', '220');
+    // PARALLEL_CLOSE_CALLS (4) batches are sent at once; the fifth as soon as one of them ends; each
     // reports as it ends.
-    expect(PARALLEL_CLOSE_CALLS).toBe(3);
-    await waitFor(() => expect(batchGate).toHaveLength(3));
-    batchGate[1]();
-    await waitFor(() => expect(screen.getByText('Closing tasks: 50 of 170 done…')).toBeInTheDocument());
-    expect(screen.getByRole('progressbar', { name: 'Close progress' })).toHaveAttribute('aria-valuenow', '50');
+    expect(PARALLEL_CLOSE_CALLS).toBe(4);
     await waitFor(() => expect(batchGate).toHaveLength(4));
-    batchGate[3]();
-    await waitFor(() => expect(screen.getByText('Closing tasks: 70 of 170 done…')).toBeInTheDocument());
+    batchGate[1]();
+    await waitFor(() => expect(screen.getByText('Closing tasks: 50 of 220 done…')).toBeInTheDocument());
+    expect(screen.getByRole('progressbar', { name: 'Close progress' })).toHaveAttribute('aria-valuenow', '50');
+    await waitFor(() => expect(batchGate).toHaveLength(5));
+    batchGate[4]();
+    await waitFor(() => expect(screen.getByText('Closing tasks: 70 of 220 done…')).toBeInTheDocument());
     batchGate[0]();
     batchGate[2]();
+    batchGate[3]();
 
     await waitFor(() =>
       expect(
-        screen.getByText('Closed 170 of 170 tasks: 113 canceled, 57 completed, 0 not stuck, 0 not found, 0 failed.'),
+        screen.getByText('Closed 220 of 220 tasks: 147 canceled, 73 completed, 0 not stuck, 0 not found, 0 failed.'),
       ).toBeInTheDocument(),
     );
     const batches = service.requestsTo('/stuck-tasks/close').map((request) => JSON.parse(request.params.TaskSids));
-    expect(batches.map((batch: string[]) => batch.length)).toEqual([50, 50, 50, 20]);
+    expect(batches.map((batch: string[]) => batch.length)).toEqual([50, 50, 50, 50, 20]);
     expect(new Set(batches.flat())).toEqual(new Set(suspects.map((suspect) => suspect.taskSid)));
     expect(service.requestsTo('/stuck-tasks/close').every((request) => request.params.Force === undefined)).toBe(true);
     expect(screen.queryByRole('table', { name: 'Stuck tasks' })).not.toBeInTheDocument();
     // Every task's outcome is listed, a page at a time.
     const results = screen.getByRole('table', { name: 'Results of the last close' });
     expect(bodyRows(results)).toHaveLength(25);
-    expect(within(pagerOf('Results of the last close')).getByText('Rows 1–25 of 170')).toBeInTheDocument();
+    expect(within(pagerOf('Results of the last close')).getByText('Rows 1–25 of 220')).toBeInTheDocument();
     const outcomes = (await cellsOnEveryPage(user, 'Results of the last close')).map((cells) => cells[1]);
-    expect(within(pagerOf('Results of the last close')).getByText('Rows 151–170 of 170')).toBeInTheDocument();
-    expect(outcomes).toHaveLength(170);
-    expect(outcomes.filter((outcome) => outcome === 'Canceled')).toHaveLength(113);
-    expect(outcomes.filter((outcome) => outcome === 'Completed')).toHaveLength(57);
+    expect(within(pagerOf('Results of the last close')).getByText('Rows 201–220 of 220')).toBeInTheDocument();
+    expect(outcomes).toHaveLength(220);
+    expect(outcomes.filter((outcome) => outcome === 'Canceled')).toHaveLength(147);
+    expect(outcomes.filter((outcome) => outcome === 'Completed')).toHaveLength(73);
     expect(view.summaries).toEqual([
-      { total: 170, closed: 170, canceled: 113, completed: 57, notStuck: 0, notFound: 0, failed: 0 },
+      { total: 220, closed: 220, canceled: 147, completed: 73, notStuck: 0, notFound: 0, failed: 0 },
     ]);
   });
 
@@ -451,7 +452,7 @@ describe('bulk close', () => {
         screen.getByText('Closed 0 of 300 tasks: 0 canceled, 0 completed, 0 not stuck, 0 not found, 300 failed.'),
       ).toBeInTheDocument(),
     );
-    // Six batches: the three sent at once are refused, the other three are never sent.
+    // Six batches: the four sent at once are refused, the other two are never sent.
     expect(service.requestsTo('/stuck-tasks/close')).toHaveLength(PARALLEL_CLOSE_CALLS);
     expect(within(pagerOf('Stuck tasks')).getByText('Rows 1–25 of 300')).toBeInTheDocument();
     expect(within(suspectsTable()).getAllByText('Failed')).toHaveLength(25);
