@@ -102,15 +102,20 @@ function commaList(value: string): string[] {
     .filter((item) => item.length > 0);
 }
 
-function parseBaseUrl(value: string): string | null {
+/** `value` as an http(s) URL, or null. */
+function httpUrl(value: string): URL | null {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return null;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.search || url.hash || url.username || url.password) return null;
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+}
+
+function parseBaseUrl(value: string): string | null {
+  const url = httpUrl(value);
+  if (!url || url.search || url.hash || url.username || url.password) return null;
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -119,14 +124,8 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
 
 /** A proxy URL: http(s), credentials allowed, nothing after the host. */
 function parseProxyUrl(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.search || url.hash || url.pathname.replace(/\/+$/, '') !== '') return null;
+  const url = httpUrl(value);
+  if (!url || url.search || url.hash || url.pathname.replace(/\/+$/, '') !== '') return null;
   return url.href.replace(/\/+$/, '');
 }
 
