@@ -3,14 +3,9 @@
  * answers its status, headers and body, the body parsed when it is JSON. Node's own http/https
  * modules with keep-alive agents; paging, concurrency, retries and ETags stay in the gateway.
  *
- * Why not twilio-node's `request()` (used before): it runs every request through axios, and a Twilio
- * Function runs in a fresh process per call locally (twilio-run's default), where that path is cold.
- * Measured on the sandbox, a Function process per call, 50 tasks closed per call: 0.96 s of CPU per
- * call with twilio-node, 0.67 s with this transport; 160 requests in a fresh process cost about
- * 260 ms through twilio-node and 80 ms through node:http. The bundles shrink from about 530 KB to
- * 130 KB each. What twilio-node's client did for us is here too: Basic auth (auth token or API key),
- * form bodies and repeated list parameters encoded as twilio-node encodes them (`qs`, RFC 3986),
- * a total timeout per request, and an HTTP proxy for the real hosts (`proxyUrl`).
+ * It replaced twilio-node's `request()`, whose axios path is cold in every fresh Function process
+ * (twilio-run forks one per call): the measurements and what was kept are in ./README.md ("Why
+ * Node's HTTP client, not twilio-node").
  */
 import http from 'http';
 import https from 'https';
