@@ -46,16 +46,16 @@ const options = (onBatch: (results: CloseResult[]) => void = () => undefined) =>
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 it('sends PARALLEL_CLOSE_BATCHES batches at once by default', async () => {
-  expect(PARALLEL_CLOSE_BATCHES).toBe(3);
+  expect(PARALLEL_CLOSE_BATCHES).toBe(4);
   const { api, pending } = gatedApi();
-  const closing = closeInBatches(api, sids(200), options());
+  const closing = closeInBatches(api, sids(250), options());
   await settle();
-  expect(pending.map((close) => close.taskSids.length)).toEqual([50, 50, 50]);
-  for (let index = 0; index < 4; index += 1) {
+  expect(pending.map((close) => close.taskSids.length)).toEqual([50, 50, 50, 50]);
+  for (let index = 0; index < 5; index += 1) {
     pending[index].answer();
     await settle();
   }
-  expect(await closing).toHaveLength(200);
+  expect(await closing).toHaveLength(250);
 });
 
 it('has at most parallelBatches batches in flight, starts the next as one ends, and keeps the order', async () => {
