@@ -81,16 +81,20 @@ function parseBody(text: string): unknown {
   }
 }
 
+/** An agent tunnelling through the proxy; loaded only then, most runs (every Function call) never need it. */
+function proxyAgent(proxyUrl: string, agentOptions: https.AgentOptions): http.Agent {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { HttpsProxyAgent } = require('https-proxy-agent') as typeof HttpsProxyAgentModule;
+  return new HttpsProxyAgent(proxyUrl, agentOptions);
+}
+
 export function createHttpTransport(options: HttpTransportOptions): SendRequest {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxTotalSockets: options.maxSockets * 2 };
   const httpAgent = new http.Agent(agentOptions);
-  let httpsAgent: http.Agent = new https.Agent(agentOptions);
-  if (options.proxyUrl && !options.apiBaseUrl) {
-    // Loaded only when a proxy is set: most runs (every Function call) never need it.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { HttpsProxyAgent } = require('https-proxy-agent') as typeof HttpsProxyAgentModule;
-    httpsAgent = new HttpsProxyAgent(options.proxyUrl, agentOptions);
-  }
+  const httpsAgent: http.Agent =
+    options.proxyUrl && !options.apiBaseUrl
+      ? proxyAgent(options.proxyUrl, agentOptions)
+      : new https.Agent(agentOptions);
   const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
 
   return (request) =>
